@@ -1,0 +1,42 @@
+"""The ASGI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Route
+
+from insignia.graphql.view import GraphQLEndpoint
+from insignia.infra.db import Database
+from insignia.infra.http import BodySizeLimitMiddleware, RequestIdMiddleware
+from insignia.infra.settings import Settings
+from insignia.web.health import healthz, readyz
+
+
+def create_app(settings: Settings, database: Database, *, dispose_on_shutdown: bool = True) -> Starlette:
+    """The API over an open ``database``; the caller decides where the database comes from."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        if dispose_on_shutdown:
+            await database.dispose()
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", GraphQLEndpoint(settings, database), methods=["GET", "POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
+        ],
+        middleware=[
+            Middleware(RequestIdMiddleware),
+            Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.database = database
+    app.state.settings = settings
+    return app

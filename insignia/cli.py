@@ -1,0 +1,246 @@
+"""The ``insignia`` command: run, migrate and administer the platform.
+
+Every failure is one clear line on stderr and a non-zero exit, never a traceback
+(set ``INSIGNIA_DEBUG=1`` to see one).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import sys
+from collections.abc import Awaitable, Callable, Coroutine
+from datetime import timedelta
+from typing import Any, TypeVar
+
+import click
+
+from insignia.infra.bootstrap import (
+    DatabaseTargets,
+    migrate_targets,
+    open_app_database,
+    open_owner_database,
+    redacted,
+    resolve_targets,
+)
+from insignia.infra.db import Database
+from insignia.infra.errors import ServiceError
+from insignia.infra.logging import configure_logging
+from insignia.infra.settings import ConfigurationError, Settings, load_settings
+
+T = TypeVar("T")
+_TTL_RE = re.compile(r"^(\d+)([smhd]?)$")
+_TTL_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+MAX_TOKEN_TTL = timedelta(days=90)
+
+
+class CommandError(Exception):
+    """A failure to report as one line."""
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, ServiceError | ConfigurationError | CommandError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"cannot reach the database or a file: {exc.strerror or exc}"
+    name = exc.__class__.__name__
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{name}: {message}" if message else name
+
+
+class InsigniaGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if os.environ.get("INSIGNIA_DEBUG"):
+                raise
+            click.echo(f"error: {_describe(exc)}", err=True)
+            sys.exit(1)
+
+
+def parse_ttl(value: str) -> timedelta:
+    match = _TTL_RE.match(value.strip().lower())
+    if not match:
+        raise click.BadParameter("use seconds or a number with s, m, h or d, e.g. 3600, 30m, 8h, 7d")
+    ttl = timedelta(seconds=int(match.group(1)) * _TTL_UNITS[match.group(2)])
+    if ttl <= timedelta(0) or ttl > MAX_TOKEN_TTL:
+        raise click.BadParameter("must be more than 0 and at most 90d")
+    return ttl
+
+
+def _settings() -> Settings:
+    settings = load_settings()
+    configure_logging(settings.log_level if os.environ.get("INSIGNIA_LOG_LEVEL") else "WARNING")
+    return settings
+
+
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coro)
+
+
+async def _with_databases(
+    settings: Settings,
+    targets: DatabaseTargets,
+    work: Callable[[Database, Database], Awaitable[T]],
+) -> T:
+    owner_db = open_owner_database(targets)
+    app_db = open_app_database(settings, targets)
+    try:
+        return await work(owner_db, app_db)
+    finally:
+        await owner_db.dispose()
+        await app_db.dispose()
+
+
+def _prepare(settings: Settings) -> DatabaseTargets:
+    """Resolve the database; the embedded one is always migrated so it is ready to use."""
+    targets = resolve_targets(settings)
+    if targets.embedded is not None:
+        _run(migrate_targets(settings, targets))
+    return targets
+
+
+@click.group(cls=InsigniaGroup, context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Insignia: micro-credentials and digital badges for many organisations.
+
+    With no DATABASE_URL, commands use the embedded PostgreSQL in INSIGNIA_DATA_DIR (./.insignia).
+    """
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--demo", is_flag=True, help="Seed the demo first and print bearer tokens for demo people.")
+def serve(host: str, port: int, demo: bool) -> None:
+    """Run the API (GraphQL at /graphql, health at /healthz and /readyz)."""
+    import uvicorn
+
+    from insignia.app import create_app
+
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    targets = _prepare(settings)
+    if demo:
+        _run(_with_databases(settings, targets, lambda owner, _app: _print_demo(settings, owner, host, port)))
+    database = open_app_database(settings, targets)
+    app = create_app(settings, database)
+    click.echo(f"Insignia API on http://{host}:{port}/graphql (database {redacted(targets.app_url)})")
+    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
+
+
+@main.command()
+def migrate() -> None:
+    """Apply database migrations (as the owner role) and refresh the application role's grants."""
+    settings = _settings()
+    targets = resolve_targets(settings)
+    _run(migrate_targets(settings, targets))
+    click.echo(f"migrated {redacted(targets.owner_url)}")
+
+
+@main.group()
+def tenant() -> None:
+    """Create and list tenants (organisations)."""
+
+
+@tenant.command("create")
+@click.option("--slug", required=True, help="Short unique name: lower-case letters, digits, hyphens.")
+@click.option("--name", required=True, help="The organisation's display name.")
+@click.option("--admin-email", required=True, help="Email of the first tenant admin.")
+@click.option("--admin-name", default=None, help="Name of the first admin (default: from the email).")
+def tenant_create(slug: str, name: str, admin_email: str, admin_name: str | None) -> None:
+    """Create a tenant and its first admin; prints the tenant id."""
+    from insignia.tenants.tenant import create_tenant
+
+    settings = _settings()
+    targets = _prepare(settings)
+
+    async def work(owner: Database, _app: Database) -> str:
+        async with owner.session() as session:
+            created, _admin = await create_tenant(
+                session, slug=slug, name=name, admin_email=admin_email, admin_name=admin_name
+            )
+            await session.commit()
+            return str(created.id)
+
+    click.echo(_run(_with_databases(settings, targets, work)))
+
+
+@tenant.command("list")
+def tenant_list() -> None:
+    """Slug, name and id of every tenant."""
+    from insignia.tenants.tenant import list_tenants
+
+    settings = _settings()
+    targets = _prepare(settings)
+
+    async def work(_owner: Database, app: Database) -> list[tuple[str, str, str]]:
+        async with app.session() as session:
+            return [(t.slug, t.name, str(t.id)) for t in await list_tenants(session)]
+
+    rows = _run(_with_databases(settings, targets, work))
+    if not rows:
+        click.echo("no tenants yet: create one with `insignia tenant create` or `insignia demo`", err=True)
+    for slug, name, tenant_id in rows:
+        click.echo(f"{slug}\t{name}\t{tenant_id}")
+
+
+@main.command()
+@click.option("--tenant", "tenant_slug", required=True, help="The tenant's slug.")
+@click.option("--email", required=True, help="The person's email.")
+@click.option("--ttl", default="1h", show_default=True, help="Lifetime: seconds or 30m, 8h, 7d (at most 90d).")
+def token(tenant_slug: str, email: str, ttl: str) -> None:
+    """Print a bearer token for an existing, active person (alone on the last line)."""
+    lifetime = parse_ttl(ttl)
+    settings = _settings()
+    targets = _prepare(settings)
+
+    async def work(_owner: Database, app: Database) -> str:
+        return await _token_for(settings, app, tenant_slug, email, lifetime)
+
+    value = _run(_with_databases(settings, targets, work))
+    click.echo(f"token for {email} in {tenant_slug}, valid {lifetime}:", err=True)
+    click.echo(value)
+
+
+async def _token_for(settings: Settings, app: Database, tenant_slug: str, email: str, ttl: timedelta) -> str:
+    from insignia.infra.db import set_tenant
+    from insignia.tenants.auth import issue_token
+    from insignia.tenants.person import get_person_by_email
+    from insignia.tenants.tenant import get_tenant_by_slug
+
+    async with app.session() as session:
+        found = await get_tenant_by_slug(session, tenant_slug)
+        await set_tenant(session, found.id)
+        person = await get_person_by_email(session, email)
+        if not person.active:
+            raise CommandError(f"{email} is deactivated in {tenant_slug}")
+        return issue_token(settings.secret_key, settings.token_issuer, person, ttl)
+
+
+@main.command()
+def demo() -> None:
+    """Seed the demo tenants and people (idempotent) and print tokens for a few of them."""
+    settings = _settings()
+    targets = _prepare(settings)
+    _run(_with_databases(settings, targets, lambda owner, _app: _print_demo(settings, owner, None, None)))
+
+
+async def _print_demo(settings: Settings, owner: Database, host: str | None, port: int | None) -> None:
+    from insignia.demo import seed_demo
+    from insignia.tenants.auth import issue_token
+
+    seeded = await seed_demo(owner)
+    ttl = timedelta(hours=24)
+    lines = ["", "Demo tenants: " + ", ".join(seeded), "Bearer tokens (valid 24 h; paste as 'Authorization: Bearer <token>'):"]
+    for slug, key in (("acme", "admin"), ("acme", "manager"), ("acme", "learner"), ("acme", "partner"), ("globex", "admin")):
+        person = seeded[slug][key]
+        lines.append(f"  {slug} {key:<8} {person.email}")
+        lines.append(f"    {issue_token(settings.secret_key, settings.token_issuer, person, ttl)}")
+    if host is not None:
+        lines.append(f"GraphiQL: http://{host}:{port}/graphql" + ("" if settings.development else " (set INSIGNIA_ENV=development for the IDE)"))
+    click.echo("\n".join(lines) + "\n")

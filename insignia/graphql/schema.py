@@ -1,0 +1,125 @@
+"""The GraphQL schema: root types from each area, limits, caches and error handling."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import strawberry
+from graphql import ASTValidationRule, DirectiveNode, GraphQLError, ValidationContext
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import Info
+
+from insignia.graphql.context import Context
+from insignia.graphql.ids import parse_global_id
+from insignia.graphql.node import NODE_RESOLVERS, Node
+from insignia.graphql.tenants.mutations import TenantMutations
+from insignia.graphql.tenants.queries import TenantQueries
+from insignia.infra.errors import ServiceError
+from insignia.infra.logging import request_id_var
+from insignia.infra.settings import Settings
+
+logger = logging.getLogger("insignia.graphql")
+
+
+@strawberry.type
+class Query(TenantQueries):
+    @strawberry.field(description="Any object by its global id; null if it does not exist or is not yours to see.")
+    async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:
+        parsed = parse_global_id(id)
+        if parsed is None:
+            return None
+        resolver = NODE_RESOLVERS.get(parsed[0])
+        if resolver is None:
+            return None
+        result: Node | None = await resolver(info.context, parsed[1])
+        return result
+
+
+@strawberry.type
+class Mutation(TenantMutations):
+    pass
+
+
+def _max_directives_rule(limit: int) -> type[ASTValidationRule]:
+    class MaxDirectives(ASTValidationRule):
+        def __init__(self, context: ValidationContext) -> None:
+            super().__init__(context)
+            self.count = 0
+
+        def enter_directive(self, node: DirectiveNode, *_args: Any) -> None:
+            self.count += 1
+            if self.count == limit + 1:
+                self.report_error(GraphQLError(f"The document uses more than {limit} directives.", node))
+
+    return MaxDirectives
+
+
+class ErrorHandling(SchemaExtension):
+    """Expected errors keep their message and gain ``code``/``field``; anything else is masked and logged."""
+
+    async def on_operation(self) -> AsyncIterator[None]:
+        yield
+        result = self.execution_context.result
+        errors = getattr(result, "errors", None)
+        if not errors:
+            return
+        processed: list[GraphQLError] = []
+        for error in errors:
+            original = error.original_error
+            if original is None:
+                # Syntax and validation errors: the client's document, safe to show.
+                error.extensions = {"code": "GRAPHQL_VALIDATION_FAILED", **(error.extensions or {})}
+                processed.append(error)
+            elif isinstance(original, ServiceError):
+                error.extensions = {"code": original.code, "field": original.field}
+                processed.append(error)
+            else:
+                request_id = request_id_var.get()
+                logger.error("unexpected error in GraphQL operation", exc_info=original)
+                processed.append(
+                    GraphQLError(
+                        "Unexpected error.",
+                        nodes=error.nodes,
+                        path=error.path,
+                        extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+                    )
+                )
+        result.errors = processed  # type: ignore[union-attr]
+
+
+class InsigniaSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        # ErrorHandling logs what deserves it (with the request id); validation errors are the client's.
+        return None
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    extensions: list[Any] = [
+        ErrorHandling,
+        ParserCache(maxsize=512),
+        ValidationCache(maxsize=512),
+        MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
+        QueryDepthLimiter(max_depth=settings.graphql_max_depth),
+        MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
+        AddValidationRules([_max_directives_rule(settings.graphql_max_directives)]),
+    ]
+    if not settings.development:
+        extensions.append(DisableIntrospection())
+    return InsigniaSchema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions,
+        config=StrawberryConfig(disable_field_suggestions=not settings.development),
+    )

@@ -1,0 +1,209 @@
+"""Mutations of the tenants area: audiences, people, API keys (tenant admins)."""
+
+from __future__ import annotations
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.types import Info
+
+from insignia.graphql.context import Context
+from insignia.graphql.errors import UserError, run_mutation
+from insignia.graphql.ids import expect_id
+from insignia.infra.errors import ValidationError
+from insignia.graphql.tenants.types import ApiKeyScope, ApiKeyType, AudienceKind, AudienceType, PersonType, Role
+from insignia.tenants import api_key as api_key_service
+from insignia.tenants import audience as audience_service
+from insignia.tenants import person as person_service
+from insignia.tenants.models import ApiKey, Audience, Person
+
+MAX_LIST_INPUT = 10
+
+
+@strawberry.input
+class AudienceCreateInput:
+    kind: AudienceKind
+    name: str
+    partner_company: str | None = None
+
+
+@strawberry.input
+class AudienceUpdateInput:
+    id: strawberry.ID
+    name: str | None = None
+    partner_company: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Null clears it; omitted leaves it."
+    )
+
+
+@strawberry.input
+class PersonInviteInput:
+    email: str
+    name: str
+    audience_id: strawberry.ID
+    manager_id: strawberry.ID | None = None
+    roles: list[Role] = strawberry.field(default_factory=lambda: [Role.LEARNER])
+
+
+@strawberry.input
+class PersonUpdateInput:
+    id: strawberry.ID
+    email: str | None = None
+    name: str | None = None
+    audience_id: strawberry.ID | None = None
+    manager_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="Null removes the manager; omitted leaves it."
+    )
+    roles: list[Role] | None = None
+
+
+@strawberry.input
+class ApiKeyCreateInput:
+    name: str
+    scopes: list[ApiKeyScope]
+
+
+@strawberry.type
+class AudiencePayload:
+    audience: AudienceType | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class PersonPayload:
+    person: PersonType | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class ApiKeyPayload:
+    api_key: ApiKeyType | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class ApiKeyCreatePayload:
+    api_key: ApiKeyType | None
+    secret: str | None = strawberry.field(description="The credential; shown this once, never again.")
+    errors: list[UserError]
+
+
+def _audience_payload(result: Audience | None, errors: list[UserError]) -> AudiencePayload:
+    return AudiencePayload(audience=AudienceType.from_model(result) if result else None, errors=errors)
+
+
+def _person_payload(result: Person | None, errors: list[UserError]) -> PersonPayload:
+    return PersonPayload(person=PersonType.from_model(result) if result else None, errors=errors)
+
+
+def _bounded(values: list[Role] | list[ApiKeyScope], field: str) -> list[str]:
+    if len(values) > MAX_LIST_INPUT:
+        raise ValidationError(f"{field} takes at most {MAX_LIST_INPUT} values", field)
+    return [v.value for v in values]
+
+
+def _roles(values: list[Role]) -> list[str]:
+    return _bounded(values, "roles")
+
+
+def _scopes(values: list[ApiKeyScope]) -> list[str]:
+    return _bounded(values, "scopes")
+
+
+@strawberry.type
+class TenantMutations:
+    @strawberry.mutation
+    async def audience_create(self, info: Info[Context, None], input: AudienceCreateInput) -> AudiencePayload:
+        ctx = info.context
+
+        async def op(s: AsyncSession) -> Audience:
+            return await audience_service.create_audience(
+                s, ctx.principal, kind=input.kind.value, name=input.name, partner_company=input.partner_company
+            )
+
+        return _audience_payload(*await run_mutation(ctx, op))
+
+    @strawberry.mutation
+    async def audience_update(self, info: Info[Context, None], input: AudienceUpdateInput) -> AudiencePayload:
+        ctx = info.context
+
+        async def op(s: AsyncSession) -> Audience:
+            company = input.partner_company
+            return await audience_service.update_audience(
+                s,
+                ctx.principal,
+                expect_id(input.id, "Audience"),
+                name=input.name,
+                partner_company=company if company is not strawberry.UNSET else None,
+                clear_partner_company=company is None,
+            )
+
+        return _audience_payload(*await run_mutation(ctx, op))
+
+    @strawberry.mutation
+    async def person_invite(self, info: Info[Context, None], input: PersonInviteInput) -> PersonPayload:
+        ctx = info.context
+
+        async def op(s: AsyncSession) -> Person:
+            return await person_service.invite_person(
+                s,
+                ctx.principal,
+                email=input.email,
+                name=input.name,
+                audience_id=expect_id(input.audience_id, "Audience", "audienceId"),
+                manager_id=expect_id(input.manager_id, "Person", "managerId") if input.manager_id else None,
+                roles=_roles(input.roles),
+            )
+
+        return _person_payload(*await run_mutation(ctx, op))
+
+    @strawberry.mutation
+    async def person_update(self, info: Info[Context, None], input: PersonUpdateInput) -> PersonPayload:
+        ctx = info.context
+
+        async def op(s: AsyncSession) -> Person:
+            manager = input.manager_id
+            return await person_service.update_person(
+                s,
+                ctx.principal,
+                expect_id(input.id, "Person"),
+                email=input.email,
+                name=input.name,
+                audience_id=expect_id(input.audience_id, "Audience", "audienceId") if input.audience_id else None,
+                manager_id=expect_id(manager, "Person", "managerId") if manager else None,
+                clear_manager=manager is None,
+                roles=_roles(input.roles) if input.roles is not None else None,
+            )
+
+        return _person_payload(*await run_mutation(ctx, op))
+
+    @strawberry.mutation(description="Deactivate a person: sign-in and existing tokens stop working at once.")
+    async def person_deactivate(self, info: Info[Context, None], id: strawberry.ID) -> PersonPayload:
+        ctx = info.context
+
+        async def op(s: AsyncSession) -> Person:
+            return await person_service.deactivate_person(s, ctx.principal, expect_id(id, "Person"))
+
+        return _person_payload(*await run_mutation(ctx, op))
+
+    @strawberry.mutation(description="Create an API key; its secret is in the payload once.")
+    async def api_key_create(self, info: Info[Context, None], input: ApiKeyCreateInput) -> ApiKeyCreatePayload:
+        ctx = info.context
+
+        async def op(s: AsyncSession) -> tuple[ApiKey, str]:
+            return await api_key_service.create_api_key(s, ctx.principal, name=input.name, scopes=_scopes(input.scopes))
+
+        result, errors = await run_mutation(ctx, op)
+        if result is None:
+            return ApiKeyCreatePayload(api_key=None, secret=None, errors=errors)
+        key, secret = result
+        return ApiKeyCreatePayload(api_key=ApiKeyType.from_model(key), secret=secret, errors=[])
+
+    @strawberry.mutation
+    async def api_key_revoke(self, info: Info[Context, None], id: strawberry.ID) -> ApiKeyPayload:
+        ctx = info.context
+
+        async def op(s: AsyncSession) -> ApiKey:
+            return await api_key_service.revoke_api_key(s, ctx.principal, expect_id(id, "ApiKey"))
+
+        key, errors = await run_mutation(ctx, op)
+        return ApiKeyPayload(api_key=ApiKeyType.from_model(key) if key else None, errors=errors)

@@ -1,0 +1,123 @@
+"""GraphQL types of the tenants area: Tenant, Audience, Person, ApiKey."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+import strawberry
+from strawberry.types import Info
+
+from insignia.graphql.context import Context
+from insignia.graphql.ids import to_global_id
+from insignia.graphql.node import Node
+from insignia.graphql.tenants.loaders import audience_by_id_loader, person_by_id_loader
+from insignia.tenants import models
+from insignia.tenants.auth import Role as RoleValue
+from insignia.tenants.auth import Scope
+
+
+@strawberry.enum
+class AudienceKind(Enum):
+    EMPLOYEE = "employee"
+    PARTNER = "partner"
+    CUSTOMER = "customer"
+
+
+@strawberry.enum
+class Role(Enum):
+    ADMIN = RoleValue.ADMIN.value
+    MANAGER = RoleValue.MANAGER.value
+    ISSUER = RoleValue.ISSUER.value
+    LEARNER = RoleValue.LEARNER.value
+
+
+@strawberry.enum(description="What an API key may do.")
+class ApiKeyScope(Enum):
+    PEOPLE_READ = Scope.PEOPLE_READ.value
+    PEOPLE_WRITE = Scope.PEOPLE_WRITE.value
+    AUDIENCES_WRITE = Scope.AUDIENCES_WRITE.value
+
+
+@strawberry.type(name="Tenant")
+class TenantType(Node):
+    slug: str
+    name: str
+
+    @classmethod
+    def from_model(cls, tenant: models.Tenant) -> TenantType:
+        return cls(id=to_global_id("Tenant", tenant.id), slug=tenant.slug, name=tenant.name)
+
+
+@strawberry.type(name="Audience")
+class AudienceType(Node):
+    kind: AudienceKind
+    name: str
+    partner_company: str | None
+
+    @classmethod
+    def from_model(cls, audience: models.Audience) -> AudienceType:
+        return cls(
+            id=to_global_id("Audience", audience.id),
+            kind=AudienceKind(audience.kind),
+            name=audience.name,
+            partner_company=audience.partner_company,
+        )
+
+
+@strawberry.type(name="Person")
+class PersonType(Node):
+    model: strawberry.Private[models.Person]
+    email: str
+    name: str
+    active: bool
+    created_at: datetime
+
+    @strawberry.field
+    def roles(self) -> list[Role]:
+        return [Role(r) for r in self.model.roles]
+
+    @strawberry.field
+    async def audience(self, info: Info[Context, None]) -> AudienceType:
+        audience = await audience_by_id_loader(info.context).load(self.model.audience_id)
+        assert audience is not None  # a foreign key guarantees it
+        return AudienceType.from_model(audience)
+
+    @strawberry.field
+    async def manager(self, info: Info[Context, None]) -> PersonType | None:
+        if self.model.manager_id is None:
+            return None
+        manager = await person_by_id_loader(info.context).load(self.model.manager_id)
+        return PersonType.from_model(manager) if manager else None
+
+    @classmethod
+    def from_model(cls, person: models.Person) -> PersonType:
+        return cls(
+            id=to_global_id("Person", person.id),
+            model=person,
+            email=person.email,
+            name=person.name,
+            active=person.active,
+            created_at=person.created_at,
+        )
+
+
+@strawberry.type(name="ApiKey")
+class ApiKeyType(Node):
+    name: str
+    scopes: list[ApiKeyScope]
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+    @classmethod
+    def from_model(cls, key: models.ApiKey) -> ApiKeyType:
+        return cls(
+            id=to_global_id("ApiKey", key.id),
+            name=key.name,
+            scopes=[ApiKeyScope(s) for s in key.scopes],
+            created_at=key.created_at,
+            last_used_at=key.last_used_at,
+            revoked_at=key.revoked_at,
+        )
+
+

@@ -1,0 +1,139 @@
+"""``/graphql``: authenticate, run the operation in one tenant transaction, commit, answer.
+
+The transaction is committed after execution and *before* the response is sent, so a client
+never sees a success that was not saved. Each mutation runs in its own savepoint
+(``run_mutation``), so the commit keeps exactly what the payloads report as done.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
+from strawberry.asgi import GraphQL
+from cross_web import HTTPException
+
+from insignia.graphql.context import Context
+from insignia.graphql.schema import build_schema
+from insignia.infra.db import Database, count_statements
+from insignia.infra.logging import principal_var, request_id_var, tenant_var
+from insignia.infra.settings import Settings
+from insignia.tenants.auth import AuthenticationError, Principal, authenticate
+
+logger = logging.getLogger("insignia.graphql")
+
+_STATE_KEY = "insignia_graphql"
+
+
+def _error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
+    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status, headers=headers)
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, credential = header.partition(" ")
+    if scheme.lower() != "bearer" or not credential.strip():
+        return None
+    return credential.strip()
+
+
+class GraphQLEndpoint(GraphQL[Context, None]):
+    def __init__(self, settings: Settings, database: Database) -> None:
+        super().__init__(
+            build_schema(settings),
+            graphql_ide="graphiql" if settings.development else None,
+            allow_queries_via_get=True,
+        )
+        self.settings = settings
+        self.database = database
+
+    async def get_context(self, request: Any, response: Any) -> Context:
+        session, principal = request.scope[_STATE_KEY]
+        return Context(
+            request=request,
+            response=response,
+            session=session,
+            principal=principal,
+            settings=self.settings,
+            request_id=request_id_var.get() or "",
+        )
+
+    def _wants_ide(self, request: Request) -> bool:
+        return (
+            self.graphql_ide is not None
+            and request.method == "GET"
+            and "query" not in request.query_params
+            and "text/html" in request.headers.get("accept", "")
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await _error_response(404, "NOT_FOUND", "Not found.")(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        if self._wants_ide(request):
+            await super().__call__(scope, receive, send)
+            return
+        credential = _bearer(request)
+        if credential is None:
+            response = _error_response(
+                401, "UNAUTHENTICATED", "Send a bearer token or API key in the Authorization header.",
+                {"WWW-Authenticate": "Bearer"},
+            )
+            await response(scope, receive, send)
+            return
+        async with self.database.session() as session, count_statements() as statements:
+            try:
+                principal = await authenticate(
+                    session, credential, secret_key=self.settings.secret_key, issuer=self.settings.token_issuer
+                )
+            except AuthenticationError as exc:
+                await session.rollback()
+                response = _error_response(401, "UNAUTHENTICATED", str(exc), {"WWW-Authenticate": "Bearer"})
+                await response(scope, receive, send)
+                return
+            response = await self._execute(request, session, principal)
+            scope["insignia_sql_statements"] = statements[0]
+        await response(scope, receive, send)
+
+    async def _execute(self, request: Request, session: Any, principal: Principal) -> Response:
+        request.scope[_STATE_KEY] = (session, principal)
+        tenant_token = tenant_var.set(str(principal.tenant_id))
+        principal_token = principal_var.set(principal.label)
+        try:
+            try:
+                response = await self.run(request)
+            except HTTPException as exc:
+                await session.rollback()
+                code = "METHOD_NOT_ALLOWED" if exc.status_code == 405 else "BAD_REQUEST"
+                return _error_response(exc.status_code, code, exc.reason)
+            if response.status_code >= 400:
+                await session.rollback()
+                return _clarify(response)
+            await session.commit()
+            return response
+        except Exception:
+            logger.exception("GraphQL request failed")
+            await session.rollback()
+            return _error_response(500, "INTERNAL_SERVER_ERROR", f"Unexpected error (request {request_id_var.get()}).")
+        finally:
+            tenant_var.reset(tenant_token)
+            principal_var.reset(principal_token)
+
+
+def _clarify(response: Response) -> Response:
+    """strawberry answers transport errors (bad JSON, a mutation over GET) in plain text; give JSON."""
+    if response.media_type == "application/json":
+        return response
+    body = bytes(response.body).decode(errors="replace").strip() or "Bad request."
+    try:
+        json.loads(body)
+        return response
+    except ValueError:
+        pass
+    code = "METHOD_NOT_ALLOWED" if response.status_code == 405 else "BAD_REQUEST"
+    return _error_response(response.status_code, code, body)

@@ -1,0 +1,103 @@
+"""Database engine, sessions and the per-transaction tenant context.
+
+The application connects as a role that owns nothing and cannot bypass row-level security.
+Every unit of work (a request, a job, a CLI command) is one transaction that first sets
+``app.tenant_id`` with ``set_config(..., true)`` (transaction-local), so nothing
+tenant-specific survives on a pooled connection once the transaction ends.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+# Statements executed in the current context (a request or a job); read by metrics and by the
+# tests that pin how many statements a nested query issues.
+_statement_counter: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
+    "insignia_statement_counter", default=None
+)
+
+
+def asyncpg_url(url: str | URL) -> URL:
+    """Normalise a ``postgresql://`` URL to the asyncpg driver."""
+    parsed = make_url(url) if isinstance(url, str) else url
+    if parsed.drivername in ("postgresql", "postgres", "postgresql+psycopg", "postgresql+psycopg2"):
+        parsed = parsed.set(drivername="postgresql+asyncpg")
+    return parsed
+
+
+def create_engine(url: str | URL, *, pool_size: int = 10) -> AsyncEngine:
+    engine = create_async_engine(
+        asyncpg_url(url),
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        # Transaction-local settings are the only per-tenant state; reset anything else anyway.
+        pool_reset_on_return="rollback",
+    )
+    event.listen(engine.sync_engine, "before_cursor_execute", _count_statement)
+    return engine
+
+
+def _count_statement(*_args: Any, **_kwargs: Any) -> None:
+    counter = _statement_counter.get()
+    if counter is not None:
+        counter[0] += 1
+
+
+@asynccontextmanager
+async def count_statements() -> AsyncIterator[list[int]]:
+    """Count SQL statements executed inside the block (``counter[0]``)."""
+    counter = [0]
+    token = _statement_counter.set(counter)
+    try:
+        yield counter
+    finally:
+        _statement_counter.reset(token)
+
+
+async def set_tenant(session: AsyncSession, tenant_id: uuid.UUID) -> None:
+    """Bind the current transaction to one tenant; row-level security does the rest."""
+    await session.execute(
+        text("SELECT set_config('app.tenant_id', :tenant_id, true)"), {"tenant_id": str(tenant_id)}
+    )
+
+
+class Database:
+    """The application's connection pool and session factory."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.sessionmaker = async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """A session whose transaction the caller commits; rolled back if it is not."""
+        async with self.sessionmaker() as session:
+            try:
+                yield session
+            finally:
+                if session.in_transaction():
+                    await session.rollback()
+
+    @asynccontextmanager
+    async def tenant_transaction(self, tenant_id: uuid.UUID) -> AsyncIterator[AsyncSession]:
+        """One transaction bound to ``tenant_id``: committed on success, rolled back on error."""
+        async with self.session() as session:
+            await set_tenant(session, tenant_id)
+            yield session
+            await session.commit()
+
+    async def ping(self) -> None:
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,94 @@
+"""Apply migrations as the owner role and keep the application role's grants in step.
+
+The application role owns nothing, is not a superuser and cannot bypass row-level security;
+it gets data privileges on tenant-owned tables and read access to the tenant registry.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, text
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
+
+from insignia.infra.db import asyncpg_url
+from insignia.infra.settings import ConfigurationError
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# Serialises concurrent `insignia migrate` runs (several API processes starting at once).
+_MIGRATION_LOCK_KEY = 0x1A51_61A0
+
+
+def _quote_ident(name: str) -> str:
+    if not name or not name.replace("_", "").isalnum() or not name.isascii():
+        raise ConfigurationError(f"role name {name!r} may contain only letters, digits and _")
+    return '"' + name + '"'
+
+
+def _alembic_config(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def ensure_app_role(connection: Connection, role: str, password: str | None) -> None:
+    """Create the application role if missing; refuse one that could bypass row-level security."""
+    row = connection.execute(
+        text("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = :role"), {"role": role}
+    ).one_or_none()
+    if row is None:
+        options = "LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT"
+        statement = connection.execute(
+            text("SELECT format('CREATE ROLE %I ' || :options || ' PASSWORD %L', :role, :password)"),
+            {"options": options, "role": role, "password": password},
+        ).scalar_one()
+        try:
+            connection.execute(text(statement))
+        except Exception as exc:  # noqa: BLE001 - reported as one clear line
+            raise ConfigurationError(
+                f"cannot create application role {role!r} ({exc.__class__.__name__}); "
+                "create it (LOGIN NOSUPERUSER NOBYPASSRLS) or grant CREATEROLE to the migration role"
+            ) from exc
+    elif row.rolsuper or row.rolbypassrls:
+        raise ConfigurationError(
+            f"application role {role!r} is a superuser or bypasses row-level security; refusing to use it"
+        )
+
+
+def _grant(connection: Connection, role: str) -> None:
+    ident = _quote_ident(role)
+    connection.execute(text(f"GRANT USAGE ON SCHEMA public TO {ident}"))
+    connection.execute(text(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {ident}"))
+    tenant_owned = connection.execute(
+        text(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' "
+            "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')"
+        )
+    ).scalars()
+    for table in tenant_owned:
+        connection.execute(text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {ident}"))
+    connection.execute(text(f"GRANT SELECT ON tenants TO {ident}"))
+    connection.execute(text(f"GRANT EXECUTE ON FUNCTION insignia_current_tenant() TO {ident}"))
+
+
+def _upgrade(connection: Connection, role: str, password: str | None) -> None:
+    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+    ensure_app_role(connection, role, password)
+    command.upgrade(_alembic_config(connection), "head")
+    _grant(connection, role)
+
+
+async def migrate(owner_url: str | URL, *, app_role: str, app_role_password: str | None = None) -> None:
+    """Upgrade the schema to the newest revision, in one transaction, as the owner."""
+    engine = create_async_engine(asyncpg_url(owner_url), poolclass=NullPool)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(_upgrade, app_role, app_role_password)
+    finally:
+        await engine.dispose()

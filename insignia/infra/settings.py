@@ -1,0 +1,110 @@
+"""Configuration from the environment.
+
+Every setting is read once, here, from ``INSIGNIA_*`` variables (plus ``DATABASE_URL`` and
+``BROKER_URL``, the names operators expect). Nothing else in the package reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Environment = Literal["development", "test", "production"]
+_ENVIRONMENTS: tuple[Environment, ...] = ("development", "test", "production")
+
+
+class ConfigurationError(Exception):
+    """A setting is missing or malformed; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: Environment = "production"
+    # The owner URL: migrations and role management. ``None`` means the embedded PostgreSQL.
+    database_url: str | None = None
+    # The application role's URL. ``None`` derives it from ``database_url`` (user ``app_role``).
+    app_database_url: str | None = None
+    app_role: str = "insignia_app"
+    app_role_password: str | None = None
+    data_dir: Path = field(default_factory=lambda: Path(".insignia"))
+    secret_key: str = ""
+    token_issuer: str = "insignia"
+    token_ttl_seconds: int = 3600
+    db_pool_size: int = 10
+    max_body_bytes: int = 1_000_000
+    graphql_max_depth: int = 12
+    graphql_max_aliases: int = 30
+    graphql_max_tokens: int = 2_000
+    graphql_max_directives: int = 20
+    log_level: str = "INFO"
+
+    @property
+    def development(self) -> bool:
+        return self.env == "development"
+
+    @property
+    def embedded(self) -> bool:
+        return self.database_url is None
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be an integer, got {raw!r}") from None
+    if value <= 0:
+        raise ConfigurationError(f"{name} must be positive, got {value}")
+    return value
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Read settings from the environment (or ``environ``), validating each one."""
+    env = dict(os.environ if environ is None else environ)
+    mode = env.get("INSIGNIA_ENV", "production")
+    if mode not in _ENVIRONMENTS:
+        raise ConfigurationError(f"INSIGNIA_ENV must be one of {', '.join(_ENVIRONMENTS)}, got {mode!r}")
+    database_url = env.get("DATABASE_URL") or None
+    data_dir = Path(env.get("INSIGNIA_DATA_DIR") or ".insignia")
+    secret_key = env.get("INSIGNIA_SECRET_KEY", "")
+    if not secret_key:
+        if database_url is not None and mode == "production":
+            raise ConfigurationError("INSIGNIA_SECRET_KEY is required in production (32+ random characters)")
+        secret_key = _data_dir_secret(data_dir)
+    if len(secret_key) < 32:
+        raise ConfigurationError("INSIGNIA_SECRET_KEY must be at least 32 characters")
+    return Settings(
+        env=mode,  # type: ignore[arg-type]  # checked against _ENVIRONMENTS above
+        database_url=database_url,
+        app_database_url=env.get("INSIGNIA_APP_DATABASE_URL") or None,
+        app_role=env.get("INSIGNIA_APP_ROLE", "insignia_app"),
+        app_role_password=env.get("INSIGNIA_APP_ROLE_PASSWORD") or None,
+        data_dir=data_dir,
+        secret_key=secret_key,
+        token_ttl_seconds=_int(env, "INSIGNIA_TOKEN_TTL_SECONDS", 3600),
+        db_pool_size=_int(env, "INSIGNIA_DB_POOL_SIZE", 10),
+        max_body_bytes=_int(env, "INSIGNIA_MAX_BODY_BYTES", 1_000_000),
+        log_level=env.get("INSIGNIA_LOG_LEVEL", "INFO").upper(),
+    )
+
+
+def _data_dir_secret(data_dir: Path) -> str:
+    """The embedded default's platform secret: generated once, kept in the data folder."""
+    path = data_dir / "secret.key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    # O_EXCL: two processes starting at once agree on the first secret written.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(value)
+    return value

@@ -1,0 +1,78 @@
+"""API keys: a tenant's machine credentials (portal back ends), shown once and stored hashed."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from insignia.infra import validation
+from insignia.infra.errors import NotFoundError, PermissionDeniedError, ValidationError
+from insignia.infra.ids import uuid7
+from insignia.infra.pagination import Page, paginate
+from insignia.tenants.auth import API_KEY_SCOPES, Principal, Scope, format_api_key, hash_api_key_secret
+from insignia.tenants.models import ApiKey
+
+
+def _require_manage(principal: Principal) -> None:
+    if principal.person is None or not principal.has(Scope.API_KEYS_MANAGE):
+        raise PermissionDeniedError("Only tenant admins can manage API keys.")
+
+
+async def create_api_key(
+    session: AsyncSession, principal: Principal, *, name: str, scopes: Sequence[str]
+) -> tuple[ApiKey, str]:
+    """Create a key; returns it with the plaintext credential, which is never shown again."""
+    _require_manage(principal)
+    name = validation.text(name, "name")
+    chosen: list[str] = []
+    for value in scopes:
+        if value not in API_KEY_SCOPES:
+            raise ValidationError(f"Unknown or non-grantable scope {value!r}.", "scopes")
+        if value not in chosen:
+            chosen.append(value)
+    if not chosen:
+        raise ValidationError("An API key needs at least one scope.", "scopes")
+    secret = secrets.token_hex(32)
+    key = ApiKey(
+        tenant_id=principal.tenant_id,
+        id=uuid7(),
+        name=name,
+        secret_hash=hash_api_key_secret(secret),
+        scopes=chosen,
+        created_by_id=principal.person.id if principal.person else None,
+    )
+    session.add(key)
+    await session.flush()
+    return key, format_api_key(principal.tenant_id, key.id, secret)
+
+
+async def revoke_api_key(session: AsyncSession, principal: Principal, key_id: uuid.UUID) -> ApiKey:
+    """Revoke a key; requests carrying it are refused from the next one on."""
+    _require_manage(principal)
+    key = await session.scalar(select(ApiKey).where(ApiKey.id == key_id))
+    if key is None:
+        raise NotFoundError("No such API key.", "id")
+    if key.revoked_at is None:
+        key.revoked_at = datetime.now(UTC)
+        await session.flush()
+    return key
+
+
+async def list_api_keys(
+    session: AsyncSession, principal: Principal, *, first: int | None, after: str | None
+) -> Page[ApiKey]:
+    _require_manage(principal)
+    return await paginate(session, select(ApiKey), ApiKey.id, first, after)
+
+
+async def api_keys_by_ids(
+    session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, ApiKey]:
+    if principal.person is None or not principal.has(Scope.API_KEYS_MANAGE):
+        return {}
+    return {k.id: k for k in await session.scalars(select(ApiKey).where(ApiKey.id.in_(ids)))}

@@ -1,0 +1,92 @@
+"""Audiences: the populations of a tenant (employees, partners, customers)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from insignia.infra import validation
+from insignia.infra.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from insignia.tenants.auth import Principal, Scope
+from insignia.tenants.models import Audience
+
+KINDS = ("employee", "partner", "customer")
+
+
+def _require_write(principal: Principal) -> None:
+    if not principal.has(Scope.AUDIENCES_WRITE):
+        raise PermissionDeniedError("Only tenant admins can manage audiences.")
+
+
+async def _check_name_free(session: AsyncSession, name: str, exclude: uuid.UUID | None = None) -> None:
+    stmt = select(Audience.id).where(Audience.name == name)
+    if exclude is not None:
+        stmt = stmt.where(Audience.id != exclude)
+    if await session.scalar(stmt) is not None:
+        raise ConflictError(f"An audience named {name!r} already exists.", "name")
+
+
+def _partner_company(kind: str, value: str | None) -> str | None:
+    company = validation.optional_text(value, "partnerCompany")
+    if company is not None and kind != "partner":
+        raise ValidationError("Only partner audiences name a partner company.", "partnerCompany")
+    return company
+
+
+async def create_audience(
+    session: AsyncSession, principal: Principal, *, kind: str, name: str, partner_company: str | None = None
+) -> Audience:
+    """Create an audience of the principal's tenant."""
+    _require_write(principal)
+    if kind not in KINDS:
+        raise ValidationError(f"kind must be one of {', '.join(KINDS)}", "kind")
+    name = validation.text(name, "name")
+    company = _partner_company(kind, partner_company)
+    await _check_name_free(session, name)
+    audience = Audience(tenant_id=principal.tenant_id, kind=kind, name=name, partner_company=company)
+    session.add(audience)
+    await session.flush()
+    return audience
+
+
+async def update_audience(
+    session: AsyncSession,
+    principal: Principal,
+    audience_id: uuid.UUID,
+    *,
+    name: str | None = None,
+    partner_company: str | None = None,
+    clear_partner_company: bool = False,
+) -> Audience:
+    """Rename an audience or change its partner company; the kind is fixed once people join."""
+    _require_write(principal)
+    audience = await get_audience(session, audience_id)
+    if name is not None:
+        name = validation.text(name, "name")
+        await _check_name_free(session, name, exclude=audience.id)
+        audience.name = name
+    if clear_partner_company:
+        audience.partner_company = None
+    elif partner_company is not None:
+        audience.partner_company = _partner_company(audience.kind, partner_company)
+    await session.flush()
+    return audience
+
+
+async def get_audience(session: AsyncSession, audience_id: uuid.UUID, field: str = "id") -> Audience:
+    audience = await session.scalar(select(Audience).where(Audience.id == audience_id))
+    if audience is None:
+        raise NotFoundError("No such audience.", field)
+    return audience
+
+
+async def list_audiences(session: AsyncSession) -> Sequence[Audience]:
+    return (await session.scalars(select(Audience).order_by(Audience.kind, Audience.name))).all()
+
+
+async def audiences_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Audience]:
+    rows = await session.scalars(select(Audience).where(Audience.id.in_(ids)))
+    return {a.id: a for a in rows}

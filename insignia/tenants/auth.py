@@ -1,0 +1,194 @@
+"""Who is calling: bearer tokens for people, API keys for machines, and what each may do.
+
+The tenant of a request always comes from a verified credential: the signed ``tid`` claim of a
+token, or the tenant part of an API key whose secret is then checked *inside* that tenant's
+row-level-security context (a forged tenant part finds no key there).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import OctKey
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from insignia.infra.db import set_tenant
+from insignia.tenants.models import ApiKey, Person, Tenant
+
+API_KEY_PREFIX = "insk"
+_TOKEN_ALGORITHM = "HS256"
+# last_used_at is bookkeeping, not an audit trail: refresh it at most this often per key.
+_LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    MANAGER = "manager"
+    ISSUER = "issuer"
+    LEARNER = "learner"
+
+
+class Scope(StrEnum):
+    """Permissions. API keys hold a chosen subset; people get them from their roles."""
+
+    PEOPLE_READ = "people:read"
+    PEOPLE_WRITE = "people:write"
+    AUDIENCES_WRITE = "audiences:write"
+    # Only people (admins) manage API keys; a key can never mint another key.
+    API_KEYS_MANAGE = "api_keys:manage"
+
+
+API_KEY_SCOPES = frozenset({Scope.PEOPLE_READ, Scope.PEOPLE_WRITE, Scope.AUDIENCES_WRITE})
+
+ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
+    Role.ADMIN: frozenset(Scope),
+    Role.MANAGER: frozenset(),  # managers read their reports, a relation rather than a scope
+    Role.ISSUER: frozenset(),
+    Role.LEARNER: frozenset(),
+}
+
+
+class AuthenticationError(Exception):
+    """The credential is missing, malformed, expired, revoked or belongs to an inactive person."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The verified caller of one request or command."""
+
+    tenant_id: uuid.UUID
+    person: Person | None = None
+    api_key_id: uuid.UUID | None = None
+    scopes: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(Role(r) for r in self.person.roles) if self.person else frozenset()
+
+    def has(self, scope: Scope) -> bool:
+        return scope in self.scopes
+
+    def is_manager(self) -> bool:
+        return Role.MANAGER in self.roles
+
+    @property
+    def label(self) -> str:
+        """For logs: which credential acted."""
+        if self.person is not None:
+            return f"person:{self.person.id}"
+        return f"api_key:{self.api_key_id}"
+
+
+def person_principal(person: Person) -> Principal:
+    scopes: set[Scope] = set()
+    for role in person.roles:
+        scopes |= ROLE_SCOPES[Role(role)]
+    return Principal(tenant_id=person.tenant_id, person=person, scopes=frozenset(scopes))
+
+
+def _token_key(secret_key: str) -> OctKey:
+    # A key derived for this one purpose, so the platform secret can serve others safely.
+    derived = hmac.new(secret_key.encode(), b"insignia/bearer-token/v1", hashlib.sha256).digest()
+    return OctKey.import_key(derived)
+
+
+def issue_token(secret_key: str, issuer: str, person: Person, ttl: timedelta) -> str:
+    """A signed bearer token for ``person``; it stops working when they are deactivated."""
+    now = int(time.time())
+    claims = {
+        "iss": issuer,
+        "sub": str(person.id),
+        "tid": str(person.tenant_id),
+        "ver": person.session_version,
+        "iat": now,
+        "exp": now + int(ttl.total_seconds()),
+        "jti": secrets.token_urlsafe(12),
+    }
+    return jwt.encode({"alg": _TOKEN_ALGORITHM}, claims, _token_key(secret_key))
+
+
+def _decode_token(secret_key: str, issuer: str, token: str) -> tuple[uuid.UUID, uuid.UUID, int]:
+    try:
+        decoded = jwt.decode(token, _token_key(secret_key), algorithms=[_TOKEN_ALGORITHM])
+        jwt.JWTClaimsRegistry(
+            iss={"essential": True, "value": issuer},
+            exp={"essential": True},
+            sub={"essential": True},
+        ).validate(decoded.claims)
+        claims = decoded.claims
+        return uuid.UUID(claims["sub"]), uuid.UUID(claims["tid"]), int(claims["ver"])
+    except JoseError as exc:
+        reason = "expired" if "expired" in str(exc).lower() else "invalid"
+        raise AuthenticationError(f"The bearer token is {reason}.") from None
+    except (KeyError, ValueError, TypeError):
+        raise AuthenticationError("The bearer token is invalid.") from None
+
+
+def hash_api_key_secret(secret: str) -> bytes:
+    return hashlib.sha256(secret.encode()).digest()
+
+
+def format_api_key(tenant_id: uuid.UUID, key_id: uuid.UUID, secret: str) -> str:
+    return f"{API_KEY_PREFIX}_{tenant_id.hex}_{key_id.hex}_{secret}"
+
+
+def _parse_api_key(value: str) -> tuple[uuid.UUID, uuid.UUID, str]:
+    parts = value.split("_", 3)
+    if len(parts) != 4 or parts[0] != API_KEY_PREFIX:
+        raise AuthenticationError("The API key is malformed.")
+    try:
+        return uuid.UUID(hex=parts[1]), uuid.UUID(hex=parts[2]), parts[3]
+    except ValueError:
+        raise AuthenticationError("The API key is malformed.") from None
+
+
+async def _require_active_tenant(session: AsyncSession, tenant_id: uuid.UUID) -> None:
+    status = await session.scalar(select(Tenant.status).where(Tenant.id == tenant_id))
+    if status != "active":
+        raise AuthenticationError("The credential's organisation is not active.")
+
+
+async def authenticate(
+    session: AsyncSession, credential: str, *, secret_key: str, issuer: str
+) -> Principal:
+    """Verify a bearer credential and bind ``session``'s transaction to its tenant.
+
+    Raises ``AuthenticationError`` for anything but a valid token of an active person or a
+    valid, unrevoked API key of an active tenant.
+    """
+    if credential.startswith(API_KEY_PREFIX + "_"):
+        tenant_id, key_id, secret = _parse_api_key(credential)
+        await set_tenant(session, tenant_id)
+        key = await session.scalar(select(ApiKey).where(ApiKey.id == key_id))
+        if key is None or not hmac.compare_digest(key.secret_hash, hash_api_key_secret(secret)):
+            raise AuthenticationError("The API key is not valid.")
+        if key.revoked_at is not None:
+            raise AuthenticationError("The API key has been revoked.")
+        await _require_active_tenant(session, tenant_id)
+        now = datetime.now(UTC)
+        if key.last_used_at is None or now - key.last_used_at > _LAST_USED_RESOLUTION:
+            await session.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=now))
+        return Principal(tenant_id=tenant_id, api_key_id=key_id, scopes=frozenset(key.scopes))
+
+    person_id, tenant_id, version = _decode_token(secret_key, issuer, credential)
+    await set_tenant(session, tenant_id)
+    person = await session.scalar(select(Person).where(Person.id == person_id))
+    if person is None or not person.active or person.session_version != version:
+        raise AuthenticationError("The person behind this token cannot sign in.")
+    await _require_active_tenant(session, tenant_id)
+    return person_principal(person)
+
+
+def operator_principal(tenant_id: uuid.UUID) -> Principal:
+    """The platform operator acting inside one tenant (CLI, demo seeding): every grantable scope."""
+    return Principal(tenant_id=tenant_id, scopes=frozenset(API_KEY_SCOPES))

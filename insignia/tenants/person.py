@@ -1,0 +1,239 @@
+"""People of a tenant: invitation, changes, deactivation, and who may see whom.
+
+Admins (and API keys with ``people:read``) see everyone; managers see their reports, direct and
+indirect; everyone sees themselves.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Select, func, literal, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from insignia.infra import validation
+from insignia.infra.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from insignia.infra.pagination import Page, paginate
+from insignia.tenants.audience import get_audience
+from insignia.tenants.auth import Principal, Role, Scope
+from insignia.tenants.models import Person
+
+MAX_ROLES = len(Role)
+
+
+@dataclass(frozen=True)
+class PersonFilter:
+    audience_id: uuid.UUID | None = None
+    role: Role | None = None
+    active: bool | None = None
+    search: str | None = None
+
+
+def _reports_of(manager_id: uuid.UUID) -> Select[tuple[uuid.UUID]]:
+    """Ids of everyone who reports to ``manager_id``, directly or through other managers."""
+    base = select(Person.id).where(Person.manager_id == manager_id).cte("reports", recursive=True)
+    step = select(Person.id).join(base, Person.manager_id == base.c.id)
+    reports = base.union(step)
+    return select(reports.c.id)
+
+
+def _require_write(principal: Principal) -> None:
+    if not principal.has(Scope.PEOPLE_WRITE):
+        raise PermissionDeniedError("Only tenant admins can manage people.")
+
+
+def _roles(values: Iterable[str]) -> list[str]:
+    roles = []
+    for value in values:
+        try:
+            role = Role(value.lower())
+        except ValueError:
+            raise ValidationError(f"Unknown role {value!r}.", "roles") from None
+        if role.value not in roles:
+            roles.append(role.value)
+    if not roles:
+        raise ValidationError("A person needs at least one role.", "roles")
+    return roles
+
+
+async def _check_email_free(session: AsyncSession, email: str, exclude: uuid.UUID | None = None) -> None:
+    stmt = select(Person.id).where(Person.email == email)
+    if exclude is not None:
+        stmt = stmt.where(Person.id != exclude)
+    if await session.scalar(stmt) is not None:
+        raise ConflictError(f"Someone with the email {email} is already in this organisation.", "email")
+
+
+async def _check_manager(session: AsyncSession, manager_id: uuid.UUID, person_id: uuid.UUID | None) -> None:
+    manager = await session.scalar(select(Person).where(Person.id == manager_id))
+    if manager is None:
+        raise NotFoundError("No such manager.", "managerId")
+    if not manager.active:
+        raise ValidationError("The manager has been deactivated.", "managerId")
+    if person_id is not None:
+        if manager_id == person_id:
+            raise ValidationError("A person cannot be their own manager.", "managerId")
+        in_reports = await session.scalar(
+            select(literal(True)).where(Person.id == manager_id, Person.id.in_(_reports_of(person_id)))
+        )
+        if in_reports:
+            raise ValidationError("A person cannot be managed by one of their own reports.", "managerId")
+
+
+async def invite_person(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    email: str,
+    name: str,
+    audience_id: uuid.UUID,
+    manager_id: uuid.UUID | None = None,
+    roles: Sequence[str] = (Role.LEARNER.value,),
+) -> Person:
+    """Add a person to the principal's tenant."""
+    _require_write(principal)
+    email = validation.email(email)
+    name = validation.text(name, "name")
+    role_values = _roles(roles)
+    await get_audience(session, audience_id, "audienceId")
+    if manager_id is not None:
+        await _check_manager(session, manager_id, None)
+    await _check_email_free(session, email)
+    person = Person(
+        tenant_id=principal.tenant_id,
+        email=email,
+        name=name,
+        audience_id=audience_id,
+        manager_id=manager_id,
+        roles=role_values,
+    )
+    session.add(person)
+    await session.flush()
+    return person
+
+
+async def update_person(
+    session: AsyncSession,
+    principal: Principal,
+    person_id: uuid.UUID,
+    *,
+    email: str | None = None,
+    name: str | None = None,
+    audience_id: uuid.UUID | None = None,
+    manager_id: uuid.UUID | None = None,
+    clear_manager: bool = False,
+    roles: Sequence[str] | None = None,
+) -> Person:
+    """Change a person's details; only given fields change."""
+    _require_write(principal)
+    person = await get_person(session, person_id)
+    if email is not None:
+        email = validation.email(email)
+        await _check_email_free(session, email, exclude=person.id)
+        person.email = email
+    if name is not None:
+        person.name = validation.text(name, "name")
+    if audience_id is not None:
+        await get_audience(session, audience_id, "audienceId")
+        person.audience_id = audience_id
+    if clear_manager:
+        person.manager_id = None
+    elif manager_id is not None:
+        await _check_manager(session, manager_id, person.id)
+        person.manager_id = manager_id
+    if roles is not None:
+        role_values = _roles(roles)
+        if Role.ADMIN.value in person.roles and Role.ADMIN.value not in role_values:
+            await _check_not_last_admin(session, person)
+        person.roles = role_values
+    await session.flush()
+    return person
+
+
+async def _check_not_last_admin(session: AsyncSession, person: Person) -> None:
+    others = await session.scalar(
+        select(func.count())
+        .select_from(Person)
+        .where(Person.active, Person.roles.any(Role.ADMIN.value), Person.id != person.id)
+    )
+    if not others:
+        raise ValidationError("The organisation's last active admin cannot lose the admin role.", "id")
+
+
+async def deactivate_person(session: AsyncSession, principal: Principal, person_id: uuid.UUID) -> Person:
+    """Deactivate a person: they can no longer sign in and their tokens stop working at once."""
+    _require_write(principal)
+    person = await get_person(session, person_id)
+    if not person.active:
+        return person
+    if Role.ADMIN.value in person.roles:
+        await _check_not_last_admin(session, person)
+    person.active = False
+    person.deactivated_at = datetime.now(UTC)
+    person.session_version += 1
+    await session.flush()
+    return person
+
+
+async def get_person(session: AsyncSession, person_id: uuid.UUID, field: str = "id") -> Person:
+    person = await session.scalar(select(Person).where(Person.id == person_id))
+    if person is None:
+        raise NotFoundError("No such person.", field)
+    return person
+
+
+async def get_person_by_email(session: AsyncSession, email: str) -> Person:
+    person = await session.scalar(select(Person).where(Person.email == validation.email(email)))
+    if person is None:
+        raise NotFoundError(f"No person with email {email} in this organisation.", "email")
+    return person
+
+
+async def people_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Person]:
+    """People by id, unfiltered: for relationship fields of objects the caller may already see."""
+    rows = await session.scalars(select(Person).where(Person.id.in_(ids)))
+    return {p.id: p for p in rows}
+
+
+async def visible_people_by_ids(
+    session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Person]:
+    """People by id, limited to those the principal may look up directly."""
+    stmt = select(Person).where(Person.id.in_(ids))
+    if not principal.has(Scope.PEOPLE_READ):
+        if principal.person is None:
+            return {}
+        own = Person.id == principal.person.id
+        stmt = stmt.where(or_(own, Person.id.in_(_reports_of(principal.person.id))) if principal.is_manager() else own)
+    return {p.id: p for p in await session.scalars(stmt)}
+
+
+async def list_people(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    first: int | None,
+    after: str | None,
+    filter: PersonFilter | None = None,
+) -> Page[Person]:
+    """People the principal may see: everyone for admins, reports for managers."""
+    stmt = select(Person)
+    if not principal.has(Scope.PEOPLE_READ):
+        if principal.person is None or not principal.is_manager():
+            raise PermissionDeniedError("Only admins and managers can list people.")
+        stmt = stmt.where(Person.id.in_(_reports_of(principal.person.id)))
+    if filter is not None:
+        if filter.audience_id is not None:
+            stmt = stmt.where(Person.audience_id == filter.audience_id)
+        if filter.role is not None:
+            stmt = stmt.where(Person.roles.any(filter.role.value))
+        if filter.active is not None:
+            stmt = stmt.where(Person.active.is_(filter.active))
+        if filter.search:
+            term = validation.text(filter.search, "filter.search", max_length=100)
+            pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            stmt = stmt.where(or_(Person.email.ilike(pattern), Person.name.ilike(pattern)))
+    return await paginate(session, stmt, Person.id, first, after)

@@ -1,0 +1,66 @@
+"""Tenants: the platform's organisations. Creating one is platform administration."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from insignia.infra import validation
+from insignia.infra.db import set_tenant
+from insignia.infra.errors import ConflictError, NotFoundError
+from insignia.tenants.auth import Role
+from insignia.tenants.models import Audience, Person, Tenant
+
+
+async def create_tenant(
+    session: AsyncSession, *, slug: str, name: str, admin_email: str, admin_name: str | None = None
+) -> tuple[Tenant, Person]:
+    """Create a tenant with an ``Employees`` audience and its first admin; flushes, never commits."""
+    slug = validation.slug(slug)
+    name = validation.text(name, "name")
+    admin_email = validation.email(admin_email, "admin_email")
+    admin_name = validation.text(admin_name or admin_email.split("@")[0], "admin_name")
+    if await session.scalar(select(Tenant.id).where(Tenant.slug == slug)) is not None:
+        raise ConflictError(f"A tenant with slug {slug!r} already exists.", "slug")
+    tenant = Tenant(slug=slug, name=name)
+    session.add(tenant)
+    try:
+        await session.flush()
+    except IntegrityError:
+        raise ConflictError(f"A tenant with slug {slug!r} already exists.", "slug") from None
+    await set_tenant(session, tenant.id)
+    audience = Audience(tenant_id=tenant.id, kind="employee", name="Employees")
+    session.add(audience)
+    await session.flush()
+    admin = Person(
+        tenant_id=tenant.id,
+        email=admin_email,
+        name=admin_name,
+        audience_id=audience.id,
+        roles=[Role.ADMIN.value, Role.LEARNER.value],
+    )
+    session.add(admin)
+    await session.flush()
+    return tenant, admin
+
+
+async def list_tenants(session: AsyncSession) -> Sequence[Tenant]:
+    return (await session.scalars(select(Tenant).order_by(Tenant.slug))).all()
+
+
+async def get_tenant_by_slug(session: AsyncSession, slug: str) -> Tenant:
+    tenant = await session.scalar(select(Tenant).where(Tenant.slug == slug))
+    if tenant is None:
+        raise NotFoundError(f"No tenant with slug {slug!r}.", "tenant")
+    return tenant
+
+
+async def get_tenant(session: AsyncSession, tenant_id: uuid.UUID) -> Tenant:
+    tenant = await session.get(Tenant, tenant_id)
+    if tenant is None:
+        raise NotFoundError("No such tenant.", "tenant")
+    return tenant
