@@ -44,7 +44,7 @@ def ensure_app_role(connection: Connection, role: str, password: str | None) -> 
     if row is None:
         options = "LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT"
         statement = connection.execute(
-            text("SELECT format('CREATE ROLE %I ' || :options || ' PASSWORD %L', :role, :password)"),
+            text("SELECT format('CREATE ROLE %I ' || CAST(:options AS text) || ' PASSWORD %L', CAST(:role AS text), CAST(:password AS text))"),
             {"options": options, "role": role, "password": password},
         ).scalar_one()
         try:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ARRAY, ForeignKey, LargeBinary, String, func
+from sqlalchemy import ForeignKey, LargeBinary, Text, func
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from insignia.infra.ids import uuid7
@@ -43,7 +44,7 @@ class Person(Base):
     name: Mapped[str]
     audience_id: Mapped[uuid.UUID]
     manager_id: Mapped[uuid.UUID | None]
-    roles: Mapped[list[str]] = mapped_column(ARRAY(String))
+    roles: Mapped[list[str]] = mapped_column(ARRAY(Text))
     active: Mapped[bool] = mapped_column(default=True)
     deactivated_at: Mapped[datetime | None]
     session_version: Mapped[int] = mapped_column(default=1)
@@ -58,7 +59,7 @@ class ApiKey(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
     name: Mapped[str]
     secret_hash: Mapped[bytes] = mapped_column(LargeBinary)
-    scopes: Mapped[list[str]] = mapped_column(ARRAY(String))
+    scopes: Mapped[list[str]] = mapped_column(ARRAY(Text))
     created_by_id: Mapped[uuid.UUID | None]
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     last_used_at: Mapped[datetime | None]

@@ -157,7 +157,7 @@ async def _check_not_last_admin(session: AsyncSession, person: Person) -> None:
     others = await session.scalar(
         select(func.count())
         .select_from(Person)
-        .where(Person.active, Person.roles.any(Role.ADMIN.value), Person.id != person.id)
+        .where(Person.active, Person.roles.contains([Role.ADMIN.value]), Person.id != person.id)
     )
     if not others:
         raise ValidationError("The organisation's last active admin cannot lose the admin role.", "id")
@@ -229,7 +229,7 @@ async def list_people(
         if filter.audience_id is not None:
             stmt = stmt.where(Person.audience_id == filter.audience_id)
         if filter.role is not None:
-            stmt = stmt.where(Person.roles.any(filter.role.value))
+            stmt = stmt.where(Person.roles.contains([filter.role.value]))
         if filter.active is not None:
             stmt = stmt.where(Person.active.is_(filter.active))
         if filter.search:

@@ -1,0 +1,174 @@
+"""Tenant A, holding real ids of tenant B, can neither read nor change anything of B.
+
+Every root query, every ``node(id)`` lookup and every mutation is exercised as tenant A's admin
+(the most powerful principal) and as an API key of A with every scope.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from insignia.infra.db import Database, set_tenant
+from insignia.tenants.models import ApiKey, Audience, Person
+from tests.conftest import GraphQLClient, SeededTenant, Seeder
+
+pytestmark = pytest.mark.asyncio
+
+
+def gid(type_name: str, value: object) -> str:
+    return base64.b64encode(f"{type_name}:{value}".encode()).decode()
+
+
+ROOT_QUERIES = [
+    "{ viewer { id email } }",
+    "{ tenant { id slug name } }",
+    "{ audiences { id name } }",
+    "{ people(first: 100) { edges { node { id email manager { id email } audience { id name } } } } }",
+    "{ apiKeys(first: 100) { edges { node { id name } } } }",
+]
+
+
+async def _snapshot(owner_db: Database, tenant: SeededTenant) -> dict[str, Any]:
+    """Everything of ``tenant`` as stored, to prove it did not change."""
+    async with owner_db.session() as s:
+        await set_tenant(s, tenant.id)
+        people = (await s.scalars(select(Person).order_by(Person.id))).all()
+        audiences = (await s.scalars(select(Audience).order_by(Audience.id))).all()
+        keys = (await s.scalars(select(ApiKey).order_by(ApiKey.id))).all()
+        return {
+            "people": [(p.id, p.email, p.name, p.active, p.roles, p.manager_id, p.audience_id) for p in people],
+            "audiences": [(a.id, a.name, a.partner_company) for a in audiences],
+            "keys": [(k.id, k.name, k.revoked_at) for k in keys],
+        }
+
+
+async def _b_ids(owner_db: Database, b: SeededTenant, gql: GraphQLClient) -> dict[str, list[str]]:
+    created = await gql(
+        b.tokens["admin"],
+        'mutation { apiKeyCreate(input: {name: "b-key", scopes: [PEOPLE_READ]}) { apiKey { id } errors { code } } }',
+    )
+    return {
+        "Person": [gid("Person", p.id) for p in b.people.values()],
+        "Audience": [gid("Audience", a) for a in b.audiences.values()],
+        "Tenant": [gid("Tenant", b.id)],
+        "ApiKey": [created["apiKeyCreate"]["apiKey"]["id"]],
+    }
+
+
+async def _a_credentials(a: SeededTenant, gql: GraphQLClient) -> list[str]:
+    created = await gql(
+        a.tokens["admin"],
+        "mutation { apiKeyCreate(input: {name: \"a-all\", scopes: [PEOPLE_READ, PEOPLE_WRITE, AUDIENCES_WRITE]})"
+        " { secret errors { code } } }",
+    )
+    return [a.tokens["admin"], created["apiKeyCreate"]["secret"]]
+
+
+async def test_root_queries_never_show_another_tenant(seeder: Seeder, gql: GraphQLClient, owner_db: Database) -> None:
+    a, b = await seeder.tenant("a"), await seeder.tenant("b")
+    b_ids = await _b_ids(owner_db, b, gql)
+    b_strings = {v for values in b_ids.values() for v in values} | {p.email for p in b.people.values()} | {b.slug}
+    token, key = await _a_credentials(a, gql)
+    for credential in (token, key):
+        for query in ROOT_QUERIES:
+            response = await gql.raw(credential, query)
+            assert response.status_code == 200
+            for leaked in b_strings:
+                assert leaked not in response.text, f"tenant B's {leaked!r} leaked to tenant A via {query}"
+        people = (await gql(credential, ROOT_QUERIES[3]))["people"]["edges"]
+        assert {e["node"]["email"] for e in people} == {p.email for p in a.people.values()}
+        assert (await gql(credential, ROOT_QUERIES[1]))["tenant"]["slug"] == a.slug
+    # The admin sees A's keys and only those.
+    keys = (await gql(token, ROOT_QUERIES[4]))["apiKeys"]["edges"]
+    assert [k["node"]["name"] for k in keys] == ["a-all"]
+
+
+async def test_node_lookup_of_another_tenants_ids_returns_null(
+    seeder: Seeder, gql: GraphQLClient, owner_db: Database
+) -> None:
+    a, b = await seeder.tenant("a"), await seeder.tenant("b")
+    b_ids = await _b_ids(owner_db, b, gql)
+    for credential in await _a_credentials(a, gql):
+        for type_name, ids in b_ids.items():
+            for value in ids:
+                data = await gql(credential, "query($id: ID!) { node(id: $id) { id } }", {"id": value})
+                assert data["node"] is None, f"{type_name} of tenant B visible to tenant A"
+    # The same lookups do find A's own objects, so the nulls above are not vacuous.
+    own = await gql(a.tokens["admin"], "query($id: ID!) { node(id: $id) { id } }", {"id": gid("Person", a.people["learner"].id)})
+    assert own["node"] is not None
+
+
+MUTATIONS_WITH_B_IDS = [
+    ("audienceUpdate", 'mutation($id: ID!) { audienceUpdate(input: {id: $id, name: "hijacked"}) { audience { id } errors { code field } } }', "Audience"),
+    ("personUpdate", 'mutation($id: ID!) { personUpdate(input: {id: $id, name: "hijacked"}) { person { id } errors { code field } } }', "Person"),
+    ("personDeactivate", "mutation($id: ID!) { personDeactivate(id: $id) { person { id } errors { code field } } }", "Person"),
+    ("apiKeyRevoke", "mutation($id: ID!) { apiKeyRevoke(id: $id) { apiKey { id } errors { code field } } }", "ApiKey"),
+    (
+        "personInvite",
+        'mutation($id: ID!) { personInvite(input: {email: "x@evil.example", name: "X", audienceId: $id}) { person { id } errors { code field } } }',
+        "Audience",
+    ),
+    (
+        "personInvite",
+        'mutation($id: ID!, $aud: ID!) { personInvite(input: {email: "y@evil.example", name: "Y", audienceId: $aud, managerId: $id}) { person { id } errors { code field } } }',
+        "Person",
+    ),
+    (
+        "personUpdate",
+        "mutation($id: ID!, $own: ID!) { personUpdate(input: {id: $own, managerId: $id}) { person { id } errors { code field } } }",
+        "Person",
+    ),
+    (
+        "personUpdate",
+        "mutation($id: ID!, $own: ID!) { personUpdate(input: {id: $own, audienceId: $id}) { person { id } errors { code field } } }",
+        "Audience",
+    ),
+]
+
+
+async def test_mutations_with_another_tenants_ids_change_nothing(
+    seeder: Seeder, gql: GraphQLClient, owner_db: Database
+) -> None:
+    a, b = await seeder.tenant("a"), await seeder.tenant("b")
+    b_ids = await _b_ids(owner_db, b, gql)
+    credentials = await _a_credentials(a, gql)
+    before_b = await _snapshot(owner_db, b)
+    before_a = await _snapshot(owner_db, a)
+    for credential in credentials:
+        for name, mutation, type_name in MUTATIONS_WITH_B_IDS:
+            for value in b_ids[type_name]:
+                variables = {"id": value, "own": gid("Person", a.people["learner"].id), "aud": gid("Audience", a.audiences["employees"])}
+                used = {k: v for k, v in variables.items() if f"${k}" in mutation}
+                data = await gql(credential, mutation, used)
+                payload = data[name]
+                assert payload["errors"], f"{name} with tenant B's {type_name} id did not fail"
+                # An API key may not manage keys at all (FORBIDDEN); otherwise B's id is simply not found.
+                allowed = {"NOT_FOUND"} if credential == credentials[0] else {"NOT_FOUND", "FORBIDDEN"}
+                assert payload["errors"][0]["code"] in allowed
+                assert payload[next(k for k in payload if k != "errors")] is None
+    assert await _snapshot(owner_db, b) == before_b
+    assert await _snapshot(owner_db, a) == before_a
+
+
+async def test_api_key_cannot_claim_another_tenant(seeder: Seeder, gql: GraphQLClient) -> None:
+    a, b = await seeder.tenant("a"), await seeder.tenant("b")
+    [_token, key] = await _a_credentials(a, gql)
+    # Swap the tenant part for B's: the key is looked up inside B, where it does not exist.
+    prefix, _tenant, key_id, secret = key.split("_", 3)
+    forged = "_".join([prefix, b.id.hex, key_id, secret])
+    response = await gql.raw(forged, "{ tenant { slug } }")
+    assert response.status_code == 401
+    assert b.slug not in response.text
+
+
+async def test_token_tenant_claim_cannot_be_swapped(seeder: Seeder, gql: GraphQLClient) -> None:
+    a, b = await seeder.tenant("a"), await seeder.tenant("b")
+    header, payload, signature = a.tokens["admin"].split(".")
+    claims = base64.urlsafe_b64decode(payload + "==").decode().replace(str(a.id), str(b.id))
+    forged_payload = base64.urlsafe_b64encode(claims.encode()).decode().rstrip("=")
+    response = await gql.raw(f"{header}.{forged_payload}.{signature}", "{ tenant { slug } }")
+    assert response.status_code == 401
