@@ -62,7 +62,7 @@ class InsigniaGroup(click.Group):
             sys.exit(1)
 
 
-def parse_ttl(value: str) -> timedelta:
+def parse_ttl(_ctx: click.Context | None, _param: click.Parameter | None, value: str) -> timedelta:
     match = _TTL_RE.match(value.strip().lower())
     if not match:
         raise click.BadParameter("use seconds or a number with s, m, h or d, e.g. 3600, 30m, 8h, 7d")
@@ -192,10 +192,12 @@ def tenant_list() -> None:
 @main.command()
 @click.option("--tenant", "tenant_slug", required=True, help="The tenant's slug.")
 @click.option("--email", required=True, help="The person's email.")
-@click.option("--ttl", default="1h", show_default=True, help="Lifetime: seconds or 30m, 8h, 7d (at most 90d).")
-def token(tenant_slug: str, email: str, ttl: str) -> None:
+@click.option(
+    "--ttl", default="1h", show_default=True, callback=parse_ttl, help="Lifetime: seconds or 30m, 8h, 7d (at most 90d)."
+)
+def token(tenant_slug: str, email: str, ttl: timedelta) -> None:
     """Print a bearer token for an existing, active person (alone on the last line)."""
-    lifetime = parse_ttl(ttl)
+    lifetime = ttl
     settings = _settings()
     targets = _prepare(settings)
 
@@ -236,11 +238,24 @@ async def _print_demo(settings: Settings, owner: Database, host: str | None, por
 
     seeded = await seed_demo(owner)
     ttl = timedelta(hours=24)
-    lines = ["", "Demo tenants: " + ", ".join(seeded), "Bearer tokens (valid 24 h; paste as 'Authorization: Bearer <token>'):"]
-    for slug, key in (("acme", "admin"), ("acme", "manager"), ("acme", "learner"), ("acme", "partner"), ("globex", "admin")):
+    lines = [
+        "",
+        "Demo tenants: " + ", ".join(seeded),
+        "Bearer tokens (valid 24 h; paste as 'Authorization: Bearer <token>'):",
+    ]
+    for slug, key in (
+        ("acme", "admin"),
+        ("acme", "manager"),
+        ("acme", "learner"),
+        ("acme", "partner"),
+        ("globex", "admin"),
+    ):
         person = seeded[slug][key]
         lines.append(f"  {slug} {key:<8} {person.email}")
         lines.append(f"    {issue_token(settings.secret_key, settings.token_issuer, person, ttl)}")
     if host is not None:
-        lines.append(f"GraphiQL: http://{host}:{port}/graphql" + ("" if settings.development else " (set INSIGNIA_ENV=development for the IDE)"))
+        lines.append(
+            f"GraphiQL: http://{host}:{port}/graphql"
+            + ("" if settings.development else " (set INSIGNIA_ENV=development for the IDE)")
+        )
     click.echo("\n".join(lines) + "\n")

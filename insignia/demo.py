@@ -57,7 +57,9 @@ DEMO_TENANTS = (
 )
 
 
-async def _ensure_audience(session: AsyncSession, tenant_id: object, kind: str, name: str, company: str | None) -> Audience:
+async def _ensure_audience(
+    session: AsyncSession, tenant_id: object, kind: str, name: str, company: str | None
+) -> Audience:
     existing = await session.scalar(select(Audience).where(Audience.name == name))
     if existing is not None:
         return existing

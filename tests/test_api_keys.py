@@ -22,7 +22,9 @@ async def test_key_is_shown_once_and_stored_hashed(seeder: Seeder, gql: GraphQLC
     secret = data["apiKeyCreate"]["secret"]
     assert secret.startswith("insk_")
     listed = await gql(t.tokens["admin"], "{ apiKeys { edges { node { name scopes lastUsedAt } } } }")
-    assert listed["apiKeys"]["edges"] == [{"node": {"name": "Partner portal", "scopes": ["PEOPLE_READ"], "lastUsedAt": None}}]
+    assert listed["apiKeys"]["edges"] == [
+        {"node": {"name": "Partner portal", "scopes": ["PEOPLE_READ"], "lastUsedAt": None}}
+    ]
     assert secret not in str(listed)
     async with owner_db.session() as s:
         await set_tenant(s, t.id)
@@ -34,12 +36,18 @@ async def test_key_is_shown_once_and_stored_hashed(seeder: Seeder, gql: GraphQLC
 
 async def test_key_authenticates_within_its_scopes(seeder: Seeder, gql: GraphQLClient) -> None:
     t = await seeder.tenant()
-    key = (await gql(t.tokens["admin"], CREATE, {"input": {"name": "Reader", "scopes": ["PEOPLE_READ"]}}))["apiKeyCreate"]["secret"]
+    key = (await gql(t.tokens["admin"], CREATE, {"input": {"name": "Reader", "scopes": ["PEOPLE_READ"]}}))[
+        "apiKeyCreate"
+    ]["secret"]
     data = await gql(key, "{ viewer { id } tenant { slug } people(first: 100) { edges { node { email } } } }")
     assert data["viewer"] is None
     assert data["tenant"]["slug"] == t.slug
     assert len(data["people"]["edges"]) == len(t.people)
-    invite = await gql(key, 'mutation($a: ID!) { personInvite(input: {email: "k@x.example", name: "K", audienceId: $a}) { errors { code } } }', {"a": "QXVkaWVuY2U6MDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAw"})
+    invite = await gql(
+        key,
+        'mutation($a: ID!) { personInvite(input: {email: "k@x.example", name: "K", audienceId: $a}) { errors { code } } }',
+        {"a": "QXVkaWVuY2U6MDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAw"},
+    )
     assert invite["personInvite"]["errors"] == [{"code": "FORBIDDEN"}]
     # A key can never mint another key, whatever its scopes.
     minted = await gql(key, CREATE, {"input": {"name": "Child", "scopes": ["PEOPLE_READ"]}})
@@ -48,9 +56,15 @@ async def test_key_authenticates_within_its_scopes(seeder: Seeder, gql: GraphQLC
 
 async def test_revoked_key_is_refused(seeder: Seeder, gql: GraphQLClient) -> None:
     t = await seeder.tenant()
-    created = (await gql(t.tokens["admin"], CREATE, {"input": {"name": "Temp", "scopes": ["PEOPLE_READ"]}}))["apiKeyCreate"]
+    created = (await gql(t.tokens["admin"], CREATE, {"input": {"name": "Temp", "scopes": ["PEOPLE_READ"]}}))[
+        "apiKeyCreate"
+    ]
     assert (await gql.raw(created["secret"], "{ tenant { slug } }")).status_code == 200
-    revoked = await gql(t.tokens["admin"], "mutation($id: ID!) { apiKeyRevoke(id: $id) { apiKey { revokedAt } errors { code } } }", {"id": created["apiKey"]["id"]})
+    revoked = await gql(
+        t.tokens["admin"],
+        "mutation($id: ID!) { apiKeyRevoke(id: $id) { apiKey { revokedAt } errors { code } } }",
+        {"id": created["apiKey"]["id"]},
+    )
     assert revoked["apiKeyRevoke"]["apiKey"]["revokedAt"] is not None
     response = await gql.raw(created["secret"], "{ tenant { slug } }")
     assert response.status_code == 401
@@ -64,7 +78,9 @@ async def test_bad_key_inputs_are_refused(seeder: Seeder, gql: GraphQLClient) ->
     blank = await gql(t.tokens["admin"], CREATE, {"input": {"name": "   ", "scopes": ["PEOPLE_READ"]}})
     assert blank["apiKeyCreate"]["errors"] == [{"code": "INVALID", "field": "name"}]
     assert (await gql(t.tokens["admin"], "{ apiKeys { edges { node { id } } } }"))["apiKeys"]["edges"] == []
-    wrong_secret = (await gql(t.tokens["admin"], CREATE, {"input": {"name": "Real", "scopes": ["PEOPLE_READ"]}}))["apiKeyCreate"]["secret"]
+    wrong_secret = (await gql(t.tokens["admin"], CREATE, {"input": {"name": "Real", "scopes": ["PEOPLE_READ"]}}))[
+        "apiKeyCreate"
+    ]["secret"]
     tampered = wrong_secret[:-4] + ("0000" if not wrong_secret.endswith("0000") else "1111")
     assert (await gql.raw(tampered, "{ tenant { slug } }")).status_code == 401
     assert (await gql.raw("insk_garbage", "{ tenant { slug } }")).status_code == 401

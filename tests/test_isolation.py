@@ -62,7 +62,7 @@ async def _b_ids(owner_db: Database, b: SeededTenant, gql: GraphQLClient) -> dic
 async def _a_credentials(a: SeededTenant, gql: GraphQLClient) -> list[str]:
     created = await gql(
         a.tokens["admin"],
-        "mutation { apiKeyCreate(input: {name: \"a-all\", scopes: [PEOPLE_READ, PEOPLE_WRITE, AUDIENCES_WRITE]})"
+        'mutation { apiKeyCreate(input: {name: "a-all", scopes: [PEOPLE_READ, PEOPLE_WRITE, AUDIENCES_WRITE]})'
         " { secret errors { code } } }",
     )
     return [a.tokens["admin"], created["apiKeyCreate"]["secret"]]
@@ -98,14 +98,28 @@ async def test_node_lookup_of_another_tenants_ids_returns_null(
                 data = await gql(credential, "query($id: ID!) { node(id: $id) { id } }", {"id": value})
                 assert data["node"] is None, f"{type_name} of tenant B visible to tenant A"
     # The same lookups do find A's own objects, so the nulls above are not vacuous.
-    own = await gql(a.tokens["admin"], "query($id: ID!) { node(id: $id) { id } }", {"id": gid("Person", a.people["learner"].id)})
+    own = await gql(
+        a.tokens["admin"], "query($id: ID!) { node(id: $id) { id } }", {"id": gid("Person", a.people["learner"].id)}
+    )
     assert own["node"] is not None
 
 
 MUTATIONS_WITH_B_IDS = [
-    ("audienceUpdate", 'mutation($id: ID!) { audienceUpdate(input: {id: $id, name: "hijacked"}) { audience { id } errors { code field } } }', "Audience"),
-    ("personUpdate", 'mutation($id: ID!) { personUpdate(input: {id: $id, name: "hijacked"}) { person { id } errors { code field } } }', "Person"),
-    ("personDeactivate", "mutation($id: ID!) { personDeactivate(id: $id) { person { id } errors { code field } } }", "Person"),
+    (
+        "audienceUpdate",
+        'mutation($id: ID!) { audienceUpdate(input: {id: $id, name: "hijacked"}) { audience { id } errors { code field } } }',
+        "Audience",
+    ),
+    (
+        "personUpdate",
+        'mutation($id: ID!) { personUpdate(input: {id: $id, name: "hijacked"}) { person { id } errors { code field } } }',
+        "Person",
+    ),
+    (
+        "personDeactivate",
+        "mutation($id: ID!) { personDeactivate(id: $id) { person { id } errors { code field } } }",
+        "Person",
+    ),
     ("apiKeyRevoke", "mutation($id: ID!) { apiKeyRevoke(id: $id) { apiKey { id } errors { code field } } }", "ApiKey"),
     (
         "personInvite",
@@ -141,7 +155,11 @@ async def test_mutations_with_another_tenants_ids_change_nothing(
     for credential in credentials:
         for name, mutation, type_name in MUTATIONS_WITH_B_IDS:
             for value in b_ids[type_name]:
-                variables = {"id": value, "own": gid("Person", a.people["learner"].id), "aud": gid("Audience", a.audiences["employees"])}
+                variables = {
+                    "id": value,
+                    "own": gid("Person", a.people["learner"].id),
+                    "aud": gid("Audience", a.audiences["employees"]),
+                }
                 used = {k: v for k, v in variables.items() if f"${k}" in mutation}
                 data = await gql(credential, mutation, used)
                 payload = data[name]

@@ -71,11 +71,21 @@ async def test_duplicate_email_is_refused_and_nothing_is_written(seeder: Seeder,
     data = await gql(
         t.tokens["admin"],
         INVITE,
-        {"input": {"email": f"LEARNER@{t.slug}.example", "name": "Dup", "audienceId": gid("Audience", t.audiences["employees"])}},
+        {
+            "input": {
+                "email": f"LEARNER@{t.slug}.example",
+                "name": "Dup",
+                "audienceId": gid("Audience", t.audiences["employees"]),
+            }
+        },
     )
     assert data["personInvite"]["person"] is None
     assert data["personInvite"]["errors"] == [
-        {"code": "DUPLICATE", "field": "email", "message": f"Someone with the email learner@{t.slug}.example is already in this organisation."}
+        {
+            "code": "DUPLICATE",
+            "field": "email",
+            "message": f"Someone with the email learner@{t.slug}.example is already in this organisation.",
+        }
     ]
     found = await gql(t.tokens["admin"], PEOPLE, {"filter": {"search": "Dup"}})
     assert found["people"]["edges"] == []
@@ -99,7 +109,9 @@ async def test_people_filters(seeder: Seeder, gql: GraphQLClient) -> None:
     t = await seeder.tenant()
     managers = await gql(t.tokens["admin"], PEOPLE, {"filter": {"role": "MANAGER"}})
     assert {e["node"]["email"].split("@")[0] for e in managers["people"]["edges"]} == {"manager", "lead"}
-    customers = await gql(t.tokens["admin"], PEOPLE, {"filter": {"audienceId": gid("Audience", t.audiences["customers"])}})
+    customers = await gql(
+        t.tokens["admin"], PEOPLE, {"filter": {"audienceId": gid("Audience", t.audiences["customers"])}}
+    )
     assert [e["node"]["email"].split("@")[0] for e in customers["people"]["edges"]] == ["customer"]
 
 
@@ -110,9 +122,15 @@ async def test_manager_sees_direct_and_indirect_reports_only(seeder: Seeder, gql
     lead = await gql(t.tokens["lead"], PEOPLE)
     assert {e["node"]["email"].split("@")[0] for e in lead["people"]["edges"]} == {"report"}
     # node() follows the same rule.
-    other = await gql(t.tokens["manager"], "query($id: ID!) { node(id: $id) { id } }", {"id": gid("Person", t.people["learner"].id)})
+    other = await gql(
+        t.tokens["manager"], "query($id: ID!) { node(id: $id) { id } }", {"id": gid("Person", t.people["learner"].id)}
+    )
     assert other["node"] is None
-    mine = await gql(t.tokens["manager"], "query($id: ID!) { node(id: $id) { ... on Person { email } } }", {"id": gid("Person", t.people["report"].id)})
+    mine = await gql(
+        t.tokens["manager"],
+        "query($id: ID!) { node(id: $id) { ... on Person { email } } }",
+        {"id": gid("Person", t.people["report"].id)},
+    )
     assert mine["node"] == {"email": f"report@{t.slug}.example"}
 
 
@@ -125,7 +143,13 @@ async def test_learner_cannot_list_people_or_change_anything(seeder: Seeder, gql
     data = await gql(
         t.tokens["learner"],
         INVITE,
-        {"input": {"email": "sneaky@example.com", "name": "S", "audienceId": gid("Audience", t.audiences["employees"])}},
+        {
+            "input": {
+                "email": "sneaky@example.com",
+                "name": "S",
+                "audienceId": gid("Audience", t.audiences["employees"]),
+            }
+        },
     )
     assert data["personInvite"]["errors"][0]["code"] == "FORBIDDEN"
 
@@ -133,12 +157,32 @@ async def test_learner_cannot_list_people_or_change_anything(seeder: Seeder, gql
 async def test_update_person_and_refuse_management_cycles(seeder: Seeder, gql: GraphQLClient) -> None:
     t = await seeder.tenant()
     update = "mutation($input: PersonUpdateInput!) { personUpdate(input: $input) { person { name roles manager { email } } errors { code field } } }"
-    ok = await gql(t.tokens["admin"], update, {"input": {"id": gid("Person", t.people["learner"].id), "name": "Renamed", "roles": ["MANAGER"], "managerId": gid("Person", t.people["lead"].id)}})
-    assert ok["personUpdate"] == {"person": {"name": "Renamed", "roles": ["MANAGER"], "manager": {"email": f"lead@{t.slug}.example"}}, "errors": []}
+    ok = await gql(
+        t.tokens["admin"],
+        update,
+        {
+            "input": {
+                "id": gid("Person", t.people["learner"].id),
+                "name": "Renamed",
+                "roles": ["MANAGER"],
+                "managerId": gid("Person", t.people["lead"].id),
+            }
+        },
+    )
+    assert ok["personUpdate"] == {
+        "person": {"name": "Renamed", "roles": ["MANAGER"], "manager": {"email": f"lead@{t.slug}.example"}},
+        "errors": [],
+    }
     # The manager reporting to their own (indirect) report: refused.
-    cycle = await gql(t.tokens["admin"], update, {"input": {"id": gid("Person", t.people["manager"].id), "managerId": gid("Person", t.people["report"].id)}})
+    cycle = await gql(
+        t.tokens["admin"],
+        update,
+        {"input": {"id": gid("Person", t.people["manager"].id), "managerId": gid("Person", t.people["report"].id)}},
+    )
     assert cycle["personUpdate"] == {"person": None, "errors": [{"code": "INVALID", "field": "managerId"}]}
-    cleared = await gql(t.tokens["admin"], update, {"input": {"id": gid("Person", t.people["learner"].id), "managerId": None}})
+    cleared = await gql(
+        t.tokens["admin"], update, {"input": {"id": gid("Person", t.people["learner"].id), "managerId": None}}
+    )
     assert cleared["personUpdate"]["person"]["manager"] is None
 
 
@@ -146,7 +190,11 @@ async def test_deactivation_stops_the_persons_tokens_at_once(seeder: Seeder, gql
     t = await seeder.tenant()
     token = t.tokens["learner"]
     assert (await gql.raw(token, "{ viewer { email } }")).status_code == 200
-    data = await gql(t.tokens["admin"], "mutation($id: ID!) { personDeactivate(id: $id) { person { active } errors { code } } }", {"id": gid("Person", t.people["learner"].id)})
+    data = await gql(
+        t.tokens["admin"],
+        "mutation($id: ID!) { personDeactivate(id: $id) { person { active } errors { code } } }",
+        {"id": gid("Person", t.people["learner"].id)},
+    )
     assert data["personDeactivate"] == {"person": {"active": False}, "errors": []}
     response = await gql.raw(token, "{ viewer { email } }")
     assert response.status_code == 401
@@ -156,29 +204,55 @@ async def test_deactivation_stops_the_persons_tokens_at_once(seeder: Seeder, gql
 async def test_last_admin_cannot_be_deactivated_or_demoted(seeder: Seeder, gql: GraphQLClient) -> None:
     t = await seeder.tenant()
     admin_id = gid("Person", t.people["admin"].id)
-    data = await gql(t.tokens["admin"], "mutation($id: ID!) { personDeactivate(id: $id) { person { active } errors { code } } }", {"id": admin_id})
+    data = await gql(
+        t.tokens["admin"],
+        "mutation($id: ID!) { personDeactivate(id: $id) { person { active } errors { code } } }",
+        {"id": admin_id},
+    )
     assert data["personDeactivate"] == {"person": None, "errors": [{"code": "INVALID"}]}
-    demote = await gql(t.tokens["admin"], "mutation($id: ID!) { personUpdate(input: {id: $id, roles: [LEARNER]}) { errors { code } } }", {"id": admin_id})
+    demote = await gql(
+        t.tokens["admin"],
+        "mutation($id: ID!) { personUpdate(input: {id: $id, roles: [LEARNER]}) { errors { code } } }",
+        {"id": admin_id},
+    )
     assert demote["personUpdate"]["errors"] == [{"code": "INVALID"}]
-    assert (await gql.raw(t.tokens["admin"], "{ viewer { roles } }")).json()["data"]["viewer"]["roles"] == ["ADMIN", "LEARNER"]
+    assert (await gql.raw(t.tokens["admin"], "{ viewer { roles } }")).json()["data"]["viewer"]["roles"] == [
+        "ADMIN",
+        "LEARNER",
+    ]
 
 
 async def test_audiences_create_and_update(seeder: Seeder, gql: GraphQLClient) -> None:
     t = await seeder.tenant()
-    created = await gql(t.tokens["admin"], 'mutation { audienceCreate(input: {kind: PARTNER, name: "Resellers", partnerCompany: "Hooli"}) { audience { id kind name partnerCompany } errors { code } } }')
+    created = await gql(
+        t.tokens["admin"],
+        'mutation { audienceCreate(input: {kind: PARTNER, name: "Resellers", partnerCompany: "Hooli"}) { audience { id kind name partnerCompany } errors { code } } }',
+    )
     audience = created["audienceCreate"]["audience"]
     assert audience["partnerCompany"] == "Hooli" and audience["kind"] == "PARTNER"
-    updated = await gql(t.tokens["admin"], "mutation($id: ID!) { audienceUpdate(input: {id: $id, name: \"Resellers EU\", partnerCompany: null}) { audience { name partnerCompany } errors { code } } }", {"id": audience["id"]})
+    updated = await gql(
+        t.tokens["admin"],
+        'mutation($id: ID!) { audienceUpdate(input: {id: $id, name: "Resellers EU", partnerCompany: null}) { audience { name partnerCompany } errors { code } } }',
+        {"id": audience["id"]},
+    )
     assert updated["audienceUpdate"] == {"audience": {"name": "Resellers EU", "partnerCompany": None}, "errors": []}
-    dup = await gql(t.tokens["admin"], 'mutation { audienceCreate(input: {kind: CUSTOMER, name: "Customers"}) { audience { id } errors { code field } } }')
+    dup = await gql(
+        t.tokens["admin"],
+        'mutation { audienceCreate(input: {kind: CUSTOMER, name: "Customers"}) { audience { id } errors { code field } } }',
+    )
     assert dup["audienceCreate"] == {"audience": None, "errors": [{"code": "DUPLICATE", "field": "name"}]}
-    wrong = await gql(t.tokens["admin"], 'mutation { audienceCreate(input: {kind: CUSTOMER, name: "Shops", partnerCompany: "X"}) { audience { id } errors { code field } } }')
+    wrong = await gql(
+        t.tokens["admin"],
+        'mutation { audienceCreate(input: {kind: CUSTOMER, name: "Shops", partnerCompany: "X"}) { audience { id } errors { code field } } }',
+    )
     assert wrong["audienceCreate"] == {"audience": None, "errors": [{"code": "INVALID", "field": "partnerCompany"}]}
     names = [a["name"] for a in (await gql(t.tokens["learner"], "{ audiences { name } }"))["audiences"]]
     assert "Shops" not in names and "Resellers EU" in names
 
 
-async def test_a_failed_mutation_does_not_undo_a_successful_one_in_the_same_request(seeder: Seeder, gql: GraphQLClient) -> None:
+async def test_a_failed_mutation_does_not_undo_a_successful_one_in_the_same_request(
+    seeder: Seeder, gql: GraphQLClient
+) -> None:
     t = await seeder.tenant()
     data = await gql(
         t.tokens["admin"],

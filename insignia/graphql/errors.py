@@ -14,7 +14,9 @@ from insignia.infra.errors import ServiceError
 T = TypeVar("T")
 
 
-@strawberry.type(description="An expected failure: stable machine code, the input field at fault (dotted path), a message.")
+@strawberry.type(
+    description="An expected failure: stable machine code, the input field at fault (dotted path), a message."
+)
 class UserError:
     code: str
     field: str | None

@@ -78,8 +78,8 @@ class ErrorHandling(SchemaExtension):
         processed: list[GraphQLError] = []
         for error in errors:
             original = error.original_error
-            if original is None:
-                # Syntax and validation errors: the client's document, safe to show.
+            if original is None or isinstance(original, GraphQLError):
+                # Syntax, validation and variable coercion errors: about the client's input, safe to show.
                 error.extensions = {"code": "GRAPHQL_VALIDATION_FAILED", **(error.extensions or {})}
                 processed.append(error)
             elif isinstance(original, ServiceError):

@@ -11,11 +11,11 @@ import json
 import logging
 from typing import Any
 
+from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
-from cross_web import HTTPException
 
 from insignia.graphql.context import Context
 from insignia.graphql.schema import build_schema
@@ -76,12 +76,15 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             return
         request = Request(scope, receive)
         if self._wants_ide(request):
-            await super().__call__(scope, receive, send)
+            # The IDE page itself needs no credential; its queries carry one (headers editor).
+            await (await self.render_graphql_ide(request))(scope, receive, send)
             return
         credential = _bearer(request)
         if credential is None:
             response = _error_response(
-                401, "UNAUTHENTICATED", "Send a bearer token or API key in the Authorization header.",
+                401,
+                "UNAUTHENTICATED",
+                "Send a bearer token or API key in the Authorization header.",
                 {"WWW-Authenticate": "Bearer"},
             )
             await response(scope, receive, send)

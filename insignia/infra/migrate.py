@@ -44,12 +44,15 @@ def ensure_app_role(connection: Connection, role: str, password: str | None) -> 
     if row is None:
         options = "LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT"
         statement = connection.execute(
-            text("SELECT format('CREATE ROLE %I ' || CAST(:options AS text) || ' PASSWORD %L', CAST(:role AS text), CAST(:password AS text))"),
+            text(
+                "SELECT format('CREATE ROLE %I ' || CAST(:options AS text) || ' PASSWORD %L', "
+                "CAST(:role AS text), CAST(:password AS text))"
+            ),
             {"options": options, "role": role, "password": password},
         ).scalar_one()
         try:
             connection.execute(text(statement))
-        except Exception as exc:  # noqa: BLE001 - reported as one clear line
+        except Exception as exc:
             raise ConfigurationError(
                 f"cannot create application role {role!r} ({exc.__class__.__name__}); "
                 "create it (LOGIN NOSUPERUSER NOBYPASSRLS) or grant CREATEROLE to the migration role"

@@ -49,7 +49,11 @@ def page_size(first: int | None, field: str = "first") -> int:
 
 
 async def paginate(
-    session: AsyncSession, stmt: Select[Any], key: InstrumentedAttribute[uuid.UUID], first: int | None, after: str | None
+    session: AsyncSession,
+    stmt: Select[Any],
+    key: InstrumentedAttribute[uuid.UUID],
+    first: int | None,
+    after: str | None,
 ) -> Page[Any]:
     """One page of ``stmt`` ordered by ``key`` (a time-ordered id), fetching one extra row to know if more follow."""
     size = page_size(first)

@@ -31,7 +31,7 @@ class Settings:
     app_role_password: str | None = None
     data_dir: Path = field(default_factory=lambda: Path(".insignia"))
     secret_key: str = ""
-    token_issuer: str = "insignia"
+    token_issuer: str = "insignia"  # noqa: S105 - the JWT "iss" claim, not a secret
     token_ttl_seconds: int = 3600
     db_pool_size: int = 10
     max_body_bytes: int = 1_000_000
@@ -79,7 +79,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     if len(secret_key) < 32:
         raise ConfigurationError("INSIGNIA_SECRET_KEY must be at least 32 characters")
     return Settings(
-        env=mode,  # type: ignore[arg-type]  # checked against _ENVIRONMENTS above
+        env=mode,
         database_url=database_url,
         app_database_url=env.get("INSIGNIA_APP_DATABASE_URL") or None,
         app_role=env.get("INSIGNIA_APP_ROLE", "insignia_app"),

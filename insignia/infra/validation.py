@@ -19,8 +19,10 @@ def text(value: str, field: str, *, max_length: int = 200, min_length: int = 1) 
     """Trimmed single-line-or-paragraph text within length bounds, without control characters."""
     value = value.strip()
     if len(value) < min_length:
-        raise ValidationError(f"{field} must not be empty" if min_length == 1 else
-                              f"{field} must be at least {min_length} characters", field)
+        raise ValidationError(
+            f"{field} must not be empty" if min_length == 1 else f"{field} must be at least {min_length} characters",
+            field,
+        )
     if len(value) > max_length:
         raise ValidationError(f"{field} must be at most {max_length} characters", field)
     if _CONTROL_RE.search(value):

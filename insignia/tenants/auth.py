@@ -26,7 +26,7 @@ from insignia.infra.db import set_tenant
 from insignia.tenants.models import ApiKey, Person, Tenant
 
 API_KEY_PREFIX = "insk"
-_TOKEN_ALGORITHM = "HS256"
+_TOKEN_ALGORITHM = "HS256"  # noqa: S105 - an algorithm name
 # last_used_at is bookkeeping, not an audit trail: refresh it at most this often per key.
 _LAST_USED_RESOLUTION = timedelta(minutes=1)
 
@@ -158,9 +158,7 @@ async def _require_active_tenant(session: AsyncSession, tenant_id: uuid.UUID) ->
         raise AuthenticationError("The credential's organisation is not active.")
 
 
-async def authenticate(
-    session: AsyncSession, credential: str, *, secret_key: str, issuer: str
-) -> Principal:
+async def authenticate(session: AsyncSession, credential: str, *, secret_key: str, issuer: str) -> Principal:
     """Verify a bearer credential and bind ``session``'s transaction to its tenant.
 
     Raises ``AuthenticationError`` for anything but a valid token of an active person or a

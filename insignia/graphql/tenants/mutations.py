@@ -9,8 +9,8 @@ from strawberry.types import Info
 from insignia.graphql.context import Context
 from insignia.graphql.errors import UserError, run_mutation
 from insignia.graphql.ids import expect_id
-from insignia.infra.errors import ValidationError
 from insignia.graphql.tenants.types import ApiKeyScope, ApiKeyType, AudienceKind, AudienceType, PersonType, Role
+from insignia.infra.errors import ValidationError
 from insignia.tenants import api_key as api_key_service
 from insignia.tenants import audience as audience_service
 from insignia.tenants import person as person_service

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+
 import strawberry
 from strawberry.types import Info
 
@@ -119,5 +120,3 @@ class ApiKeyType(Node):
             last_used_at=key.last_used_at,
             revoked_at=key.revoked_at,
         )
-
-

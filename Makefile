@@ -1,0 +1,34 @@
+# Insignia: `make run` (the platform on embedded PostgreSQL, with demo data) and `make test`
+# (the whole suite: lint, types, architecture, tests). Both set up .venv on first use.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint check clean
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	INSIGNIA_ENV=development $(BIN)/insignia serve --demo --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check insignia tests
+	$(BIN)/ruff format --check insignia tests
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: lint
+	$(BIN)/pytest -q -p no:cacheprovider
+
+check: test
+
+clean:
+	rm -rf $(VENV) .insignia .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,3 @@
+from insignia.cli import main
+
+main()

@@ -1,0 +1,92 @@
+"""The default run (`make run`): embedded PostgreSQL, migrations, demo, API — in a real process."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _wait_until_up(base: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"server exited early:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.3)
+    pytest.fail(f"server did not become ready:\n{log.read_text()}")
+
+
+async def test_serve_with_embedded_postgres_and_demo(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("INSIGNIA_", "DATABASE_URL"))}
+    env.update(INSIGNIA_ENV="development", INSIGNIA_DATA_DIR=str(data_dir))
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "insignia", "serve", "--demo", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base, process, log)
+        output = log.read_text()
+        assert f"GraphiQL: http://127.0.0.1:{port}/graphql" in output
+        match = re.search(r"acme admin .*\n\s+(eyJ[\w.-]+)", output)
+        assert match, output
+        async with httpx.AsyncClient(base_url=base) as client:
+            response = await client.post(
+                "/graphql",
+                json={
+                    "query": "{ viewer { email } tenant { slug } audiences { kind } people(first: 50) { edges { node { email } } } }"
+                },
+                headers={"Authorization": f"Bearer {match.group(1)}"},
+            )
+            data = response.json()["data"]
+            assert data["viewer"]["email"] == "admin@acme.example"
+            assert data["tenant"]["slug"] == "acme"
+            assert {a["kind"] for a in data["audiences"]} == {"EMPLOYEE", "PARTNER", "CUSTOMER"}
+            assert all(e["node"]["email"].endswith("@acme.example") for e in data["people"]["edges"])
+            assert (await client.get("/healthz")).json() == {"status": "ok"}
+            ide = await client.get("/graphql", headers={"Accept": "text/html"})
+            assert "graphiql" in ide.text.lower()
+
+        # The embedded database is set up like production: the API's role cannot bypass RLS.
+        conn = await asyncpg.connect(host=str(data_dir / "pgdata"), user="insignia_app", database="insignia")
+        try:
+            role = await conn.fetchrow("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
+            assert role is not None and not role["rolsuper"] and not role["rolbypassrls"]
+            assert await conn.fetchval("SELECT count(*) FROM people") == 0  # no tenant set: nothing
+        finally:
+            await conn.close()
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+    # Stopping the API stops its embedded server too.
+    deadline = time.monotonic() + 15
+    while (data_dir / "pgdata" / "postmaster.pid").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not (data_dir / "pgdata" / "postmaster.pid").exists()
