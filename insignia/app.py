@@ -14,16 +14,29 @@ from insignia.infra.db import Database
 from insignia.infra.http import BodySizeLimitMiddleware, RequestIdMiddleware
 from insignia.infra.settings import Settings
 from insignia.web.health import healthz, readyz
+from insignia.workers.runtime import InlineJobs
 
 
-def create_app(settings: Settings, database: Database, *, dispose_on_shutdown: bool = True) -> Starlette:
-    """The API over an open ``database``; the caller decides where the database comes from."""
+def create_app(
+    settings: Settings, database: Database, *, dispose_on_shutdown: bool = True, inline_jobs: bool = False
+) -> Starlette:
+    """The API over an open ``database``; the caller decides where the database comes from.
+
+    ``inline_jobs`` runs the job relay and processor inside this process (no broker).
+    """
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        yield
-        if dispose_on_shutdown:
-            await database.dispose()
+        jobs = InlineJobs(settings, database) if inline_jobs else None
+        if jobs is not None:
+            jobs.start()
+        try:
+            yield
+        finally:
+            if jobs is not None:
+                await jobs.close()
+            if dispose_on_shutdown:
+                await database.dispose()
 
     app = Starlette(
         routes=[

@@ -128,8 +128,10 @@ def serve(host: str, port: int, demo: bool) -> None:
     if demo:
         _run(_with_databases(settings, targets, lambda owner, _app: _print_demo(settings, owner, host, port)))
     database = open_app_database(settings, targets)
-    app = create_app(settings, database)
-    click.echo(f"Insignia API on http://{host}:{port}/graphql (database {redacted(targets.app_url)})")
+    inline = settings.broker_url is None
+    app = create_app(settings, database, inline_jobs=inline)
+    jobs = "in this process" if inline else "by `insignia worker` processes via the broker"
+    click.echo(f"Insignia API on http://{host}:{port}/graphql (database {redacted(targets.app_url)}; jobs run {jobs})")
     uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
 
 
@@ -140,6 +142,88 @@ def migrate() -> None:
     targets = resolve_targets(settings)
     _run(migrate_targets(settings, targets))
     click.echo(f"migrated {redacted(targets.owner_url)}")
+
+
+@main.command()
+def worker() -> None:
+    """Run jobs: dramatiq workers on BROKER_URL plus the outbox relay and the scheduler.
+
+    Without BROKER_URL the jobs run in this process (no broker needed).
+    """
+    from insignia.workers.runtime import run_worker
+
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    targets = _prepare(settings)
+    click.echo(
+        f"Insignia worker (broker {redacted(settings.broker_url) if settings.broker_url else 'none: in-process'})"
+    )
+    run_worker(settings, targets.app_url.render_as_string(hide_password=False))
+
+
+@main.group()
+def jobs() -> None:
+    """Inspect and retry side-effect jobs (outbox events) of every tenant."""
+
+
+@jobs.command("list")
+@click.option("--dead", is_flag=True, help="Only dead jobs (out of tries).")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000))
+def jobs_list(dead: bool, limit: int) -> None:
+    """Id, tenant, kind, status, attempts and last error of recent jobs, newest first."""
+    from sqlalchemy import select
+
+    from insignia.infra.outbox import OutboxEvent
+    from insignia.tenants.models import Tenant
+
+    settings = _settings()
+    targets = _prepare(settings)
+
+    async def work(owner: Database, _app: Database) -> list[tuple[str, ...]]:
+        # The owner role's policy on the outbox lets operators see every tenant's jobs.
+        async with owner.session() as session:
+            stmt = (
+                select(OutboxEvent, Tenant.slug)
+                .join(Tenant, Tenant.id == OutboxEvent.tenant_id)
+                .order_by(OutboxEvent.id.desc())
+                .limit(limit)
+            )
+            if dead:
+                stmt = stmt.where(OutboxEvent.status == "dead")
+            return [
+                (str(e.id), slug, e.kind, e.status, str(e.attempts), (e.last_error or "").replace("\n", " ")[:200])
+                for e, slug in (await session.execute(stmt)).all()
+            ]
+
+    rows = _run(_with_databases(settings, targets, work))
+    if not rows:
+        click.echo("no dead jobs" if dead else "no jobs", err=True)
+    for row in rows:
+        click.echo("\t".join(row))
+
+
+@jobs.command("retry")
+@click.argument("job_id")
+def jobs_retry(job_id: str) -> None:
+    """Retry a dead job now with a fresh set of tries (JOB_ID from `insignia jobs list`)."""
+    import uuid as uuid_module
+
+    from insignia.infra.outbox import retry_job
+
+    try:
+        event_id = uuid_module.UUID(job_id)
+    except ValueError:
+        raise click.BadParameter("not a job id (a UUID from `insignia jobs list`)", param_hint="JOB_ID") from None
+    settings = _settings()
+    targets = _prepare(settings)
+
+    async def work(owner: Database, _app: Database) -> str:
+        async with owner.session() as session:
+            event = await retry_job(session, event_id)
+            await session.commit()
+            return f"retrying {event.kind} job {event.id}"
+
+    click.echo(_run(_with_databases(settings, targets, work)))
 
 
 @main.group()

@@ -67,12 +67,21 @@ async def database_info() -> AsyncIterator[DatabaseInfo]:
 
 
 @pytest.fixture(scope="session")
-def settings(database_info: DatabaseInfo) -> Settings:
+def settings(database_info: DatabaseInfo, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return Settings(
         env="test",
         database_url=database_info.owner_url.render_as_string(hide_password=False),
         app_role=APP_ROLE,
         secret_key=SECRET,
+        # Fast retries so tests see backoff, dead jobs and redelivery within seconds.
+        job_max_attempts=4,
+        job_retry_base_seconds=0.1,
+        job_retry_max_seconds=0.4,
+        job_visibility_seconds=3.0,
+        webhook_max_attempts=4,
+        webhook_timeout_seconds=5.0,
+        webhook_allow_private=True,
+        email_dir=tmp_path_factory.mktemp("mail"),
     )
 
 

@@ -12,6 +12,7 @@ from starlette.requests import Request
 
 from insignia.infra.settings import Settings
 from insignia.tenants.auth import Principal
+from insignia.tenants.webhook import WebhookConfig
 
 T = TypeVar("T")
 
@@ -24,6 +25,7 @@ class Context:
     principal: Principal
     settings: Settings
     request_id: str
+    webhook_config: WebhookConfig
     # strawberry resolves sibling fields concurrently, and one AsyncSession is not safe for
     # concurrent use: every database call of the request holds this lock.
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)

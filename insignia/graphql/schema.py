@@ -23,9 +23,11 @@ from strawberry.types import Info
 
 from insignia.graphql.context import Context
 from insignia.graphql.ids import parse_global_id
+from insignia.graphql.jobs.queries import JobMutations, JobQueries
 from insignia.graphql.node import NODE_RESOLVERS, Node
 from insignia.graphql.tenants.mutations import TenantMutations
 from insignia.graphql.tenants.queries import TenantQueries
+from insignia.graphql.webhooks.schema import WebhookMutations, WebhookQueries
 from insignia.infra.errors import ServiceError
 from insignia.infra.logging import request_id_var
 from insignia.infra.settings import Settings
@@ -34,7 +36,7 @@ logger = logging.getLogger("insignia.graphql")
 
 
 @strawberry.type
-class Query(TenantQueries):
+class Query(TenantQueries, WebhookQueries, JobQueries):
     @strawberry.field(description="Any object by its global id; null if it does not exist or is not yours to see.")
     async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:
         parsed = parse_global_id(id)
@@ -48,7 +50,7 @@ class Query(TenantQueries):
 
 
 @strawberry.type
-class Mutation(TenantMutations):
+class Mutation(TenantMutations, WebhookMutations, JobMutations):
     pass
 
 

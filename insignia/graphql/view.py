@@ -19,10 +19,13 @@ from strawberry.asgi import GraphQL
 
 from insignia.graphql.context import Context
 from insignia.graphql.schema import build_schema
+from insignia.infra import idempotency
 from insignia.infra.db import Database, count_statements
+from insignia.infra.errors import ServiceError
 from insignia.infra.logging import principal_var, request_id_var, tenant_var
 from insignia.infra.settings import Settings
 from insignia.tenants.auth import AuthenticationError, Principal, authenticate
+from insignia.tenants.webhook import WebhookConfig
 
 logger = logging.getLogger("insignia.graphql")
 
@@ -50,6 +53,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         )
         self.settings = settings
         self.database = database
+        self.webhook_config = WebhookConfig.from_settings(settings)
 
     async def get_context(self, request: Any, response: Any) -> Context:
         session, principal = request.scope[_STATE_KEY]
@@ -60,6 +64,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             principal=principal,
             settings=self.settings,
             request_id=request_id_var.get() or "",
+            webhook_config=self.webhook_config,
         )
 
     def _wants_ide(self, request: Request) -> bool:
@@ -107,7 +112,29 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         request.scope[_STATE_KEY] = (session, principal)
         tenant_token = tenant_var.set(str(principal.tenant_id))
         principal_token = principal_var.set(principal.label)
+        idempotency_key = request.headers.get("idempotency-key") if request.method == "POST" else None
         try:
+            if idempotency_key is not None:
+                try:
+                    stored = await idempotency.claim(
+                        session,
+                        principal.tenant_id,
+                        principal.label,
+                        idempotency_key,
+                        idempotency.request_hash(await request.body()),
+                    )
+                except ServiceError as exc:
+                    await session.rollback()
+                    status = 422 if isinstance(exc, idempotency.IdempotencyKeyReused) else 400
+                    return _error_response(status, exc.code, exc.message)
+                if stored is not None:
+                    await session.rollback()
+                    return Response(
+                        stored.body,
+                        stored.status_code,
+                        media_type="application/json",
+                        headers={"Idempotent-Replayed": "true"},
+                    )
             try:
                 response = await self.run(request)
             except HTTPException as exc:
@@ -117,6 +144,10 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             if response.status_code >= 400:
                 await session.rollback()
                 return _clarify(response)
+            if idempotency_key is not None:
+                await idempotency.complete(
+                    session, principal.label, idempotency_key, response.status_code, bytes(response.body)
+                )
             await session.commit()
             return response
         except Exception:

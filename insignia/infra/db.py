@@ -86,6 +86,8 @@ class Database:
                 yield session
             finally:
                 if session.in_transaction():
+                    # Objects read here stay usable (detached, as loaded) after the rollback.
+                    session.expunge_all()
                     await session.rollback()
 
     @asynccontextmanager

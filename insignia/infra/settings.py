@@ -40,6 +40,26 @@ class Settings:
     graphql_max_tokens: int = 2_000
     graphql_max_directives: int = 20
     log_level: str = "INFO"
+    public_url: str = "http://127.0.0.1:8000"
+    # Jobs: no BROKER_URL runs them in-process (the embedded default); redis:// or amqp:// otherwise.
+    broker_url: str | None = None
+    queue_name: str = "insignia"
+    job_max_attempts: int = 8
+    job_retry_base_seconds: float = 5.0
+    job_retry_max_seconds: float = 3600.0
+    job_visibility_seconds: float = 60.0
+    relay_batch: int = 200
+    relay_poll_seconds: float = 0.5
+    worker_threads: int = 8
+    # Webhooks: retried with backoff for up to this long, and refused on private addresses in production.
+    webhook_max_age_seconds: float = 3 * 24 * 3600
+    webhook_timeout_seconds: float = 10.0
+    webhook_allow_private: bool = False
+    webhook_max_attempts: int = 100
+    # Email: SMTP when INSIGNIA_SMTP_URL is set, otherwise .eml files in email_dir.
+    smtp_url: str | None = None
+    email_from: str = "Insignia <no-reply@insignia.localhost>"
+    email_dir: Path | None = None
 
     @property
     def development(self) -> bool:
@@ -61,6 +81,30 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
     if value <= 0:
         raise ConfigurationError(f"{name} must be positive, got {value}")
     return value
+
+
+def _float(env: dict[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a number, got {raw!r}") from None
+    if value <= 0:
+        raise ConfigurationError(f"{name} must be positive, got {value}")
+    return value
+
+
+def _bool(env: dict[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigurationError(f"{name} must be true or false, got {raw!r}")
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -90,7 +134,30 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         db_pool_size=_int(env, "INSIGNIA_DB_POOL_SIZE", 10),
         max_body_bytes=_int(env, "INSIGNIA_MAX_BODY_BYTES", 1_000_000),
         log_level=env.get("INSIGNIA_LOG_LEVEL", "INFO").upper(),
+        public_url=env.get("INSIGNIA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+        broker_url=_broker_url(env.get("BROKER_URL") or None),
+        queue_name=env.get("INSIGNIA_QUEUE", "insignia"),
+        job_max_attempts=_int(env, "INSIGNIA_JOB_MAX_ATTEMPTS", 8),
+        job_retry_base_seconds=_float(env, "INSIGNIA_JOB_RETRY_BASE_SECONDS", 5.0),
+        job_retry_max_seconds=_float(env, "INSIGNIA_JOB_RETRY_MAX_SECONDS", 3600.0),
+        job_visibility_seconds=_float(env, "INSIGNIA_JOB_VISIBILITY_SECONDS", 60.0),
+        relay_batch=_int(env, "INSIGNIA_RELAY_BATCH", 200),
+        relay_poll_seconds=_float(env, "INSIGNIA_RELAY_POLL_SECONDS", 0.5),
+        worker_threads=_int(env, "INSIGNIA_WORKER_THREADS", 8),
+        webhook_max_age_seconds=_float(env, "INSIGNIA_WEBHOOK_MAX_AGE_SECONDS", 3 * 24 * 3600),
+        webhook_timeout_seconds=_float(env, "INSIGNIA_WEBHOOK_TIMEOUT_SECONDS", 10.0),
+        webhook_max_attempts=_int(env, "INSIGNIA_WEBHOOK_MAX_ATTEMPTS", 100),
+        webhook_allow_private=_bool(env, "INSIGNIA_WEBHOOK_ALLOW_PRIVATE", mode != "production"),
+        smtp_url=env.get("INSIGNIA_SMTP_URL") or None,
+        email_from=env.get("INSIGNIA_EMAIL_FROM", "Insignia <no-reply@insignia.localhost>"),
+        email_dir=Path(env["INSIGNIA_EMAIL_DIR"]) if env.get("INSIGNIA_EMAIL_DIR") else None,
     )
+
+
+def _broker_url(value: str | None) -> str | None:
+    if value is not None and not value.startswith(("redis://", "rediss://", "amqp://", "amqps://")):
+        raise ConfigurationError("BROKER_URL must start with redis://, rediss://, amqp:// or amqps://")
+    return value
 
 
 def _data_dir_secret(data_dir: Path) -> str:

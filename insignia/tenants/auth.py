@@ -44,11 +44,15 @@ class Scope(StrEnum):
     PEOPLE_READ = "people:read"
     PEOPLE_WRITE = "people:write"
     AUDIENCES_WRITE = "audiences:write"
+    WEBHOOKS_MANAGE = "webhooks:manage"
+    JOBS_MANAGE = "jobs:manage"
     # Only people (admins) manage API keys; a key can never mint another key.
     API_KEYS_MANAGE = "api_keys:manage"
 
 
-API_KEY_SCOPES = frozenset({Scope.PEOPLE_READ, Scope.PEOPLE_WRITE, Scope.AUDIENCES_WRITE})
+API_KEY_SCOPES = frozenset(
+    {Scope.PEOPLE_READ, Scope.PEOPLE_WRITE, Scope.AUDIENCES_WRITE, Scope.WEBHOOKS_MANAGE, Scope.JOBS_MANAGE}
+)
 
 ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
     Role.ADMIN: frozenset(Scope),

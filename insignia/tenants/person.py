@@ -16,12 +16,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from insignia.infra import validation
 from insignia.infra.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from insignia.infra.outbox import enqueue
 from insignia.infra.pagination import Page, paginate
+from insignia.tenants import webhook
 from insignia.tenants.audience import get_audience
 from insignia.tenants.auth import Principal, Role, Scope
 from insignia.tenants.models import Person
 
 MAX_ROLES = len(Role)
+# Sent by the worker; see insignia/templates/email/.
+EMAIL_KIND = "email.send"
 
 
 @dataclass(frozen=True)
@@ -112,7 +116,27 @@ async def invite_person(
     )
     session.add(person)
     await session.flush()
+    await webhook.publish(session, principal.tenant_id, "person.created", person_event_data(person))
+    await enqueue(
+        session,
+        principal.tenant_id,
+        EMAIL_KIND,
+        {"template": "invitation", "to": person.email, "context": {"name": person.name, "email": person.email}},
+    )
     return person
+
+
+def person_event_data(person: Person) -> dict[str, object]:
+    """The person as webhook receivers see it."""
+    return {
+        "id": str(person.id),
+        "email": person.email,
+        "name": person.name,
+        "audienceId": str(person.audience_id),
+        "managerId": str(person.manager_id) if person.manager_id else None,
+        "roles": list(person.roles),
+        "active": person.active,
+    }
 
 
 async def update_person(
@@ -175,6 +199,7 @@ async def deactivate_person(session: AsyncSession, principal: Principal, person_
     person.deactivated_at = datetime.now(UTC)
     person.session_version += 1
     await session.flush()
+    await webhook.publish(session, principal.tenant_id, "person.deactivated", person_event_data(person))
     return person
 
 

@@ -37,6 +37,8 @@ class ApiKeyScope(Enum):
     PEOPLE_READ = Scope.PEOPLE_READ.value
     PEOPLE_WRITE = Scope.PEOPLE_WRITE.value
     AUDIENCES_WRITE = Scope.AUDIENCES_WRITE.value
+    WEBHOOKS_MANAGE = Scope.WEBHOOKS_MANAGE.value
+    JOBS_MANAGE = Scope.JOBS_MANAGE.value
 
 
 @strawberry.type(name="Tenant")

@@ -1,0 +1,234 @@
+"""The transactional outbox: side effects that are never lost.
+
+A service that needs a side effect calls ``enqueue`` in the same transaction as its change, so
+a rolled-back change leaves no event and a committed one always gets processed, at least once.
+The relay claims due events (``insignia_outbox_claim``: ``FOR UPDATE SKIP LOCKED``, then hidden
+for a visibility timeout) and hands them to a worker; the ``Processor`` runs the event's handler
+and marks the event done *in the same transaction* as the handler's own writes, so database
+effects happen exactly once even when an event is delivered twice. Failures are retried with
+exponential backoff; after the last try the event is ``dead`` until someone retries it.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import uuid
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from insignia.infra.db import Database
+from insignia.infra.errors import NotFoundError, ValidationError
+from insignia.infra.ids import uuid7
+from insignia.infra.orm import Base
+from insignia.infra.pagination import Page, paginate
+
+logger = logging.getLogger(__name__)
+
+STATUSES = ("pending", "dispatched", "done", "dead")
+_MAX_ERROR_LENGTH = 2000
+
+
+class OutboxEvent(Base):
+    __tablename__ = "outbox_events"
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
+    kind: Mapped[str]
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    status: Mapped[str] = mapped_column(default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    # None: the processor's configured default.
+    max_attempts: Mapped[int | None]
+    give_up_at: Mapped[datetime | None]
+    available_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    dispatched_at: Mapped[datetime | None]
+    last_error: Mapped[str | None]
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
+    done_at: Mapped[datetime | None]
+
+    def is_last_attempt(self, default_max_attempts: int, now: datetime) -> bool:
+        """Whether a failure now would make the event dead."""
+        limit = self.max_attempts or default_max_attempts
+        return self.attempts + 1 >= limit or (self.give_up_at is not None and now >= self.give_up_at)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What a handler knows about the try it is running."""
+
+    number: int
+    is_last: bool
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int
+    base_seconds: float
+    max_seconds: float
+
+    def delay(self, attempts: int) -> timedelta:
+        """Exponential backoff with full jitter on the upper half, capped."""
+        ceiling = min(self.max_seconds, self.base_seconds * (2 ** max(attempts - 1, 0)))
+        return timedelta(seconds=ceiling / 2 + random.uniform(0, ceiling / 2))  # noqa: S311 - jitter, not crypto
+
+
+class JobFailed(Exception):
+    """A handler's expected failure (an endpoint answered 500, SMTP refused).
+
+    Unlike any other exception, the handler's writes so far (for example the record of the
+    attempt) are kept; the event is retried later or, after the last try, becomes dead.
+    """
+
+
+Handler = Callable[[AsyncSession, OutboxEvent, Attempt], Awaitable[None]]
+
+
+async def enqueue(
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    kind: str,
+    payload: Mapping[str, Any],
+    *,
+    max_attempts: int | None = None,
+    give_up_after: timedelta | None = None,
+) -> OutboxEvent:
+    """Record a side effect in the current transaction; it happens only if the transaction commits."""
+    now = datetime.now(UTC)
+    event = OutboxEvent(
+        tenant_id=tenant_id,
+        id=uuid7(),
+        kind=kind,
+        payload=dict(payload),
+        max_attempts=max_attempts,
+        give_up_at=now + give_up_after if give_up_after else None,
+        available_at=now,
+    )
+    session.add(event)
+    await session.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class ClaimedEvent:
+    tenant_id: uuid.UUID
+    id: uuid.UUID
+    kind: str
+
+
+async def claim_due(session: AsyncSession, batch: int, visibility_seconds: float) -> list[ClaimedEvent]:
+    """Claim up to ``batch`` due events of every tenant; they reappear after ``visibility_seconds`` unless done."""
+    rows = await session.execute(
+        text("SELECT tenant_id, id, kind FROM insignia_outbox_claim(:batch, :visibility)"),
+        {"batch": batch, "visibility": visibility_seconds},
+    )
+    return [ClaimedEvent(r.tenant_id, r.id, r.kind) for r in rows]
+
+
+async def housekeeping(session: AsyncSession, done_retention_days: int = 14) -> tuple[int, int]:
+    """Remove expired idempotency keys and old finished events; returns how many of each."""
+    row = (
+        await session.execute(text("SELECT * FROM insignia_housekeeping(:days)"), {"days": done_retention_days})
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+class Processor:
+    """Runs one event's handler inside that event's tenant transaction."""
+
+    def __init__(self, database: Database, handlers: Mapping[str, Handler], policy: RetryPolicy) -> None:
+        self.database = database
+        self.handlers = handlers
+        self.policy = policy
+
+    async def process(self, tenant_id: uuid.UUID, event_id: uuid.UUID) -> str:
+        """Process an event once; returns ``done``, ``retry``, ``dead`` or ``skipped``."""
+        async with self.database.tenant_transaction(tenant_id) as session:
+            # SKIP LOCKED: if another worker holds this event right now, it will finish it.
+            event = await session.scalar(
+                select(OutboxEvent).where(OutboxEvent.id == event_id).with_for_update(skip_locked=True)
+            )
+            if event is None or event.status in ("done", "dead"):
+                return "skipped"
+            handler = self.handlers.get(event.kind)
+            now = datetime.now(UTC)
+            attempt = Attempt(event.attempts + 1, event.is_last_attempt(self.policy.max_attempts, now))
+            savepoint = await session.begin_nested()
+            error: str | None = None
+            try:
+                if handler is None:
+                    raise LookupError(f"no handler for job kind {event.kind!r}")
+                await handler(session, event, attempt)
+                await savepoint.commit()
+            except JobFailed as exc:
+                await savepoint.commit()
+                error = str(exc)
+            except Exception as exc:
+                await savepoint.rollback()
+                error = f"{exc.__class__.__name__}: {exc}"
+                logger.warning("job failed", extra={"event_id": str(event_id), "kind": event.kind}, exc_info=True)
+            event.attempts += 1
+            if error is None:
+                event.status = "done"
+                event.done_at = datetime.now(UTC)
+                event.last_error = None
+                outcome = "done"
+            else:
+                dead = attempt.is_last
+                event.last_error = error[:_MAX_ERROR_LENGTH]
+                if dead:
+                    event.status = "dead"
+                    outcome = "dead"
+                    logger.error("job is dead", extra={"event_id": str(event_id), "kind": event.kind, "error": error})
+                else:
+                    event.status = "pending"
+                    event.available_at = now + self.policy.delay(event.attempts)
+                    outcome = "retry"
+            return outcome
+
+
+async def list_jobs(
+    session: AsyncSession,
+    *,
+    first: int | None,
+    after: str | None,
+    status: str | None = None,
+    kind: str | None = None,
+) -> Page[OutboxEvent]:
+    stmt = select(OutboxEvent)
+    if status is not None:
+        if status not in STATUSES:
+            raise ValidationError(f"status must be one of {', '.join(STATUSES)}", "filter.status")
+        stmt = stmt.where(OutboxEvent.status == status)
+    if kind is not None:
+        stmt = stmt.where(OutboxEvent.kind == kind)
+    return await paginate(session, stmt, OutboxEvent.id, first, after)
+
+
+async def jobs_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, OutboxEvent]:
+    return {e.id: e for e in await session.scalars(select(OutboxEvent).where(OutboxEvent.id.in_(ids)))}
+
+
+async def retry_job(session: AsyncSession, event_id: uuid.UUID) -> OutboxEvent:
+    """Give a dead event a fresh set of tries, starting now."""
+    event = await session.scalar(select(OutboxEvent).where(OutboxEvent.id == event_id).with_for_update())
+    if event is None:
+        raise NotFoundError("No such job.", "id")
+    if event.status != "dead":
+        raise ValidationError(f"Only dead jobs can be retried; this one is {event.status}.", "id")
+    now = datetime.now(UTC)
+    if event.give_up_at is not None:
+        event.give_up_at = now + (event.give_up_at - event.created_at)
+    event.status = "pending"
+    event.attempts = 0
+    event.available_at = now
+    await session.flush()
+    return event

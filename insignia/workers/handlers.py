@@ -1,0 +1,52 @@
+"""Which handler runs each kind of job, wired with what it needs from settings."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from insignia.infra.email import Mailer, TemplateRenderer, build_message
+from insignia.infra.outbox import Attempt, Handler, OutboxEvent
+from insignia.infra.settings import Settings
+from insignia.tenants import webhook
+from insignia.tenants.models import Tenant
+from insignia.tenants.person import EMAIL_KIND
+
+
+def mailer_for(settings: Settings) -> Mailer:
+    folder = settings.email_dir or (settings.data_dir / "mail" if settings.smtp_url is None else None)
+    return Mailer(settings.smtp_url, Path(folder) if folder else None)
+
+
+class EmailHandler:
+    """``email.send``: render a template for the tenant and send it."""
+
+    def __init__(self, settings: Settings, mailer: Mailer, renderer: TemplateRenderer | None = None) -> None:
+        self.settings = settings
+        self.mailer = mailer
+        self.renderer = renderer or TemplateRenderer()
+
+    async def __call__(self, session: AsyncSession, event: OutboxEvent, _attempt: Attempt) -> None:
+        payload = event.payload
+        tenant = await session.scalar(select(Tenant).where(Tenant.id == event.tenant_id))
+        context = {
+            **payload.get("context", {}),
+            "inviter_org": tenant.name if tenant else "Your organisation",
+            "sign_in_url": f"{self.settings.public_url}/t/{tenant.slug if tenant else ''}",
+        }
+        rendered = self.renderer.render(payload["template"], context)
+        domain = self.settings.email_from.rsplit("@", 1)[-1].rstrip(">") or "insignia.localhost"
+        message = build_message(self.settings.email_from, payload["to"], rendered, f"<{event.id}@{domain}>")
+        await self.mailer.send(message, str(event.id))
+
+
+def build_handlers(settings: Settings) -> dict[str, Handler]:
+    config = webhook.WebhookConfig.from_settings(settings)
+    return {
+        webhook.PUBLISH_KIND: partial(webhook.fan_out, config=config),
+        webhook.DELIVER_KIND: partial(webhook.deliver, config=config),
+        EMAIL_KIND: EmailHandler(settings, mailer_for(settings)),
+    }
