@@ -123,14 +123,14 @@ async def run_jobs_until(
     settings: Settings,
     database: Database,
     done: Callable[[], Awaitable[bool]],
-    timeout: float = 30.0,
+    within_seconds: float = 30.0,
 ) -> None:
     """Run the real relay and processor in this process until ``done()`` holds."""
     dispatcher = InlineDispatcher(build_processor(settings, database), concurrency=4)
     relay = Relay(
         database, dispatcher, batch=500, visibility_seconds=settings.job_visibility_seconds, poll_seconds=0.05
     )
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within_seconds
     while True:
         await relay.run_once()
         await dispatcher.drain()

@@ -71,7 +71,6 @@ def declare_actor(broker: dramatiq.Broker, settings: Settings, app_url: str) -> 
         actor_name=ACTOR_NAME,
         queue_name=settings.queue_name,
         broker=broker,
-        max_retries=0,
         time_limit=ACTOR_TIME_LIMIT_MS,
     )
     return decorate(process)
