@@ -20,8 +20,8 @@ run: install
 	INSIGNIA_ENV=development $(BIN)/insignia serve --demo --host $(HOST) --port $(PORT)
 
 lint: install
-	$(BIN)/ruff check insignia tests
-	$(BIN)/ruff format --check insignia tests
+	$(BIN)/ruff check insignia tests bench
+	$(BIN)/ruff format --check insignia tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

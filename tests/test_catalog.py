@@ -60,6 +60,30 @@ async def test_every_tenant_table_has_forced_rls_and_tenant_leading_keys(owner_d
             assert fk.cols[0] == "tenant_id", f"{fk.conname} ({fk.src} -> {fk.dst}) does not include tenant_id first"
 
 
+async def test_policies_bind_the_app_role_to_its_tenant_only(owner_db: Database) -> None:
+    async with owner_db.session() as s:
+        policies = (
+            await s.execute(
+                text(
+                    """
+                    SELECT c.relname, p.polname, p.polroles = '{0}' AS for_public,
+                           ARRAY(SELECT rolname FROM pg_roles WHERE oid = ANY (p.polroles))::text[] AS roles,
+                           pg_get_expr(p.polqual, p.polrelid) AS using_expr,
+                           pg_get_expr(p.polwithcheck, p.polrelid) AS check_expr
+                      FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+                    """
+                )
+            )
+        ).all()
+    for p in policies:
+        if p.polname == "tenant_isolation":
+            assert "insignia_current_tenant()" in p.using_expr and "insignia_current_tenant()" in p.check_expr
+        else:
+            # Extra policies (the relay's and the sweeper's) belong to the owner, never the app role.
+            assert not p.for_public, f"{p.relname}.{p.polname} applies to everyone"
+            assert APP_ROLE not in p.roles, f"{p.relname}.{p.polname} applies to the app role"
+
+
 async def test_app_role_cannot_bypass_rls_and_owns_nothing(app_db: Database) -> None:
     async with app_db.session() as s:
         role = (

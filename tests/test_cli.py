@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import subprocess
@@ -11,7 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import APP_ROLE, SECRET, DatabaseInfo, GraphQLClient
+from insignia.infra.db import Database
+from insignia.infra.settings import Settings
+from tests.conftest import APP_ROLE, SECRET, DatabaseInfo, GraphQLClient, Seeder
+from tests.support import run_jobs_until
 
 INSIGNIA = [sys.executable, "-m", "insignia"]
 
@@ -33,7 +37,18 @@ def cli_env(database_info: DatabaseInfo) -> dict[str, str]:
 
 
 def test_every_command_has_help(cli_env: dict[str, str]) -> None:
-    for args in ([], ["serve"], ["migrate"], ["tenant"], ["tenant", "create"], ["tenant", "list"], ["token"], ["demo"]):
+    commands = [
+        [],
+        ["serve"],
+        ["worker"],
+        ["migrate"],
+        ["tenant"],
+        ["tenant", "create"],
+        ["tenant", "list"],
+        ["token"],
+        ["demo"],
+    ]
+    for args in [*commands, ["jobs"], ["jobs", "list"], ["jobs", "retry"]]:
         result = run(cli_env, *args, "--help")
         assert result.returncode == 0, result.stderr
         assert "Usage:" in result.stdout
@@ -125,3 +140,44 @@ def test_production_requires_a_secret(cli_env: dict[str, str], tmp_path: Path) -
     result = run(env, "tenant", "list")
     assert result.returncode == 1
     assert result.stderr.strip() == "error: INSIGNIA_SECRET_KEY is required in production (32+ random characters)"
+
+
+async def test_jobs_list_dead_and_retry(
+    cli_env: dict[str, str], seeder: Seeder, gql: GraphQLClient, app_db: Database, settings: Settings
+) -> None:
+    t = await seeder.tenant("jobs")
+    await gql(
+        t.tokens["admin"],
+        'mutation { webhookEndpointCreate(input: {url: "http://127.0.0.1:1/nothing-here", eventTypes: ["person.created"]}) { errors { code } } }',
+    )
+    audience = base64.b64encode(f"Audience:{t.audiences['employees']}".encode()).decode()
+    await gql(
+        t.tokens["admin"],
+        'mutation($a: ID!) { personInvite(input: {email: "dead-letter@example.com", name: "D", audienceId: $a}) { errors { code } } }',
+        {"a": audience},
+    )
+    dead_q = "{ jobs(filter: {status: DEAD}) { edges { node { id } } } }"
+
+    async def dead() -> bool:
+        return bool((await gql(t.tokens["admin"], dead_q))["jobs"]["edges"])
+
+    await run_jobs_until(settings, app_db, dead)
+    listed = run(cli_env, "jobs", "list", "--dead")
+    assert listed.returncode == 0, listed.stderr
+    [line] = [row for row in listed.stdout.splitlines() if f"\t{t.slug}\t" in row]
+    job_id, slug, kind, status, attempts, error = line.split("\t")
+    assert (slug, kind, status, attempts) == (t.slug, "webhook.deliver", "dead", str(settings.webhook_max_attempts))
+    assert "ConnectError" in error
+
+    retried = run(cli_env, "jobs", "retry", job_id)
+    assert retried.returncode == 0, retried.stderr
+    assert retried.stdout.strip() == f"retrying webhook.deliver job {job_id}"
+    assert (await gql(t.tokens["admin"], dead_q))["jobs"]["edges"] == []
+    assert f"\t{t.slug}\t" not in run(cli_env, "jobs", "list", "--dead").stdout
+
+    again = run(cli_env, "jobs", "retry", job_id)
+    assert again.returncode == 1
+    assert again.stderr.strip() == "error: Only dead jobs can be retried; this one is pending."
+    missing = run(cli_env, "jobs", "retry", str(uuid.uuid4()))
+    assert missing.stderr.strip() == "error: No such job."
+    assert run(cli_env, "jobs", "retry", "nope").returncode == 2

@@ -13,8 +13,10 @@ import pytest
 from sqlalchemy import select
 
 from insignia.infra.db import Database, set_tenant
+from insignia.infra.settings import Settings
 from insignia.tenants.models import ApiKey, Audience, Person
 from tests.conftest import GraphQLClient, SeededTenant, Seeder
+from tests.support import WebhookReceiver, run_jobs_until
 
 pytestmark = pytest.mark.asyncio
 
@@ -190,3 +192,71 @@ async def test_token_tenant_claim_cannot_be_swapped(seeder: Seeder, gql: GraphQL
     forged_payload = base64.urlsafe_b64encode(claims.encode()).decode().rstrip("=")
     response = await gql.raw(f"{header}.{forged_payload}.{signature}", "{ tenant { slug } }")
     assert response.status_code == 401
+
+
+async def test_webhooks_and_jobs_of_another_tenant_are_invisible_and_untouchable(
+    seeder: Seeder, gql: GraphQLClient, owner_db: Database, app_db: Database, settings: Settings
+) -> None:
+    a, b = await seeder.tenant("a"), await seeder.tenant("b")
+    receiver = WebhookReceiver(default_status=500).start()
+    try:
+        created = await gql(
+            b.tokens["admin"],
+            'mutation($u: String!) { webhookEndpointCreate(input: {url: $u, eventTypes: ["person.created"]}) { webhookEndpoint { id } } }',
+            {"u": receiver.url},
+        )
+        endpoint_id = created["webhookEndpointCreate"]["webhookEndpoint"]["id"]
+        await gql(
+            b.tokens["admin"],
+            'mutation($a: ID!) { personInvite(input: {email: "b-hook@example.com", name: "B", audienceId: $a}) { errors { code } } }',
+            {"a": gid("Audience", b.audiences["employees"])},
+        )
+        deliveries_q = "query($id: ID!) { node(id: $id) { ... on WebhookEndpoint { deliveries { edges { node { id status } } } } } }"
+
+        async def b_failed() -> bool:
+            edges = (await gql(b.tokens["admin"], deliveries_q, {"id": endpoint_id}))["node"]["deliveries"]["edges"]
+            return bool(edges) and edges[0]["node"]["status"] == "FAILED"
+
+        await run_jobs_until(settings, app_db, b_failed)
+    finally:
+        receiver.stop()
+    delivery_id = (await gql(b.tokens["admin"], deliveries_q, {"id": endpoint_id}))["node"]["deliveries"]["edges"][0][
+        "node"
+    ]["id"]
+    b_jobs = (await gql(b.tokens["admin"], "{ jobs(first: 100) { edges { node { id status } } } }"))["jobs"]["edges"]
+    dead_job = next(j["node"]["id"] for j in b_jobs if j["node"]["status"] == "DEAD")
+    b_ids = [endpoint_id, delivery_id, dead_job, *(j["node"]["id"] for j in b_jobs)]
+
+    for credential in await _a_credentials(a, gql):
+        for value in b_ids:
+            assert (await gql(credential, "query($id: ID!) { node(id: $id) { id } }", {"id": value}))["node"] is None
+    a_token = a.tokens["admin"]
+    a_jobs = await gql(a_token, "{ jobs(first: 100) { edges { node { id } } } webhookEndpoints { id } }")
+    assert not {j["node"]["id"] for j in a_jobs["jobs"]["edges"]} & set(b_ids)
+    assert a_jobs["webhookEndpoints"] == []
+    attempts = [
+        (
+            "webhookEndpointUpdate",
+            'mutation($id: ID!) { webhookEndpointUpdate(input: {id: $id, url: "http://127.0.0.1:1/x"}) { errors { code } } }',
+            endpoint_id,
+        ),
+        (
+            "webhookEndpointDelete",
+            "mutation($id: ID!) { webhookEndpointDelete(id: $id) { errors { code } } }",
+            endpoint_id,
+        ),
+        (
+            "webhookDeliveryReplay",
+            "mutation($id: ID!) { webhookDeliveryReplay(id: $id) { errors { code } } }",
+            delivery_id,
+        ),
+        ("jobRetry", "mutation($id: ID!) { jobRetry(id: $id) { errors { code } } }", dead_job),
+    ]
+    for name, mutation, value in attempts:
+        data = await gql(a_token, mutation, {"id": value})
+        assert data[name]["errors"] == [{"code": "NOT_FOUND"}], name
+    still = await gql(
+        b.tokens["admin"], "{ webhookEndpoints { url } jobs(filter: {status: DEAD}) { edges { node { id } } } }"
+    )
+    assert still["webhookEndpoints"] == [{"url": receiver.url}]
+    assert [j["node"]["id"] for j in still["jobs"]["edges"]] == [dead_job]

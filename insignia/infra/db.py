@@ -33,12 +33,15 @@ def asyncpg_url(url: str | URL) -> URL:
     return parsed
 
 
-def create_engine(url: str | URL, *, pool_size: int = 10) -> AsyncEngine:
+def create_engine(url: str | URL, *, pool_size: int = 10, pre_ping: bool = True) -> AsyncEngine:
+    """An asyncpg engine. ``pre_ping`` checks each connection on checkout (one more round trip):
+    worth it for requests; job processing skips it, since a failed job is simply retried."""
     engine = create_async_engine(
         asyncpg_url(url),
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
+        pool_pre_ping=pre_ping,
+        pool_recycle=1800,
         # Transaction-local settings are the only per-tenant state; reset anything else anyway.
         pool_reset_on_return="rollback",
     )

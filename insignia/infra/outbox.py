@@ -24,7 +24,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from insignia.infra.db import Database
+from insignia.infra.db import Database, set_tenant
 from insignia.infra.errors import NotFoundError, ValidationError
 from insignia.infra.ids import uuid7
 from insignia.infra.orm import Base
@@ -151,48 +151,56 @@ class Processor:
 
     async def process(self, tenant_id: uuid.UUID, event_id: uuid.UUID) -> str:
         """Process an event once; returns ``done``, ``retry``, ``dead`` or ``skipped``."""
-        async with self.database.tenant_transaction(tenant_id) as session:
-            # SKIP LOCKED: if another worker holds this event right now, it will finish it.
-            event = await session.scalar(
-                select(OutboxEvent).where(OutboxEvent.id == event_id).with_for_update(skip_locked=True)
-            )
-            if event is None or event.status in ("done", "dead"):
+        async with self.database.session() as session:
+            event = await self._lock(session, tenant_id, event_id)
+            if event is None:
                 return "skipped"
             handler = self.handlers.get(event.kind)
-            now = datetime.now(UTC)
-            attempt = Attempt(event.attempts + 1, event.is_last_attempt(self.policy.max_attempts, now))
-            savepoint = await session.begin_nested()
+            attempt = Attempt(event.attempts + 1, event.is_last_attempt(self.policy.max_attempts, datetime.now(UTC)))
             error: str | None = None
             try:
                 if handler is None:
                     raise LookupError(f"no handler for job kind {event.kind!r}")
                 await handler(session, event, attempt)
-                await savepoint.commit()
             except JobFailed as exc:
-                await savepoint.commit()
-                error = str(exc)
+                error = str(exc)  # the handler's writes (e.g. the attempt record) are kept
             except Exception as exc:
-                await savepoint.rollback()
                 error = f"{exc.__class__.__name__}: {exc}"
                 logger.warning("job failed", extra={"event_id": str(event_id), "kind": event.kind}, exc_info=True)
-            event.attempts += 1
-            if error is None:
-                event.status = "done"
-                event.done_at = datetime.now(UTC)
-                event.last_error = None
-                outcome = "done"
-            else:
-                dead = attempt.is_last
-                event.last_error = error[:_MAX_ERROR_LENGTH]
-                if dead:
-                    event.status = "dead"
-                    outcome = "dead"
-                    logger.error("job is dead", extra={"event_id": str(event_id), "kind": event.kind, "error": error})
-                else:
-                    event.status = "pending"
-                    event.available_at = now + self.policy.delay(event.attempts)
-                    outcome = "retry"
+                # Drop the handler's partial writes, then record the failure in a fresh transaction.
+                await session.rollback()
+                event = await self._lock(session, tenant_id, event_id)
+                if event is None:
+                    return "skipped"
+            outcome = self._record(event, error, attempt)
+            await session.commit()
             return outcome
+
+    @staticmethod
+    async def _lock(session: AsyncSession, tenant_id: uuid.UUID, event_id: uuid.UUID) -> OutboxEvent | None:
+        await set_tenant(session, tenant_id)
+        # SKIP LOCKED: if another worker holds this event right now, that worker finishes it.
+        event = await session.scalar(
+            select(OutboxEvent).where(OutboxEvent.id == event_id).with_for_update(skip_locked=True)
+        )
+        if event is None or event.status in ("done", "dead"):
+            return None
+        return event
+
+    def _record(self, event: OutboxEvent, error: str | None, attempt: Attempt) -> str:
+        now = datetime.now(UTC)
+        event.attempts += 1
+        if error is None:
+            event.status, event.done_at, event.last_error = "done", now, None
+            return "done"
+        event.last_error = error[:_MAX_ERROR_LENGTH]
+        if attempt.is_last:
+            event.status = "dead"
+            logger.error("job is dead", extra={"event_id": str(event.id), "kind": event.kind, "error": error})
+            return "dead"
+        event.status = "pending"
+        event.available_at = now + self.policy.delay(event.attempts)
+        return "retry"
 
 
 async def list_jobs(

@@ -63,7 +63,7 @@ def declare_actor(broker: dramatiq.Broker, settings: Settings, app_url: str) -> 
 
     async def process(tenant_id: str, event_id: str) -> None:
         if not processors:  # no await between check and append: one processor per worker process
-            engine = create_engine(app_url, pool_size=settings.worker_threads)
+            engine = create_engine(app_url, pool_size=settings.worker_threads, pre_ping=False)
             processors.append(build_processor(settings, Database(engine)))
         await processors[0].process(uuid.UUID(tenant_id), uuid.UUID(event_id))
 
@@ -119,7 +119,7 @@ def run_worker(settings: Settings, app_url: str) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        database = Database(create_engine(app_url, pool_size=settings.worker_threads + 2))
+        database = Database(create_engine(app_url, pool_size=settings.worker_threads + 2, pre_ping=False))
         dispatcher = dispatcher_factory(database)
         try:
             await run_relay_and_scheduler(settings, database, dispatcher, stop)
