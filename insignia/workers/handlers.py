@@ -35,7 +35,7 @@ class EmailHandler:
         context = {
             **payload.get("context", {}),
             "inviter_org": tenant.name if tenant else "Your organisation",
-            "sign_in_url": f"{self.settings.public_url}/t/{tenant.slug if tenant else ''}",
+            "sign_in_url": self.settings.public_url,
         }
         rendered = self.renderer.render(payload["template"], context)
         domain = self.settings.email_from.rsplit("@", 1)[-1].rstrip(">") or "insignia.localhost"
