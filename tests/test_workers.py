@@ -86,6 +86,24 @@ def start_worker(database_info: DatabaseInfo, tmp_path: Path) -> Iterator[Callab
     yield start
     for worker in started:
         worker.stop()
+    _drop_queues(queue)
+
+
+def _drop_queues(queue: str) -> None:
+    """Leave no test queues behind on the shared brokers."""
+    import pika
+    import redis
+
+    client = redis.Redis.from_url(REDIS)
+    keys = [*client.scan_iter(f"insignia:{queue}*"), *client.scan_iter(f"insignia:__acks__.*.{queue}")]
+    if keys:
+        client.delete(*keys)
+    client.close()
+    connection = pika.BlockingConnection(pika.URLParameters(RABBITMQ))
+    channel = connection.channel()
+    for name in (queue, f"{queue}.DQ", f"{queue}.XQ"):
+        channel.queue_delete(name)
+    connection.close()
 
 
 @pytest.fixture
