@@ -22,8 +22,10 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
 from insignia.graphql.context import Context
+from insignia.graphql.credentials.schema import CredentialMutations, CredentialQueries
 from insignia.graphql.ids import parse_global_id
 from insignia.graphql.jobs.queries import JobMutations, JobQueries
+from insignia.graphql.learning.schema import LearningMutations, LearningQueries
 from insignia.graphql.node import NODE_RESOLVERS, Node
 from insignia.graphql.tenants.mutations import TenantMutations
 from insignia.graphql.tenants.queries import TenantQueries
@@ -36,7 +38,7 @@ logger = logging.getLogger("insignia.graphql")
 
 
 @strawberry.type
-class Query(TenantQueries, WebhookQueries, JobQueries):
+class Query(TenantQueries, LearningQueries, CredentialQueries, WebhookQueries, JobQueries):
     @strawberry.field(description="Any object by its global id; null if it does not exist or is not yours to see.")
     async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:
         parsed = parse_global_id(id)
@@ -50,7 +52,7 @@ class Query(TenantQueries, WebhookQueries, JobQueries):
 
 
 @strawberry.type
-class Mutation(TenantMutations, WebhookMutations, JobMutations):
+class Mutation(TenantMutations, LearningMutations, CredentialMutations, WebhookMutations, JobMutations):
     pass
 
 

@@ -79,7 +79,11 @@ def _grant(connection: Connection, role: str) -> None:
     connection.execute(text(f"GRANT SELECT ON tenants TO {ident}"))
     connection.execute(text(f"GRANT EXECUTE ON FUNCTION insignia_current_tenant() TO {ident}"))
     # The only cross-tenant entry points the application may use (see migration 0002).
-    for function in ("insignia_outbox_claim(integer, double precision)", "insignia_housekeeping(integer)"):
+    for function in (
+        "insignia_outbox_claim(integer, double precision)",
+        "insignia_housekeeping(integer)",
+        "insignia_awards_due(integer, integer)",
+    ):
         connection.execute(text(f"GRANT EXECUTE ON FUNCTION {function} TO {ident}"))
 
 

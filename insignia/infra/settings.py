@@ -60,6 +60,9 @@ class Settings:
     smtp_url: str | None = None
     email_from: str = "Insignia <no-reply@insignia.localhost>"
     email_dir: Path | None = None
+    # Awards: how often the scheduler looks for expiring awards, and reminder offsets in days.
+    expiry_sweep_seconds: float = 300.0
+    expiry_reminder_days: tuple[int, ...] = (30, 7)
 
     @property
     def development(self) -> bool:
@@ -151,7 +154,21 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         smtp_url=env.get("INSIGNIA_SMTP_URL") or None,
         email_from=env.get("INSIGNIA_EMAIL_FROM", "Insignia <no-reply@insignia.localhost>"),
         email_dir=Path(env["INSIGNIA_EMAIL_DIR"]) if env.get("INSIGNIA_EMAIL_DIR") else None,
+        expiry_sweep_seconds=_float(env, "INSIGNIA_EXPIRY_SWEEP_SECONDS", 300.0),
+        expiry_reminder_days=_days(env.get("INSIGNIA_EXPIRY_REMINDER_DAYS", "30,7")),
     )
+
+
+def _days(raw: str) -> tuple[int, ...]:
+    try:
+        days = tuple(sorted({int(part) for part in raw.split(",") if part.strip()}, reverse=True))
+    except ValueError:
+        raise ConfigurationError(
+            f"INSIGNIA_EXPIRY_REMINDER_DAYS must be days separated by commas, got {raw!r}"
+        ) from None
+    if any(d <= 0 or d > 3650 for d in days):
+        raise ConfigurationError("INSIGNIA_EXPIRY_REMINDER_DAYS must be between 1 and 3650 days")
+    return days
 
 
 def _broker_url(value: str | None) -> str | None:

@@ -55,3 +55,29 @@ def slug(value: str, field: str = "slug") -> str:
             field,
         )
     return value
+
+
+def url(value: str, field: str, *, max_length: int = 2000) -> str:
+    """An absolute http(s) URL."""
+    from urllib.parse import urlsplit
+
+    value = text(value, field, max_length=max_length)
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValidationError(f"{field} must be an absolute http or https URL", field)
+    return value
+
+
+def optional_url(value: str | None, field: str, *, max_length: int = 2000) -> str | None:
+    if value is None or not value.strip():
+        return None
+    return url(value, field, max_length=max_length)
+
+
+def iri(value: str, field: str) -> str:
+    """An absolute IRI such as an xAPI activity id (``https://...``, ``urn:...``, ``tag:...``)."""
+    value = text(value, field, max_length=2000)
+    scheme, sep, rest = value.partition(":")
+    if not sep or not rest or not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*$", scheme) or " " in value:
+        raise ValidationError(f"{field} must be an absolute IRI (for example https://lms.example/course/1)", field)
+    return value

@@ -46,18 +46,30 @@ class Scope(StrEnum):
     AUDIENCES_WRITE = "audiences:write"
     WEBHOOKS_MANAGE = "webhooks:manage"
     JOBS_MANAGE = "jobs:manage"
+    LEARNING_WRITE = "learning:write"  # skills, courses, assessments
+    LEARNING_RECORD = "learning:record"  # completions and assessment results (portals, LMS, xAPI)
+    BADGES_WRITE = "badges:write"  # badge classes and their criteria
+    AWARDS_ISSUE = "awards:issue"  # issue, revoke, re-evaluate
+    AWARDS_READ = "awards:read"  # everyone's awards and progress
     # Only people (admins) manage API keys; a key can never mint another key.
     API_KEYS_MANAGE = "api_keys:manage"
 
 
-API_KEY_SCOPES = frozenset(
-    {Scope.PEOPLE_READ, Scope.PEOPLE_WRITE, Scope.AUDIENCES_WRITE, Scope.WEBHOOKS_MANAGE, Scope.JOBS_MANAGE}
-)
+API_KEY_SCOPES = frozenset(set(Scope) - {Scope.API_KEYS_MANAGE})
 
 ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
     Role.ADMIN: frozenset(Scope),
     Role.MANAGER: frozenset(),  # managers read their reports, a relation rather than a scope
-    Role.ISSUER: frozenset(),
+    Role.ISSUER: frozenset(
+        {
+            Scope.PEOPLE_READ,
+            Scope.LEARNING_WRITE,
+            Scope.LEARNING_RECORD,
+            Scope.BADGES_WRITE,
+            Scope.AWARDS_ISSUE,
+            Scope.AWARDS_READ,
+        }
+    ),
     Role.LEARNER: frozenset(),
 }
 

@@ -36,7 +36,7 @@ class PersonFilter:
     search: str | None = None
 
 
-def _reports_of(manager_id: uuid.UUID) -> Select[tuple[uuid.UUID]]:
+def reports_of(manager_id: uuid.UUID) -> Select[tuple[uuid.UUID]]:
     """Ids of everyone who reports to ``manager_id``, directly or through other managers."""
     base = select(Person.id).where(Person.manager_id == manager_id).cte("reports", recursive=True)
     step = select(Person.id).join(base, Person.manager_id == base.c.id)
@@ -81,7 +81,7 @@ async def _check_manager(session: AsyncSession, manager_id: uuid.UUID, person_id
         if manager_id == person_id:
             raise ValidationError("A person cannot be their own manager.", "managerId")
         in_reports = await session.scalar(
-            select(literal(True)).where(Person.id == manager_id, Person.id.in_(_reports_of(person_id)))
+            select(literal(True)).where(Person.id == manager_id, Person.id.in_(reports_of(person_id)))
         )
         if in_reports:
             raise ValidationError("A person cannot be managed by one of their own reports.", "managerId")
@@ -232,7 +232,7 @@ async def visible_people_by_ids(
         if principal.person is None:
             return {}
         own = Person.id == principal.person.id
-        stmt = stmt.where(or_(own, Person.id.in_(_reports_of(principal.person.id))) if principal.is_manager() else own)
+        stmt = stmt.where(or_(own, Person.id.in_(reports_of(principal.person.id))) if principal.is_manager() else own)
     return {p.id: p for p in await session.scalars(stmt)}
 
 
@@ -249,7 +249,7 @@ async def list_people(
     if not principal.has(Scope.PEOPLE_READ):
         if principal.person is None or not principal.is_manager():
             raise PermissionDeniedError("Only admins and managers can list people.")
-        stmt = stmt.where(Person.id.in_(_reports_of(principal.person.id)))
+        stmt = stmt.where(Person.id.in_(reports_of(principal.person.id)))
     if filter is not None:
         if filter.audience_id is not None:
             stmt = stmt.where(Person.audience_id == filter.audience_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from functools import partial
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from insignia.infra.email import Mailer, TemplateRenderer, build_message
 from insignia.infra.outbox import Attempt, Handler, OutboxEvent
 from insignia.infra.settings import Settings
+from insignia.platform.credentials import service as credentials
+from insignia.platform.learning.service import EVALUATE_KIND
 from insignia.tenants import webhook
 from insignia.tenants.models import Tenant
 from insignia.tenants.person import EMAIL_KIND
@@ -43,10 +46,23 @@ class EmailHandler:
         await self.mailer.send(message, str(event.id))
 
 
+async def evaluate(session: AsyncSession, event: OutboxEvent, _attempt: Attempt) -> None:
+    """``credential.evaluate``: award what the person's new completion, result or badge unlocks."""
+    refs = [uuid.UUID(r) for r in event.payload["refs"]]
+    await credentials.evaluate_person(session, event.tenant_id, uuid.UUID(event.payload["personId"]), refs)
+
+
+async def reevaluate(session: AsyncSession, event: OutboxEvent, _attempt: Attempt) -> None:
+    """``credential.reevaluate``: after a rule change, one evaluation job per person with progress."""
+    await credentials.fan_out_reevaluation(session, event.tenant_id, uuid.UUID(event.payload["badgeClassId"]))
+
+
 def build_handlers(settings: Settings) -> dict[str, Handler]:
     config = webhook.WebhookConfig.from_settings(settings)
     return {
         webhook.PUBLISH_KIND: partial(webhook.fan_out, config=config),
         webhook.DELIVER_KIND: partial(webhook.deliver, config=config),
         EMAIL_KIND: EmailHandler(settings, mailer_for(settings)),
+        EVALUATE_KIND: evaluate,
+        credentials.REEVALUATE_KIND: reevaluate,
     }

@@ -86,7 +86,7 @@ async def run_relay_and_scheduler(
         visibility_seconds=settings.job_visibility_seconds,
         poll_seconds=settings.relay_poll_seconds,
     )
-    await asyncio.gather(relay.run(stop), run_scheduler(default_tasks(database), stop))
+    await asyncio.gather(relay.run(stop), run_scheduler(default_tasks(database, settings), stop))
 
 
 class InlineJobs:

@@ -5,11 +5,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from sqlalchemy import text
+
 from insignia.infra.db import Database
 from insignia.infra.outbox import housekeeping
+from insignia.infra.settings import Settings
+from insignia.platform.credentials import service as credentials
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +26,35 @@ class PeriodicTask:
     run: Callable[[], Awaitable[None]]
 
 
-def default_tasks(database: Database) -> list[PeriodicTask]:
+async def _due_awards(database: Database, horizon_days: int, batch: int) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    async with database.session() as session:
+        rows = await session.execute(
+            text("SELECT tenant_id, id FROM insignia_awards_due(:horizon, :batch)"),
+            {"horizon": horizon_days, "batch": batch},
+        )
+        return [(r.tenant_id, r.id) for r in rows]
+
+
+def default_tasks(database: Database, settings: Settings) -> list[PeriodicTask]:
+    async def expire() -> None:
+        """Mark awards past their expiry as expired (audit event and ``award.expired`` webhook)."""
+        while True:
+            due = await _due_awards(database, 0, 200)
+            for tenant_id, award_id in due:
+                async with database.tenant_transaction(tenant_id) as session:
+                    await credentials.expire_award(session, award_id)
+            if len(due) < 200:
+                return
+
+    async def remind() -> None:
+        """Email recipients at the configured offsets before their awards expire."""
+        offsets = settings.expiry_reminder_days
+        if not offsets:
+            return
+        for tenant_id, award_id in await _due_awards(database, max(offsets), 1000):
+            async with database.tenant_transaction(tenant_id) as session:
+                await credentials.remind_if_due(session, award_id, offsets)
+
     async def sweep() -> None:
         async with database.session() as session:
             keys, events = await housekeeping(session)
@@ -29,7 +62,11 @@ def default_tasks(database: Database) -> list[PeriodicTask]:
         if keys or events:
             logger.info("housekeeping", extra={"idempotency_keys_removed": keys, "events_removed": events})
 
-    return [PeriodicTask("housekeeping", 600.0, sweep)]
+    return [
+        PeriodicTask("awards.expire", settings.expiry_sweep_seconds, expire),
+        PeriodicTask("awards.remind", settings.expiry_sweep_seconds, remind),
+        PeriodicTask("housekeeping", 600.0, sweep),
+    ]
 
 
 async def run_scheduler(tasks: list[PeriodicTask], stop: asyncio.Event) -> None:

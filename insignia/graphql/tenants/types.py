@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -11,10 +12,19 @@ from strawberry.types import Info
 from insignia.graphql.context import Context
 from insignia.graphql.ids import to_global_id
 from insignia.graphql.node import Node
+from insignia.graphql.pagination import Connection
 from insignia.graphql.tenants.loaders import audience_by_id_loader, person_by_id_loader
 from insignia.tenants import models
 from insignia.tenants.auth import Role as RoleValue
 from insignia.tenants.auth import Scope
+
+if TYPE_CHECKING:
+    from insignia.graphql.credentials.schema import AwardFilter, AwardType, Eligibility
+    from insignia.graphql.learning.schema import CompletionType
+
+# Awards and progress are typed lazily: those modules refer back to Person.
+_CREDENTIALS = "insignia.graphql.credentials.schema"
+_LEARNING = "insignia.graphql.learning.schema"
 
 
 @strawberry.enum
@@ -39,6 +49,11 @@ class ApiKeyScope(Enum):
     AUDIENCES_WRITE = Scope.AUDIENCES_WRITE.value
     WEBHOOKS_MANAGE = Scope.WEBHOOKS_MANAGE.value
     JOBS_MANAGE = Scope.JOBS_MANAGE.value
+    LEARNING_WRITE = Scope.LEARNING_WRITE.value
+    LEARNING_RECORD = Scope.LEARNING_RECORD.value
+    BADGES_WRITE = Scope.BADGES_WRITE.value
+    AWARDS_ISSUE = Scope.AWARDS_ISSUE.value
+    AWARDS_READ = Scope.AWARDS_READ.value
 
 
 @strawberry.type(name="Tenant")
@@ -91,6 +106,32 @@ class PersonType(Node):
             return None
         manager = await person_by_id_loader(info.context).load(self.model.manager_id)
         return PersonType.from_model(manager) if manager else None
+
+    @strawberry.field(description="This person's awards that you may see.")
+    async def awards(
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        filter: Annotated[AwardFilter, strawberry.lazy(_CREDENTIALS)] | None = None,
+    ) -> Connection[Annotated[AwardType, strawberry.lazy(_CREDENTIALS)]]:
+        from insignia.graphql.credentials.schema import person_awards
+
+        return await person_awards(info.context, self.model, first, after, filter)
+
+    @strawberry.field(description="For each badge class open to this person: criteria met so far.")
+    async def progress(self, info: Info[Context, None]) -> list[Annotated[Eligibility, strawberry.lazy(_CREDENTIALS)]]:
+        from insignia.graphql.credentials.schema import person_progress
+
+        return await person_progress(info.context, self.model)
+
+    @strawberry.field(description="Courses this person completed (themselves, their managers, issuers).")
+    async def completions(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[CompletionType, strawberry.lazy(_LEARNING)]]:
+        from insignia.graphql.learning.schema import person_completions
+
+        return await person_completions(info.context, self.model, first, after)
 
     @classmethod
     def from_model(cls, person: models.Person) -> PersonType:

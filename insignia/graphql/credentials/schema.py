@@ -1,0 +1,704 @@
+"""Badge classes, awards, eligibility and the audit trail: types, loaders, queries, mutations."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from enum import Enum
+from typing import Any, cast
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.dataloader import DataLoader
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from insignia.graphql.context import Context
+from insignia.graphql.errors import UserError, run_mutation
+from insignia.graphql.ids import expect_id, to_global_id
+from insignia.graphql.learning.schema import SkillType, _ids
+from insignia.graphql.node import Node, node_resolver
+from insignia.graphql.pagination import Connection, build_connection
+from insignia.graphql.tenants.loaders import audience_by_id_loader, person_by_id_loader
+from insignia.graphql.tenants.types import AudienceType, PersonType
+from insignia.infra.audit import AuditEvent
+from insignia.infra.errors import ValidationError
+from insignia.platform.credentials import criteria as rules
+from insignia.platform.credentials import service as credentials
+from insignia.platform.credentials.models import Alignment, Award, BadgeClass
+from insignia.platform.learning.models import Skill
+from insignia.tenants.auth import Scope
+from insignia.tenants.models import Person
+
+# --- loaders ----------------------------------------------------------------------------------------
+
+
+def badge_class_by_id_loader(ctx: Context) -> DataLoader[uuid.UUID, BadgeClass | None]:
+    async def load(ids: Sequence[uuid.UUID]) -> list[BadgeClass | None]:
+        found = await ctx.run(lambda s: credentials.badge_classes_by_ids(s, ids))
+        return [found.get(i) for i in ids]
+
+    return ctx.loader("BadgeClassByIdLoader", lambda _: DataLoader(load_fn=load))  # type: ignore[no-any-return]
+
+
+def skills_by_badge_class_loader(ctx: Context) -> DataLoader[uuid.UUID, list[Skill]]:
+    async def load(ids: Sequence[uuid.UUID]) -> list[list[Skill]]:
+        found = await ctx.run(lambda s: credentials.skills_by_badge_class(s, ids))
+        return [found.get(i, []) for i in ids]
+
+    return ctx.loader("SkillsByBadgeClassIdLoader", lambda _: DataLoader(load_fn=load))  # type: ignore[no-any-return]
+
+
+def audiences_by_badge_class_loader(ctx: Context) -> DataLoader[uuid.UUID, list[uuid.UUID]]:
+    async def load(ids: Sequence[uuid.UUID]) -> list[list[uuid.UUID]]:
+        found = await ctx.run(lambda s: credentials.audiences_by_badge_class(s, ids))
+        return [found.get(i, []) for i in ids]
+
+    return ctx.loader("AudiencesByBadgeClassIdLoader", lambda _: DataLoader(load_fn=load))  # type: ignore[no-any-return]
+
+
+def alignments_by_badge_class_loader(ctx: Context) -> DataLoader[uuid.UUID, list[Alignment]]:
+    async def load(ids: Sequence[uuid.UUID]) -> list[list[Alignment]]:
+        found = await ctx.run(lambda s: credentials.alignments_by_badge_class(s, ids))
+        return [found.get(i, []) for i in ids]
+
+    return ctx.loader("AlignmentsByBadgeClassIdLoader", lambda _: DataLoader(load_fn=load))  # type: ignore[no-any-return]
+
+
+def award_by_id_loader(ctx: Context) -> DataLoader[uuid.UUID, Award | None]:
+    async def load(ids: Sequence[uuid.UUID]) -> list[Award | None]:
+        found = await ctx.run(lambda s: credentials.awards_by_ids(s, ids))
+        return [found.get(i) for i in ids]
+
+    return ctx.loader("AwardByIdLoader", lambda _: DataLoader(load_fn=load))  # type: ignore[no-any-return]
+
+
+# --- types ------------------------------------------------------------------------------------------
+
+
+@strawberry.enum
+class BadgeClassStatus(Enum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+@strawberry.enum
+class AwardStatus(Enum):
+    ACTIVE = "active"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+@strawberry.enum
+class Visibility(Enum):
+    PUBLIC = "public"
+    TENANT = "tenant"
+    PRIVATE = "private"
+
+
+@strawberry.enum
+class CriteriaMode(Enum):
+    ALL_OF = "all_of"
+    N_OF = "n_of"
+
+
+@strawberry.enum
+class RequirementKind(Enum):
+    COURSE = "course"
+    ASSESSMENT = "assessment"
+    BADGE = "badge"
+
+
+_TYPE_NAMES = {"course": "Course", "assessment": "Assessment", "badge": "BadgeClass"}
+
+
+@strawberry.type
+class Requirement:
+    kind: RequirementKind
+    target_id: strawberry.ID
+    min_score: float | None
+
+
+@strawberry.type
+class Criteria:
+    mode: CriteriaMode
+    n: int | None
+    requirements: list[Requirement]
+    groups: list[Criteria]
+
+    @classmethod
+    def from_group(cls, group: rules.Group) -> Criteria:
+        return cls(
+            mode=CriteriaMode(group.mode),
+            n=group.n,
+            requirements=[
+                Requirement(
+                    kind=RequirementKind(r.type),
+                    target_id=to_global_id(_TYPE_NAMES[r.type], r.id),
+                    min_score=float(r.min_score) if r.min_score is not None else None,
+                )
+                for r in group.requirements
+            ],
+            groups=[cls.from_group(g) for g in group.groups],
+        )
+
+
+@strawberry.type(name="Alignment")
+class AlignmentType:
+    target_name: str
+    target_url: str
+    framework: str | None
+    code: str | None
+
+
+@strawberry.type(name="AuditEvent")
+class AuditEventType:
+    actor: str
+    action: str
+    created_at: datetime
+    before: JSON | None
+    after: JSON | None
+
+    @classmethod
+    def from_model(cls, e: AuditEvent) -> AuditEventType:
+        return cls(
+            actor=e.actor,
+            action=e.action,
+            created_at=e.created_at,
+            before=cast(JSON, e.before),
+            after=cast(JSON, e.after),
+        )
+
+
+@strawberry.type
+class AuditEventEdge:
+    cursor: str
+    node: AuditEventType
+
+
+@strawberry.type(name="BadgeClass")
+class BadgeClassType(Node):
+    model: strawberry.Private[BadgeClass]
+    name: str
+    description: str
+    image_url: str
+    criteria_narrative: str
+    status: BadgeClassStatus
+    validity_days: int | None
+    points: int
+    evidence_required: bool
+    criteria_version: int = strawberry.field(description="0 until published; each rule change adds one.")
+    published_at: datetime | None
+
+    @strawberry.field
+    def criteria(self) -> Criteria:
+        return Criteria.from_group(rules.parse(self.model.criteria))
+
+    @strawberry.field
+    async def skills(self, info: Info[Context, None]) -> list[SkillType]:
+        rows = await skills_by_badge_class_loader(info.context).load(self.model.id)
+        return [SkillType.from_model(s) for s in rows]
+
+    @strawberry.field(description="Who may earn it; empty means everyone.")
+    async def audiences(self, info: Info[Context, None]) -> list[AudienceType]:
+        ids = await audiences_by_badge_class_loader(info.context).load(self.model.id)
+        found = await audience_by_id_loader(info.context).load_many(ids)
+        return [AudienceType.from_model(a) for a in found if a is not None]
+
+    @strawberry.field
+    async def alignments(self, info: Info[Context, None]) -> list[AlignmentType]:
+        rows = await alignments_by_badge_class_loader(info.context).load(self.model.id)
+        return [
+            AlignmentType(target_name=a.target_name, target_url=a.target_url, framework=a.framework, code=a.code)
+            for a in rows
+        ]
+
+    @classmethod
+    def from_model(cls, b: BadgeClass) -> BadgeClassType:
+        return cls(
+            id=to_global_id("BadgeClass", b.id),
+            model=b,
+            name=b.name,
+            description=b.description,
+            image_url=b.image_url,
+            criteria_narrative=b.criteria_narrative,
+            status=BadgeClassStatus(b.status),
+            validity_days=b.validity_days,
+            points=b.points,
+            evidence_required=b.evidence_required,
+            criteria_version=b.criteria_version,
+            published_at=b.published_at,
+        )
+
+
+@strawberry.type
+class Evidence:
+    url: str | None
+    narrative: str | None
+
+
+@strawberry.type(name="Award")
+class AwardType(Node):
+    model: strawberry.Private[Award]
+    issued_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    revocation_reason: str | None
+    visibility: Visibility
+    criteria_version: int = strawberry.field(description="The criteria version this award was issued under.")
+    issuer_kind: str = strawberry.field(description="person, api_key, rule or operator.")
+
+    @strawberry.field
+    def status(self) -> AwardStatus:
+        return AwardStatus(self.model.status(datetime.now(UTC)))
+
+    @strawberry.field
+    def evidence(self) -> Evidence | None:
+        if not (self.model.evidence_url or self.model.evidence_narrative):
+            return None
+        return Evidence(url=self.model.evidence_url, narrative=self.model.evidence_narrative)
+
+    @strawberry.field
+    async def badge_class(self, info: Info[Context, None]) -> BadgeClassType:
+        badge = await badge_class_by_id_loader(info.context).load(self.model.badge_class_id)
+        assert badge is not None  # a foreign key guarantees it
+        return BadgeClassType.from_model(badge)
+
+    @strawberry.field
+    async def recipient(self, info: Info[Context, None]) -> PersonType:
+        person = await person_by_id_loader(info.context).load(self.model.recipient_id)
+        assert person is not None
+        return PersonType.from_model(person)
+
+    @strawberry.field(description="The award this one renews or re-issues.")
+    async def replaces(self, info: Info[Context, None]) -> AwardType | None:
+        if self.model.replaces_award_id is None:
+            return None
+        award = await award_by_id_loader(info.context).load(self.model.replaces_award_id)
+        return AwardType.from_model(award) if award else None
+
+    @strawberry.field(description="Issue, revoke and expiry events of this award (issuers and admins).")
+    async def audit_trail(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> list[AuditEventType]:
+        ctx = info.context
+        page = await ctx.run(
+            lambda s: credentials.audit_trail(s, ctx.principal, self.model.id, first=first, after=after)
+        )
+        return [AuditEventType.from_model(e) for e in page.items]
+
+    @classmethod
+    def from_model(cls, a: Award) -> AwardType:
+        return cls(
+            id=to_global_id("Award", a.id),
+            model=a,
+            issued_at=a.issued_at,
+            expires_at=a.expires_at,
+            revoked_at=a.revoked_at,
+            revocation_reason=a.revocation_reason,
+            visibility=Visibility(a.visibility),
+            criteria_version=a.criteria_version,
+            issuer_kind=a.issuer_kind,
+        )
+
+
+@strawberry.type
+class Criterion:
+    description: str
+    met: bool
+    missing: str | None
+
+
+@strawberry.type
+class Eligibility:
+    badge_class: BadgeClassType
+    eligible: bool = strawberry.field(description="The criteria are met (the rule engine awards it).")
+    awarded: bool = strawberry.field(description="The person holds a current, active award of it.")
+    criteria: list[Criterion]
+
+    @classmethod
+    def from_result(cls, result: credentials.Eligibility) -> Eligibility:
+        return cls(
+            badge_class=BadgeClassType.from_model(result.badge_class),
+            eligible=result.eligible,
+            awarded=result.awarded,
+            criteria=[Criterion(description=o.description, met=o.met, missing=o.missing) for o in result.criteria],
+        )
+
+
+# --- inputs -----------------------------------------------------------------------------------------
+
+
+@strawberry.input
+class RequirementInput:
+    """Exactly one of courseId, assessmentId (with an optional minScore) or badgeClassId."""
+
+    course_id: strawberry.ID | None = None
+    assessment_id: strawberry.ID | None = None
+    min_score: float | None = None
+    badge_class_id: strawberry.ID | None = None
+
+
+@strawberry.input
+class CriteriaInput:
+    mode: CriteriaMode = CriteriaMode.ALL_OF
+    n: int | None = strawberry.field(default=None, description="For N_OF: how many must be met.")
+    requirements: list[RequirementInput] = strawberry.field(default_factory=list)
+    groups: list[CriteriaInput] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class AlignmentInput:
+    target_name: str
+    target_url: str
+    framework: str | None = None
+    code: str | None = None
+
+
+@strawberry.input
+class BadgeClassCreateInput:
+    name: str
+    description: str
+    image_url: str | None = None
+    criteria_narrative: str = ""
+    criteria: CriteriaInput | None = None
+    skill_ids: list[strawberry.ID] | None = None
+    audience_ids: list[strawberry.ID] | None = None
+    alignments: list[AlignmentInput] | None = None
+    validity_days: int | None = strawberry.field(default=None, description="Awards expire this many days after issue.")
+    points: int = 0
+    evidence_required: bool = False
+
+
+@strawberry.input
+class BadgeClassUpdateInput:
+    id: strawberry.ID
+    name: str | None = None
+    description: str | None = None
+    image_url: str | None = None
+    criteria_narrative: str | None = None
+    criteria: CriteriaInput | None = None
+    skill_ids: list[strawberry.ID] | None = None
+    audience_ids: list[strawberry.ID] | None = None
+    alignments: list[AlignmentInput] | None = None
+    validity_days: int | None = None
+    points: int | None = None
+    evidence_required: bool | None = None
+
+
+@strawberry.input
+class EvidenceInput:
+    url: str | None = None
+    narrative: str | None = None
+
+
+@strawberry.input
+class AwardIssueInput:
+    badge_class_id: strawberry.ID
+    recipient_id: strawberry.ID
+    evidence: EvidenceInput | None = None
+    visibility: Visibility = Visibility.TENANT
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class AwardRevokeInput:
+    id: strawberry.ID
+    reason: str
+
+
+@strawberry.input
+class BadgeClassFilter:
+    status: BadgeClassStatus | None = None
+    search: str | None = None
+
+
+@strawberry.input
+class AwardFilter:
+    badge_class_id: strawberry.ID | None = None
+    person_id: strawberry.ID | None = None
+    audience_id: strawberry.ID | None = None
+    status: AwardStatus | None = None
+    issued_after: datetime | None = None
+    issued_before: datetime | None = None
+
+    def to_service(self) -> credentials.AwardFilter:
+        return credentials.AwardFilter(
+            badge_class_id=expect_id(self.badge_class_id, "BadgeClass", "filter.badgeClassId")
+            if self.badge_class_id
+            else None,
+            recipient_id=expect_id(self.person_id, "Person", "filter.personId") if self.person_id else None,
+            audience_id=expect_id(self.audience_id, "Audience", "filter.audienceId") if self.audience_id else None,
+            status=self.status.value if self.status else None,
+            issued_after=self.issued_after,
+            issued_before=self.issued_before,
+        )
+
+
+def criteria_to_dict(value: CriteriaInput, path: str = "criteria") -> dict[str, Any]:
+    requirements: list[dict[str, Any]] = []
+    for i, r in enumerate(value.requirements):
+        where = f"{path}.requirements.{i}"
+        chosen = [x for x in (r.course_id, r.assessment_id, r.badge_class_id) if x is not None]
+        if len(chosen) != 1:
+            raise ValidationError("Give exactly one of courseId, assessmentId or badgeClassId.", where)
+        if r.course_id is not None:
+            requirements.append({"type": "course", "id": str(expect_id(r.course_id, "Course", f"{where}.courseId"))})
+        elif r.assessment_id is not None:
+            item: dict[str, Any] = {
+                "type": "assessment",
+                "id": str(expect_id(r.assessment_id, "Assessment", f"{where}.assessmentId")),
+            }
+            if r.min_score is not None:
+                item["minScore"] = r.min_score
+            requirements.append(item)
+        else:
+            assert r.badge_class_id is not None
+            requirements.append(
+                {"type": "badge", "id": str(expect_id(r.badge_class_id, "BadgeClass", f"{where}.badgeClassId"))}
+            )
+        if r.min_score is not None and r.assessment_id is None:
+            raise ValidationError("minScore applies to assessments only", f"{where}.minScore")
+    data: dict[str, Any] = {"mode": value.mode.value, "requirements": requirements}
+    if value.n is not None:
+        data["n"] = value.n
+    if value.groups:
+        data["groups"] = [criteria_to_dict(g, f"{path}.groups.{i}") for i, g in enumerate(value.groups)]
+    return data
+
+
+def _alignments(values: list[AlignmentInput] | None) -> list[credentials.AlignmentInput] | None:
+    if values is None:
+        return None
+    return [credentials.AlignmentInput(a.target_name, a.target_url, a.framework, a.code) for a in values]
+
+
+@strawberry.type
+class BadgeClassPayload:
+    badge_class: BadgeClassType | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class AwardPayload:
+    award: AwardType | None
+    created: bool = strawberry.field(description="False when an existing award was returned (idempotent issue).")
+    errors: list[UserError]
+
+
+def _badge_payload(badge: BadgeClass | None, errors: list[UserError]) -> BadgeClassPayload:
+    return BadgeClassPayload(badge_class=BadgeClassType.from_model(badge) if badge else None, errors=errors)
+
+
+def _award_payload(issued: credentials.Issued | None, errors: list[UserError]) -> AwardPayload:
+    if issued is None:
+        return AwardPayload(award=None, created=False, errors=errors)
+    return AwardPayload(award=AwardType.from_model(issued.award), created=issued.created, errors=errors)
+
+
+# --- queries and mutations ------------------------------------------------------------------------
+
+
+@strawberry.type
+class CredentialQueries:
+    @strawberry.field(description="Published badge classes; drafts and archived ones too for issuers and admins.")
+    async def badge_classes(
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        filter: BadgeClassFilter | None = None,
+    ) -> Connection[BadgeClassType]:
+        ctx = info.context
+        status = filter.status.value if filter and filter.status else None
+        if not ctx.principal.has(Scope.BADGES_WRITE) and not ctx.principal.has(Scope.AWARDS_READ):
+            if status not in (None, "published"):
+                raise ValidationError("Only published badge classes are listed for you.", "filter.status")
+            status = "published"
+        search = filter.search if filter else None
+        page = await ctx.run(
+            lambda s: credentials.list_badge_classes(s, first=first, after=after, status=status, search=search)
+        )
+        return build_connection(page, BadgeClassType.from_model)
+
+    @strawberry.field(
+        description=(
+            "Awards you may see: all for issuers and admins; yours, your reports', and others' non-private ones."
+        )
+    )
+    async def awards(
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        filter: AwardFilter | None = None,
+    ) -> Connection[AwardType]:
+        ctx = info.context
+        service_filter = filter.to_service() if filter else None
+        page = await ctx.run(
+            lambda s: credentials.list_awards(s, ctx.principal, first=first, after=after, filter=service_filter)
+        )
+        return build_connection(page, AwardType.from_model)
+
+    @strawberry.field(
+        description="Why a person has, or has not yet, earned a badge class: each criterion met or missing."
+    )
+    async def award_eligibility(
+        self, info: Info[Context, None], person_id: strawberry.ID, badge_class_id: strawberry.ID
+    ) -> Eligibility:
+        ctx = info.context
+        person = expect_id(person_id, "Person", "personId")
+        badge = expect_id(badge_class_id, "BadgeClass", "badgeClassId")
+        result = await ctx.run(lambda s: credentials.award_eligibility(s, ctx.principal, person, badge))
+        return Eligibility.from_result(result)
+
+
+@strawberry.type
+class CredentialMutations:
+    @strawberry.mutation
+    async def badge_class_create(self, info: Info[Context, None], input: BadgeClassCreateInput) -> BadgeClassPayload:
+        ctx = info.context
+
+        async def op(s: AsyncSession) -> BadgeClass:
+            return await credentials.create_badge_class(
+                s,
+                ctx.principal,
+                name=input.name,
+                description=input.description,
+                image_url=input.image_url,
+                criteria_narrative=input.criteria_narrative,
+                criteria=criteria_to_dict(input.criteria) if input.criteria else None,
+                skill_ids=_ids(input.skill_ids, "Skill", "skillIds"),
+                audience_ids=_ids(input.audience_ids, "Audience", "audienceIds"),
+                alignments=_alignments(input.alignments) or [],
+                validity_days=input.validity_days,
+                points=input.points,
+                evidence_required=input.evidence_required,
+            )
+
+        return _badge_payload(*await run_mutation(ctx, op))
+
+    @strawberry.mutation(description="On a published badge class, new criteria become a new version.")
+    async def badge_class_update(self, info: Info[Context, None], input: BadgeClassUpdateInput) -> BadgeClassPayload:
+        ctx = info.context
+
+        async def op(s: AsyncSession) -> BadgeClass:
+            return await credentials.update_badge_class(
+                s,
+                ctx.principal,
+                expect_id(input.id, "BadgeClass"),
+                name=input.name,
+                description=input.description,
+                image_url=input.image_url,
+                criteria_narrative=input.criteria_narrative,
+                criteria=criteria_to_dict(input.criteria) if input.criteria else None,
+                skill_ids=_ids(input.skill_ids, "Skill", "skillIds") if input.skill_ids is not None else None,
+                audience_ids=_ids(input.audience_ids, "Audience", "audienceIds")
+                if input.audience_ids is not None
+                else None,
+                alignments=_alignments(input.alignments),
+                validity_days=input.validity_days,
+                points=input.points,
+                evidence_required=input.evidence_required,
+            )
+
+        return _badge_payload(*await run_mutation(ctx, op))
+
+    @strawberry.mutation
+    async def badge_class_publish(self, info: Info[Context, None], id: strawberry.ID) -> BadgeClassPayload:
+        ctx = info.context
+
+        async def op(s: AsyncSession) -> BadgeClass:
+            return await credentials.publish_badge_class(s, ctx.principal, expect_id(id, "BadgeClass"))
+
+        return _badge_payload(*await run_mutation(ctx, op))
+
+    @strawberry.mutation
+    async def badge_class_archive(self, info: Info[Context, None], id: strawberry.ID) -> BadgeClassPayload:
+        ctx = info.context
+
+        async def op(s: AsyncSession) -> BadgeClass:
+            return await credentials.archive_badge_class(s, ctx.principal, expect_id(id, "BadgeClass"))
+
+        return _badge_payload(*await run_mutation(ctx, op))
+
+    @strawberry.mutation(description="After a rule change: evaluate everyone with progress again (a job).")
+    async def badge_class_reevaluate(self, info: Info[Context, None], id: strawberry.ID) -> BadgeClassPayload:
+        ctx = info.context
+
+        async def op(s: AsyncSession) -> BadgeClass:
+            return await credentials.request_reevaluation(s, ctx.principal, expect_id(id, "BadgeClass"))
+
+        return _badge_payload(*await run_mutation(ctx, op))
+
+    @strawberry.mutation(description="Idempotent: an existing current award is returned (created: false).")
+    async def award_issue(self, info: Info[Context, None], input: AwardIssueInput) -> AwardPayload:
+        ctx = info.context
+
+        async def op(s: AsyncSession) -> credentials.Issued:
+            return await credentials.issue_award(
+                s,
+                ctx.principal,
+                badge_class_id=expect_id(input.badge_class_id, "BadgeClass", "badgeClassId"),
+                recipient_id=expect_id(input.recipient_id, "Person", "recipientId"),
+                evidence_url=input.evidence.url if input.evidence else None,
+                evidence_narrative=input.evidence.narrative if input.evidence else None,
+                visibility=input.visibility.value,
+                idempotency_key=input.idempotency_key,
+            )
+
+        return _award_payload(*await run_mutation(ctx, op))
+
+    @strawberry.mutation
+    async def award_revoke(self, info: Info[Context, None], input: AwardRevokeInput) -> AwardPayload:
+        ctx = info.context
+
+        async def op(s: AsyncSession) -> credentials.Issued:
+            award = await credentials.revoke_award(s, ctx.principal, expect_id(input.id, "Award"), input.reason)
+            return credentials.Issued(award, created=False)
+
+        return _award_payload(*await run_mutation(ctx, op))
+
+    @strawberry.mutation(description="Issue a revoked or expired award anew, linked to the old one.")
+    async def award_reissue(self, info: Info[Context, None], id: strawberry.ID) -> AwardPayload:
+        ctx = info.context
+
+        async def op(s: AsyncSession) -> credentials.Issued:
+            return await credentials.reissue_award(s, ctx.principal, expect_id(id, "Award"))
+
+        return _award_payload(*await run_mutation(ctx, op))
+
+
+@node_resolver("BadgeClass")
+async def _badge_class_node(ctx: Context, value: uuid.UUID) -> BadgeClassType | None:
+    found = await badge_class_by_id_loader(ctx).load(value)
+    if found is None:
+        return None
+    if found.status == "draft" and not (ctx.principal.has(Scope.BADGES_WRITE) or ctx.principal.has(Scope.AWARDS_READ)):
+        return None
+    return BadgeClassType.from_model(found)
+
+
+@node_resolver("Award")
+async def _award_node(ctx: Context, value: uuid.UUID) -> AwardType | None:
+    found = await ctx.run(lambda s: credentials.visible_awards_by_ids(s, ctx.principal, [value]))
+    return AwardType.from_model(found[value]) if value in found else None
+
+
+async def person_awards(
+    ctx: Context, person: Person, first: int | None, after: str | None, filter: AwardFilter | None
+) -> Connection[AwardType]:
+    service_filter = filter.to_service() if filter else credentials.AwardFilter()
+    service_filter = dataclasses.replace(service_filter, recipient_id=person.id)
+    page = await ctx.run(
+        lambda s: credentials.list_awards(s, ctx.principal, first=first, after=after, filter=service_filter)
+    )
+    return build_connection(page, AwardType.from_model)
+
+
+async def person_progress(ctx: Context, person: Person) -> list[Eligibility]:
+    results = await ctx.run(lambda s: credentials.progress_of(s, ctx.principal, person))
+    return [Eligibility.from_result(r) for r in results]

@@ -1,0 +1,850 @@
+"""Badge classes and awards: define, publish, issue (by hand or by rule), revoke, expire, explain.
+
+Every issue, revoke, expiry and rule change is written to the audit log and, for awards, published
+as a webhook event, in the same transaction as the change.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, delete, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from insignia.infra import audit, validation
+from insignia.infra.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from insignia.infra.ids import uuid7
+from insignia.infra.outbox import enqueue
+from insignia.infra.pagination import Page, paginate
+from insignia.platform.credentials import criteria as rules
+from insignia.platform.credentials.models import (
+    Alignment,
+    Award,
+    BadgeClass,
+    BadgeClassAudience,
+    BadgeClassSkill,
+    CriteriaVersion,
+)
+from insignia.platform.learning import service as learning
+from insignia.platform.learning.models import Assessment, AssessmentResult, Completion, Course, Skill
+from insignia.tenants import webhook
+from insignia.tenants.auth import Principal, Scope
+from insignia.tenants.models import Person
+from insignia.tenants.person import reports_of
+
+STATUSES = ("draft", "published", "archived")
+VISIBILITIES = ("public", "tenant", "private")
+REEVALUATE_KIND = "credential.reevaluate"
+MAX_ALIGNMENTS = 20
+
+
+def _require(principal: Principal, scope: Scope, what: str) -> None:
+    if not principal.has(scope):
+        raise PermissionDeniedError(f"You are not allowed to {what}.")
+
+
+# --- badge classes --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AlignmentInput:
+    target_name: str
+    target_url: str
+    framework: str | None = None
+    code: str | None = None
+
+
+async def _check_refs(session: AsyncSession, group: rules.Group, self_id: uuid.UUID | None) -> None:
+    """Every id in the criteria names a course, assessment or badge class of this tenant."""
+    by_type: dict[str, set[uuid.UUID]] = {"course": set(), "assessment": set(), "badge": set()}
+    for leaf in group.leaves():
+        by_type[leaf.type].add(leaf.id)
+    if self_id is not None and self_id in by_type["badge"]:
+        raise ValidationError("A badge class cannot require itself.", "criteria")
+    for kind, model in (("course", Course), ("assessment", Assessment), ("badge", BadgeClass)):
+        wanted = by_type[kind]
+        if wanted:
+            found = set((await session.scalars(select(model.id).where(model.id.in_(wanted)))).all())
+            if wanted - found:
+                raise NotFoundError(f"The criteria name a {kind} that does not exist.", "criteria")
+
+
+def _validity(days: int | None) -> int | None:
+    if days is not None and not 1 <= days <= 36500:
+        raise ValidationError("validityDays must be between 1 and 36500", "validityDays")
+    return days
+
+
+def _alignments(values: Sequence[AlignmentInput]) -> list[AlignmentInput]:
+    if len(values) > MAX_ALIGNMENTS:
+        raise ValidationError(f"alignments takes at most {MAX_ALIGNMENTS} values", "alignments")
+    return [
+        AlignmentInput(
+            target_name=validation.text(a.target_name, f"alignments.{i}.targetName"),
+            target_url=validation.url(a.target_url, f"alignments.{i}.targetUrl"),
+            framework=validation.optional_text(a.framework, f"alignments.{i}.framework"),
+            code=validation.optional_text(a.code, f"alignments.{i}.code", max_length=100),
+        )
+        for i, a in enumerate(values)
+    ]
+
+
+async def _replace_links(
+    session: AsyncSession,
+    badge: BadgeClass,
+    skill_ids: Sequence[uuid.UUID] | None,
+    audience_ids: Sequence[uuid.UUID] | None,
+    alignments: Sequence[AlignmentInput] | None,
+) -> None:
+    if skill_ids is not None:
+        skills = await learning.ensure_ids(session, Skill, skill_ids, "skillIds")
+        await session.execute(delete(BadgeClassSkill).where(BadgeClassSkill.badge_class_id == badge.id))
+        session.add_all(BadgeClassSkill(tenant_id=badge.tenant_id, badge_class_id=badge.id, skill_id=s) for s in skills)
+    if audience_ids is not None:
+        audiences = await learning.ensure_audiences(session, audience_ids, "audienceIds")
+        await session.execute(delete(BadgeClassAudience).where(BadgeClassAudience.badge_class_id == badge.id))
+        session.add_all(
+            BadgeClassAudience(tenant_id=badge.tenant_id, badge_class_id=badge.id, audience_id=a) for a in audiences
+        )
+    if alignments is not None:
+        checked = _alignments(alignments)
+        await session.execute(delete(Alignment).where(Alignment.badge_class_id == badge.id))
+        session.add_all(
+            Alignment(
+                tenant_id=badge.tenant_id,
+                badge_class_id=badge.id,
+                target_name=a.target_name,
+                target_url=a.target_url,
+                framework=a.framework,
+                code=a.code,
+            )
+            for a in checked
+        )
+    await session.flush()
+
+
+def _snapshot(badge: BadgeClass) -> dict[str, Any]:
+    return {
+        "name": badge.name,
+        "status": badge.status,
+        "criteria": badge.criteria,
+        "criteriaVersion": badge.criteria_version,
+        "criteriaNarrative": badge.criteria_narrative,
+        "validityDays": badge.validity_days,
+        "points": badge.points,
+    }
+
+
+async def create_badge_class(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    name: str,
+    description: str,
+    image_url: str | None = None,
+    criteria_narrative: str = "",
+    criteria: dict[str, Any] | None = None,
+    skill_ids: Sequence[uuid.UUID] = (),
+    audience_ids: Sequence[uuid.UUID] = (),
+    alignments: Sequence[AlignmentInput] = (),
+    validity_days: int | None = None,
+    points: int = 0,
+    evidence_required: bool = False,
+) -> BadgeClass:
+    """A draft badge class; it can be awarded once published."""
+    _require(principal, Scope.BADGES_WRITE, "manage badge classes")
+    name = validation.text(name, "name")
+    if await session.scalar(select(BadgeClass.id).where(BadgeClass.name == name)) is not None:
+        raise ConflictError(f"A badge class named {name!r} already exists.", "name")
+    group = rules.parse(criteria or {})
+    await _check_refs(session, group, None)
+    if not 0 <= points <= 100_000:
+        raise ValidationError("points must be between 0 and 100000", "points")
+    badge = BadgeClass(
+        tenant_id=principal.tenant_id,
+        id=uuid7(),
+        name=name,
+        description=validation.text(description, "description", max_length=5000),
+        image_url=validation.optional_url(image_url, "imageUrl") or "",
+        criteria_narrative=validation.text(criteria_narrative, "criteriaNarrative", max_length=10000, min_length=0),
+        criteria=group.to_json(),
+        criteria_refs=sorted(group.refs()),
+        validity_days=_validity(validity_days),
+        points=points,
+        evidence_required=evidence_required,
+    )
+    session.add(badge)
+    await session.flush()
+    await _replace_links(session, badge, skill_ids, audience_ids, alignments)
+    await audit.record(
+        session, principal.tenant_id, actor=principal.label, action="badge_class.created",
+        subject_type="BadgeClass", subject_id=badge.id, after=_snapshot(badge),
+    )  # fmt: skip
+    return badge
+
+
+async def update_badge_class(
+    session: AsyncSession,
+    principal: Principal,
+    badge_id: uuid.UUID,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    image_url: str | None = None,
+    criteria_narrative: str | None = None,
+    criteria: dict[str, Any] | None = None,
+    skill_ids: Sequence[uuid.UUID] | None = None,
+    audience_ids: Sequence[uuid.UUID] | None = None,
+    alignments: Sequence[AlignmentInput] | None = None,
+    validity_days: int | None = None,
+    points: int | None = None,
+    evidence_required: bool | None = None,
+) -> BadgeClass:
+    """Change a badge class. On a published one, new criteria become a new version; existing
+    awards keep the version they were issued under, and nobody is re-evaluated until an admin asks."""
+    _require(principal, Scope.BADGES_WRITE, "manage badge classes")
+    badge = await get_badge_class(session, badge_id, lock=True)
+    if badge.status == "archived":
+        raise ValidationError("An archived badge class cannot be changed.", "id")
+    before = _snapshot(badge)
+    if name is not None:
+        name = validation.text(name, "name")
+        clash = await session.scalar(select(BadgeClass.id).where(BadgeClass.name == name, BadgeClass.id != badge.id))
+        if clash is not None:
+            raise ConflictError(f"A badge class named {name!r} already exists.", "name")
+        badge.name = name
+    if description is not None:
+        badge.description = validation.text(description, "description", max_length=5000)
+    if image_url is not None:
+        badge.image_url = validation.optional_url(image_url, "imageUrl") or ""
+    if validity_days is not None:
+        badge.validity_days = _validity(validity_days)
+    if points is not None:
+        if not 0 <= points <= 100_000:
+            raise ValidationError("points must be between 0 and 100000", "points")
+        badge.points = points
+    if evidence_required is not None:
+        badge.evidence_required = evidence_required
+    rule_change = False
+    if criteria_narrative is not None:
+        narrative = validation.text(criteria_narrative, "criteriaNarrative", max_length=10000, min_length=0)
+        rule_change |= narrative != badge.criteria_narrative
+        badge.criteria_narrative = narrative
+    if criteria is not None:
+        group = rules.parse(criteria)
+        await _check_refs(session, group, badge.id)
+        rule_change |= group.to_json() != badge.criteria
+        badge.criteria = group.to_json()
+        badge.criteria_refs = sorted(group.refs())
+    await _replace_links(session, badge, skill_ids, audience_ids, alignments)
+    action = "badge_class.updated"
+    if rule_change and badge.status == "published":
+        await _new_version(session, principal, badge)
+        action = "badge_class.criteria_changed"
+    await session.flush()
+    await audit.record(
+        session, principal.tenant_id, actor=principal.label, action=action,
+        subject_type="BadgeClass", subject_id=badge.id, before=before, after=_snapshot(badge),
+    )  # fmt: skip
+    return badge
+
+
+async def _new_version(session: AsyncSession, principal: Principal, badge: BadgeClass) -> None:
+    badge.criteria_version += 1
+    session.add(
+        CriteriaVersion(
+            tenant_id=badge.tenant_id,
+            badge_class_id=badge.id,
+            version=badge.criteria_version,
+            criteria=badge.criteria,
+            narrative=badge.criteria_narrative,
+            created_by=principal.label,
+        )
+    )
+
+
+async def publish_badge_class(session: AsyncSession, principal: Principal, badge_id: uuid.UUID) -> BadgeClass:
+    """Make a draft badge class awardable; its criteria become version 1."""
+    _require(principal, Scope.BADGES_WRITE, "publish badge classes")
+    badge = await get_badge_class(session, badge_id, lock=True)
+    if badge.status != "draft":
+        raise ValidationError(f"Only a draft can be published; this badge class is {badge.status}.", "id")
+    before = _snapshot(badge)
+    badge.status = "published"
+    badge.published_at = datetime.now(UTC)
+    await _new_version(session, principal, badge)
+    await session.flush()
+    await audit.record(
+        session, principal.tenant_id, actor=principal.label, action="badge_class.published",
+        subject_type="BadgeClass", subject_id=badge.id, before=before, after=_snapshot(badge),
+    )  # fmt: skip
+    return badge
+
+
+async def archive_badge_class(session: AsyncSession, principal: Principal, badge_id: uuid.UUID) -> BadgeClass:
+    """Stop awarding a badge class; awards already issued stay valid."""
+    _require(principal, Scope.BADGES_WRITE, "archive badge classes")
+    badge = await get_badge_class(session, badge_id, lock=True)
+    if badge.status == "archived":
+        return badge
+    before = _snapshot(badge)
+    badge.status = "archived"
+    badge.archived_at = datetime.now(UTC)
+    await session.flush()
+    await audit.record(
+        session, principal.tenant_id, actor=principal.label, action="badge_class.archived",
+        subject_type="BadgeClass", subject_id=badge.id, before=before, after=_snapshot(badge),
+    )  # fmt: skip
+    return badge
+
+
+async def get_badge_class(
+    session: AsyncSession, badge_id: uuid.UUID, *, lock: bool = False, field: str = "id"
+) -> BadgeClass:
+    stmt = select(BadgeClass).where(BadgeClass.id == badge_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    badge = await session.scalar(stmt)
+    if badge is None:
+        raise NotFoundError("No such badge class.", field)
+    return badge
+
+
+async def list_badge_classes(
+    session: AsyncSession, *, first: int | None, after: str | None, status: str | None = None, search: str | None = None
+) -> Page[BadgeClass]:
+    stmt = select(BadgeClass)
+    if status is not None:
+        stmt = stmt.where(BadgeClass.status == status)
+    if search:
+        term = validation.text(search, "filter.search", max_length=100)
+        stmt = stmt.where(BadgeClass.name.ilike("%" + term.replace("%", "\\%").replace("_", "\\_") + "%"))
+    return await paginate(session, stmt, BadgeClass.id, first, after)
+
+
+async def badge_classes_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, BadgeClass]:
+    return {b.id: b for b in await session.scalars(select(BadgeClass).where(BadgeClass.id.in_(ids)))}
+
+
+async def skills_by_badge_class(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Skill]]:
+    rows = await session.execute(
+        select(BadgeClassSkill.badge_class_id, Skill)
+        .join(Skill, Skill.id == BadgeClassSkill.skill_id)
+        .where(BadgeClassSkill.badge_class_id.in_(ids))
+        .order_by(Skill.name)
+    )
+    grouped: dict[uuid.UUID, list[Skill]] = {i: [] for i in ids}
+    for badge_id, skill in rows:
+        grouped[badge_id].append(skill)
+    return grouped
+
+
+async def audiences_by_badge_class(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
+    rows = await session.execute(
+        select(BadgeClassAudience.badge_class_id, BadgeClassAudience.audience_id).where(
+            BadgeClassAudience.badge_class_id.in_(ids)
+        )
+    )
+    grouped: dict[uuid.UUID, list[uuid.UUID]] = {i: [] for i in ids}
+    for badge_id, audience_id in rows:
+        grouped[badge_id].append(audience_id)
+    return grouped
+
+
+async def alignments_by_badge_class(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[Alignment]]:
+    rows = await session.scalars(select(Alignment).where(Alignment.badge_class_id.in_(ids)).order_by(Alignment.id))
+    grouped: dict[uuid.UUID, list[Alignment]] = {i: [] for i in ids}
+    for alignment in rows:
+        grouped[alignment.badge_class_id].append(alignment)
+    return grouped
+
+
+# --- awards ---------------------------------------------------------------------------------------
+
+
+def _award_data(award: Award) -> dict[str, Any]:
+    return {
+        "id": str(award.id),
+        "badgeClassId": str(award.badge_class_id),
+        "recipientId": str(award.recipient_id),
+        "issuedAt": award.issued_at.isoformat(),
+        "expiresAt": award.expires_at.isoformat() if award.expires_at else None,
+        "revokedAt": award.revoked_at.isoformat() if award.revoked_at else None,
+        "revocationReason": award.revocation_reason,
+        "criteriaVersion": award.criteria_version,
+        "visibility": award.visibility,
+        "replacesAwardId": str(award.replaces_award_id) if award.replaces_award_id else None,
+    }
+
+
+@dataclass(frozen=True)
+class Issued:
+    award: Award
+    created: bool
+
+
+async def _in_audience(session: AsyncSession, badge: BadgeClass, person: Person) -> bool:
+    allowed = (await audiences_by_badge_class(session, [badge.id]))[badge.id]
+    return not allowed or person.audience_id in allowed
+
+
+async def issue_award(
+    session: AsyncSession,
+    principal: Principal | None,
+    *,
+    badge_class_id: uuid.UUID,
+    recipient_id: uuid.UUID,
+    evidence_url: str | None = None,
+    evidence_narrative: str | None = None,
+    visibility: str = "tenant",
+    idempotency_key: str | None = None,
+    tenant_id: uuid.UUID | None = None,
+    replaces: Award | None = None,
+) -> Issued:
+    """Award a published badge class to an active person of an allowed audience.
+
+    Idempotent: if the person already holds a current, unexpired award of this badge class (or
+    the idempotency key was used), that award is returned and nothing changes. A current award
+    that has expired is renewed: the new award links to it. ``principal`` None means the rule
+    engine is issuing.
+    """
+    if principal is not None:
+        _require(principal, Scope.AWARDS_ISSUE, "issue awards")
+        tenant = principal.tenant_id
+        issuer_kind = "person" if principal.person else "api_key"
+        issuer_id = principal.person.id if principal.person else principal.api_key_id
+        actor = principal.label
+    else:
+        assert tenant_id is not None
+        tenant, issuer_kind, issuer_id, actor = tenant_id, "rule", None, "rule"
+    if visibility not in VISIBILITIES:
+        raise ValidationError(f"visibility must be one of {', '.join(VISIBILITIES)}", "visibility")
+    key = validation.optional_text(idempotency_key, "idempotencyKey", max_length=255)
+    evidence_url = validation.optional_url(evidence_url, "evidence.url")
+    evidence_narrative = validation.optional_text(evidence_narrative, "evidence.narrative", max_length=5000)
+    if key is not None:
+        existing = await session.scalar(select(Award).where(Award.idempotency_key == key))
+        if existing is not None:
+            if existing.badge_class_id != badge_class_id or existing.recipient_id != recipient_id:
+                raise ConflictError("This idempotency key was used for another award.", "idempotencyKey")
+            return Issued(existing, created=False)
+    badge = await get_badge_class(session, badge_class_id, field="badgeClassId")
+    if badge.status != "published":
+        raise ValidationError(f"The badge class is {badge.status}; only published ones can be awarded.", "badgeClassId")
+    person = await session.scalar(select(Person).where(Person.id == recipient_id))
+    if person is None:
+        raise NotFoundError("No such person.", "recipientId")
+    if not person.active:
+        raise ValidationError("The person has been deactivated.", "recipientId")
+    if not await _in_audience(session, badge, person):
+        raise ValidationError("This badge class is not open to the person's audience.", "recipientId")
+    if badge.evidence_required and principal is not None and not (evidence_url or evidence_narrative):
+        raise ValidationError("This badge class requires evidence (a URL or a narrative).", "evidence")
+    now = datetime.now(UTC)
+    current = await session.scalar(
+        select(Award)
+        .where(
+            Award.badge_class_id == badge_class_id,
+            Award.recipient_id == recipient_id,
+            Award.revoked_at.is_(None),
+            Award.superseded_at.is_(None),
+        )
+        .with_for_update()
+    )
+    if current is not None:
+        if current.status(now) == "active":
+            return Issued(current, created=False)
+        current.superseded_at = now  # renewal of an expired award
+        replaces = current
+    award = Award(
+        tenant_id=tenant,
+        id=uuid7(),
+        badge_class_id=badge_class_id,
+        recipient_id=recipient_id,
+        criteria_version=badge.criteria_version,
+        issued_at=now,
+        expires_at=now + timedelta(days=badge.validity_days) if badge.validity_days else None,
+        evidence_url=evidence_url,
+        evidence_narrative=evidence_narrative,
+        issuer_kind=issuer_kind,
+        issuer_id=issuer_id,
+        idempotency_key=key,
+        visibility=visibility,
+        replaces_award_id=replaces.id if replaces else None,
+        reminders_sent=[],
+    )
+    session.add(award)
+    await session.flush()
+    await audit.record(
+        session, tenant, actor=actor, action="award.issued", subject_type="Award", subject_id=award.id,
+        after=_award_data(award),
+    )  # fmt: skip
+    await webhook.publish(session, tenant, "award.issued", _award_data(award))
+    # Badges can require other badges: holding this one may unlock more.
+    await enqueue(session, tenant, learning.EVALUATE_KIND, {"personId": str(recipient_id), "refs": [str(badge.id)]})
+    return Issued(award, created=True)
+
+
+async def get_award(session: AsyncSession, award_id: uuid.UUID, *, lock: bool = False) -> Award:
+    stmt = select(Award).where(Award.id == award_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    award = await session.scalar(stmt)
+    if award is None:
+        raise NotFoundError("No such award.", "id")
+    return award
+
+
+async def revoke_award(session: AsyncSession, principal: Principal, award_id: uuid.UUID, reason: str) -> Award:
+    """Revoke an award with a reason; verifiers see it revoked from now on."""
+    _require(principal, Scope.AWARDS_ISSUE, "revoke awards")
+    reason = validation.text(reason, "reason", max_length=1000)
+    award = await get_award(session, award_id, lock=True)
+    if award.revoked_at is not None:
+        raise ValidationError("The award is already revoked.", "id")
+    before = _award_data(award)
+    award.revoked_at = datetime.now(UTC)
+    award.revocation_reason = reason
+    await session.flush()
+    await audit.record(
+        session, principal.tenant_id, actor=principal.label, action="award.revoked", subject_type="Award",
+        subject_id=award.id, before=before, after=_award_data(award),
+    )  # fmt: skip
+    await webhook.publish(session, principal.tenant_id, "award.revoked", _award_data(award))
+    return award
+
+
+async def reissue_award(session: AsyncSession, principal: Principal, award_id: uuid.UUID) -> Issued:
+    """Issue a revoked or expired award anew; the new award links to the old one."""
+    _require(principal, Scope.AWARDS_ISSUE, "re-issue awards")
+    old = await get_award(session, award_id, lock=True)
+    if old.status(datetime.now(UTC)) == "active":
+        raise ValidationError("The award is still active; there is nothing to re-issue.", "id")
+    return await issue_award(
+        session,
+        principal,
+        badge_class_id=old.badge_class_id,
+        recipient_id=old.recipient_id,
+        evidence_url=old.evidence_url,
+        evidence_narrative=old.evidence_narrative,
+        visibility=old.visibility,
+        replaces=old,
+    )
+
+
+@dataclass(frozen=True)
+class AwardFilter:
+    badge_class_id: uuid.UUID | None = None
+    recipient_id: uuid.UUID | None = None
+    audience_id: uuid.UUID | None = None
+    status: str | None = None
+    issued_after: datetime | None = None
+    issued_before: datetime | None = None
+
+
+def _visible(stmt: Select[Any], principal: Principal) -> Select[Any]:
+    """Admins and issuers see every award; managers also their reports' awards; everyone their own
+    and other people's non-private awards."""
+    if principal.has(Scope.AWARDS_READ):
+        return stmt
+    if principal.person is None:
+        raise PermissionDeniedError("This API key may not read awards.")
+    me = principal.person.id
+    conditions = [Award.recipient_id == me, Award.visibility != "private"]
+    if principal.is_manager():
+        conditions.append(Award.recipient_id.in_(reports_of(me)))
+    return stmt.where(or_(*conditions))
+
+
+def _apply_filter(stmt: Select[Any], f: AwardFilter, now: datetime) -> Select[Any]:
+    if f.badge_class_id is not None:
+        stmt = stmt.where(Award.badge_class_id == f.badge_class_id)
+    if f.recipient_id is not None:
+        stmt = stmt.where(Award.recipient_id == f.recipient_id)
+    if f.audience_id is not None:
+        stmt = stmt.where(Award.recipient_id.in_(select(Person.id).where(Person.audience_id == f.audience_id)))
+    if f.status == "revoked":
+        stmt = stmt.where(Award.revoked_at.is_not(None))
+    elif f.status == "expired":
+        stmt = stmt.where(
+            Award.revoked_at.is_(None),
+            or_(Award.expired_at.is_not(None), Award.expires_at <= now),
+        )
+    elif f.status == "active":
+        stmt = stmt.where(
+            Award.revoked_at.is_(None),
+            Award.expired_at.is_(None),
+            or_(Award.expires_at.is_(None), Award.expires_at > now),
+        )
+    elif f.status is not None:
+        raise ValidationError("status must be active, expired or revoked", "filter.status")
+    if f.issued_after is not None:
+        stmt = stmt.where(Award.issued_at >= f.issued_after)
+    if f.issued_before is not None:
+        stmt = stmt.where(Award.issued_at < f.issued_before)
+    return stmt
+
+
+async def list_awards(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    first: int | None,
+    after: str | None,
+    filter: AwardFilter | None = None,
+) -> Page[Award]:
+    stmt = _visible(select(Award), principal)
+    if filter is not None:
+        stmt = _apply_filter(stmt, filter, datetime.now(UTC))
+    return await paginate(session, stmt, Award.id, first, after)
+
+
+async def visible_awards_by_ids(
+    session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Award]:
+    try:
+        stmt = _visible(select(Award).where(Award.id.in_(ids)), principal)
+    except PermissionDeniedError:
+        return {}
+    return {a.id: a for a in await session.scalars(stmt)}
+
+
+async def awards_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Award]:
+    return {a.id: a for a in await session.scalars(select(Award).where(Award.id.in_(ids)))}
+
+
+async def audit_trail(
+    session: AsyncSession, principal: Principal, award_id: uuid.UUID, *, first: int | None, after: str | None
+) -> Page[audit.AuditEvent]:
+    _require(principal, Scope.AWARDS_READ, "read the audit trail")
+    return await audit.trail(session, "Award", award_id, first=first, after=after)
+
+
+# --- eligibility and the rule engine --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    badge_class: BadgeClass
+    eligible: bool
+    awarded: bool
+    criteria: list[rules.Outcome]
+
+
+async def _facts(session: AsyncSession, person_id: uuid.UUID, groups: Sequence[rules.Group]) -> rules.Facts:
+    refs: set[uuid.UUID] = set()
+    for group in groups:
+        refs |= group.refs()
+    completed = frozenset(
+        (await session.scalars(select(Completion.course_id).where(Completion.person_id == person_id))).all()
+    )
+    scores = await learning.best_scores_of(session, person_id)
+    now = datetime.now(UTC)
+    held = frozenset(
+        a.badge_class_id
+        for a in await session.scalars(
+            select(Award).where(
+                Award.recipient_id == person_id, Award.revoked_at.is_(None), Award.superseded_at.is_(None)
+            )
+        )
+        if a.status(now) == "active"
+    )
+    names: dict[uuid.UUID, str] = {}
+    passing: dict[uuid.UUID, Any] = {}
+    if refs:
+        for c in await session.scalars(select(Course).where(Course.id.in_(refs))):
+            names[c.id] = c.title
+        for a in await session.scalars(select(Assessment).where(Assessment.id.in_(refs))):
+            names[a.id] = a.title
+            passing[a.id] = a.passing_score
+        for b in await session.scalars(select(BadgeClass).where(BadgeClass.id.in_(refs))):
+            names[b.id] = b.name
+    return rules.Facts(completed, scores, held, passing, names)
+
+
+async def eligibility_for(session: AsyncSession, person: Person, badges: Sequence[BadgeClass]) -> list[Eligibility]:
+    """Explain, for each badge class, which criteria the person meets and what is missing."""
+    groups = [rules.parse(b.criteria) for b in badges]
+    facts = await _facts(session, person.id, groups)
+    audiences = await audiences_by_badge_class(session, [b.id for b in badges])
+    out: list[Eligibility] = []
+    for badge, group in zip(badges, groups, strict=True):
+        _met, outcomes = rules.evaluate(group, facts)
+        checks: list[rules.Outcome] = []
+        if badge.status != "published":
+            checks.append(rules.Outcome("The badge class is published", False, f"The badge class is {badge.status}"))
+        allowed = audiences[badge.id]
+        if allowed and person.audience_id not in allowed:
+            checks.append(rules.Outcome("Open to the person's audience", False, "Not open to the person's audience"))
+        if group.empty:
+            checks.append(rules.Outcome("Awarded by an issuer", False, "No automatic criteria: an issuer awards it"))
+        outcomes = checks + outcomes
+        eligible = all(o.met for o in outcomes) and not group.empty
+        out.append(Eligibility(badge, eligible, badge.id in facts.held_badges, outcomes))
+    return out
+
+
+async def award_eligibility(
+    session: AsyncSession, principal: Principal, person_id: uuid.UUID, badge_class_id: uuid.UUID
+) -> Eligibility:
+    person = await _person_for_progress(session, principal, person_id)
+    badge = await get_badge_class(session, badge_class_id, field="badgeClassId")
+    [result] = await eligibility_for(session, person, [badge])
+    return result
+
+
+async def _person_for_progress(session: AsyncSession, principal: Principal, person_id: uuid.UUID) -> Person:
+    """The person, if the principal may see their progress (themselves, their managers, issuers)."""
+    person = await session.scalar(select(Person).where(Person.id == person_id))
+    if person is None or not await learning.can_see_progress(session, principal, person):
+        raise NotFoundError("No such person.", "personId")
+    return person
+
+
+async def progress_of(session: AsyncSession, principal: Principal, person: Person) -> list[Eligibility]:
+    """Every published badge class open to the person's audience, with their progress."""
+    await _person_for_progress(session, principal, person.id)
+    restricted = select(BadgeClassAudience.badge_class_id).where(BadgeClassAudience.audience_id != person.audience_id)
+    allowed_for_me = select(BadgeClassAudience.badge_class_id).where(
+        BadgeClassAudience.audience_id == person.audience_id
+    )
+    badges = (
+        await session.scalars(
+            select(BadgeClass)
+            .where(BadgeClass.status == "published")
+            .where(or_(BadgeClass.id.not_in(restricted), BadgeClass.id.in_(allowed_for_me)))
+            .order_by(BadgeClass.name)
+        )
+    ).all()
+    return await eligibility_for(session, person, badges)
+
+
+async def evaluate_person(
+    session: AsyncSession, tenant_id: uuid.UUID, person_id: uuid.UUID, refs: Sequence[uuid.UUID]
+) -> list[Award]:
+    """The rule engine: award every published badge class affected by ``refs`` whose criteria the
+    person now meets. Runs as an outbox job; issuing is idempotent, so a retry changes nothing."""
+    person = await session.scalar(select(Person).where(Person.id == person_id))
+    if person is None or not person.active:
+        return []
+    badges = (
+        await session.scalars(
+            select(BadgeClass).where(BadgeClass.status == "published", BadgeClass.criteria_refs.overlap(list(refs)))
+        )
+    ).all()
+    issued: list[Award] = []
+    for result in await eligibility_for(session, person, badges):
+        if result.eligible and not result.awarded:
+            outcome = await issue_award(
+                session, None, badge_class_id=result.badge_class.id, recipient_id=person_id, tenant_id=tenant_id
+            )
+            if outcome.created:
+                issued.append(outcome.award)
+    return issued
+
+
+async def request_reevaluation(session: AsyncSession, principal: Principal, badge_id: uuid.UUID) -> BadgeClass:
+    """After a rule change: evaluate everyone with progress towards the badge class again (a job)."""
+    _require(principal, Scope.AWARDS_ISSUE, "re-evaluate badge classes")
+    badge = await get_badge_class(session, badge_id)
+    if badge.status != "published":
+        raise ValidationError("Only published badge classes are evaluated.", "id")
+    await enqueue(session, principal.tenant_id, REEVALUATE_KIND, {"badgeClassId": str(badge.id)})
+    await audit.record(
+        session, principal.tenant_id, actor=principal.label, action="badge_class.reevaluation_requested",
+        subject_type="BadgeClass", subject_id=badge.id,
+    )  # fmt: skip
+    return badge
+
+
+async def fan_out_reevaluation(session: AsyncSession, tenant_id: uuid.UUID, badge_id: uuid.UUID) -> int:
+    """One evaluation job per person with any completion, result or award the criteria refer to."""
+    badge = await session.scalar(select(BadgeClass).where(BadgeClass.id == badge_id))
+    if badge is None or not badge.criteria_refs:
+        return 0
+    refs = list(badge.criteria_refs)
+    people = set(
+        (await session.scalars(select(Completion.person_id).where(Completion.course_id.in_(refs)).distinct())).all()
+    )
+    people |= set(
+        (
+            await session.scalars(
+                select(AssessmentResult.person_id).where(AssessmentResult.assessment_id.in_(refs)).distinct()
+            )
+        ).all()
+    )
+    people |= set(
+        (await session.scalars(select(Award.recipient_id).where(Award.badge_class_id.in_(refs)).distinct())).all()
+    )
+    for person_id in sorted(people):
+        await enqueue(
+            session, tenant_id, learning.EVALUATE_KIND, {"personId": str(person_id), "refs": [str(r) for r in refs]}
+        )
+    return len(people)
+
+
+# --- expiry and reminders -------------------------------------------------------------------------
+
+
+async def expire_award(session: AsyncSession, award_id: uuid.UUID) -> Award | None:
+    """Mark an award whose time has come as expired (audit + ``award.expired`` webhook); idempotent."""
+    award = await session.scalar(select(Award).where(Award.id == award_id).with_for_update(skip_locked=True))
+    now = datetime.now(UTC)
+    if (
+        award is None
+        or award.expired_at is not None
+        or award.revoked_at is not None
+        or award.expires_at is None
+        or award.expires_at > now
+    ):
+        return None
+    before = _award_data(award)
+    award.expired_at = now
+    await session.flush()
+    await audit.record(
+        session, award.tenant_id, actor="scheduler", action="award.expired", subject_type="Award",
+        subject_id=award.id, before=before, after=_award_data(award),
+    )  # fmt: skip
+    await webhook.publish(session, award.tenant_id, "award.expired", _award_data(award))
+    return award
+
+
+async def remind_if_due(session: AsyncSession, award_id: uuid.UUID, offsets_days: Sequence[int]) -> int | None:
+    """Send the expiry reminder whose offset has been reached and not yet sent; returns that offset."""
+    award = await session.scalar(select(Award).where(Award.id == award_id).with_for_update(skip_locked=True))
+    now = datetime.now(UTC)
+    if award is None or award.expires_at is None or award.status(now) != "active":
+        return None
+    days_left = (award.expires_at - now).total_seconds() / 86400
+    due = [d for d in sorted(offsets_days) if days_left <= d and d not in award.reminders_sent]
+    if not due:
+        return None
+    offset = due[0]  # the nearest offset: one email even if several were missed
+    award.reminders_sent = sorted({*award.reminders_sent, *[d for d in offsets_days if days_left <= d]})
+    badge = await session.scalar(select(BadgeClass).where(BadgeClass.id == award.badge_class_id))
+    person = await session.scalar(select(Person).where(Person.id == award.recipient_id))
+    if badge is None or person is None or not person.active:
+        return None
+    await enqueue(
+        session,
+        award.tenant_id,
+        "email.send",
+        {
+            "template": "award_expiring",
+            "to": person.email,
+            "context": {
+                "name": person.name,
+                "badge_name": badge.name,
+                "expires_on": award.expires_at.date().isoformat(),
+                "days_left": max(0, int(days_left)),
+            },
+        },
+    )
+    await session.flush()
+    return offset

@@ -1,0 +1,394 @@
+"""Skills, courses, assessments, and recording what learners did.
+
+Recording a completion or a result also schedules (through the outbox, in the same transaction)
+the evaluation of the badge classes it may unlock, so nothing is lost between "finished" and
+"awarded".
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from insignia.infra import validation
+from insignia.infra.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from insignia.infra.ids import uuid7
+from insignia.infra.outbox import enqueue
+from insignia.infra.pagination import Page, paginate
+from insignia.platform.learning.models import (
+    Assessment,
+    AssessmentResult,
+    Completion,
+    Course,
+    CourseAudience,
+    CourseSkill,
+    Skill,
+)
+from insignia.tenants.audience import audiences_by_ids
+from insignia.tenants.auth import Principal, Scope
+from insignia.tenants.models import Person
+from insignia.tenants.person import reports_of
+
+EVALUATE_KIND = "credential.evaluate"
+ASSESSMENT_KINDS = ("quiz", "exam", "practical", "assignment")
+SOURCES = ("manual", "api", "import", "xapi")
+MAX_LINKS = 50
+# Completions dated in the future are refused; a little slack absorbs clock skew of LMSs.
+_FUTURE_SLACK = timedelta(minutes=10)
+
+
+def _require(principal: Principal, scope: Scope, what: str) -> None:
+    if not principal.has(scope):
+        raise PermissionDeniedError(f"You are not allowed to {what}.")
+
+
+async def ensure_ids(
+    session: AsyncSession, model: type[Skill] | type[Course], ids: Sequence[uuid.UUID], field: str
+) -> list[uuid.UUID]:
+    unique = list(dict.fromkeys(ids))
+    if len(unique) > MAX_LINKS:
+        raise ValidationError(f"{field} takes at most {MAX_LINKS} values", field)
+    if unique:
+        found = set((await session.scalars(select(model.id).where(model.id.in_(unique)))).all())
+        missing = [i for i in unique if i not in found]
+        if missing:
+            raise NotFoundError(f"{field} contains an unknown id.", field)
+    return unique
+
+
+async def ensure_audiences(session: AsyncSession, ids: Sequence[uuid.UUID], field: str) -> list[uuid.UUID]:
+    unique = list(dict.fromkeys(ids))
+    if len(unique) > MAX_LINKS:
+        raise ValidationError(f"{field} takes at most {MAX_LINKS} values", field)
+    found = await audiences_by_ids(session, unique)
+    if len(found) != len(unique):
+        raise NotFoundError(f"{field} contains an unknown id.", field)
+    return unique
+
+
+# --- skills -------------------------------------------------------------------------------------
+
+
+async def create_skill(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    name: str,
+    description: str | None = None,
+    framework_url: str | None = None,
+) -> Skill:
+    """A skill of the tenant, optionally linked to a public framework (ESCO, O*NET, ...)."""
+    _require(principal, Scope.LEARNING_WRITE, "manage skills")
+    name = validation.text(name, "name")
+    if await session.scalar(select(Skill.id).where(Skill.name == name)) is not None:
+        raise ConflictError(f"A skill named {name!r} already exists.", "name")
+    skill = Skill(
+        tenant_id=principal.tenant_id,
+        name=name,
+        description=validation.optional_text(description, "description", max_length=2000),
+        framework_url=validation.optional_url(framework_url, "frameworkUrl"),
+    )
+    session.add(skill)
+    await session.flush()
+    return skill
+
+
+async def list_skills(session: AsyncSession, *, first: int | None, after: str | None) -> Page[Skill]:
+    return await paginate(session, select(Skill), Skill.id, first, after)
+
+
+async def skills_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Skill]:
+    return {s.id: s for s in await session.scalars(select(Skill).where(Skill.id.in_(ids)))}
+
+
+# --- courses and assessments ---------------------------------------------------------------------
+
+
+async def create_course(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    title: str,
+    description: str = "",
+    skill_ids: Sequence[uuid.UUID] = (),
+    audience_ids: Sequence[uuid.UUID] = (),
+    estimated_minutes: int | None = None,
+    activity_id: str | None = None,
+) -> Course:
+    """A course teaching some skills, optionally limited to audiences and mapped to an xAPI activity."""
+    _require(principal, Scope.LEARNING_WRITE, "manage courses")
+    title = validation.text(title, "title")
+    description = validation.text(description, "description", max_length=5000, min_length=0)
+    if estimated_minutes is not None and not 1 <= estimated_minutes <= 100_000:
+        raise ValidationError("estimatedMinutes must be between 1 and 100000", "estimatedMinutes")
+    activity = validation.iri(activity_id, "activityId") if activity_id else None
+    if activity and await session.scalar(select(Course.id).where(Course.activity_id == activity)) is not None:
+        raise ConflictError("Another course already uses this activity id.", "activityId")
+    skills = await ensure_ids(session, Skill, skill_ids, "skillIds")
+    audiences = await ensure_audiences(session, audience_ids, "audienceIds")
+    course = Course(
+        tenant_id=principal.tenant_id,
+        title=title,
+        description=description,
+        estimated_minutes=estimated_minutes,
+        activity_id=activity,
+    )
+    session.add(course)
+    await session.flush()
+    session.add_all(CourseSkill(tenant_id=principal.tenant_id, course_id=course.id, skill_id=s) for s in skills)
+    session.add_all(
+        CourseAudience(tenant_id=principal.tenant_id, course_id=course.id, audience_id=a) for a in audiences
+    )
+    await session.flush()
+    return course
+
+
+async def list_courses(session: AsyncSession, *, first: int | None, after: str | None) -> Page[Course]:
+    return await paginate(session, select(Course), Course.id, first, after)
+
+
+async def courses_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Course]:
+    return {c.id: c for c in await session.scalars(select(Course).where(Course.id.in_(ids)))}
+
+
+async def skills_by_course(session: AsyncSession, course_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Skill]]:
+    rows = await session.execute(
+        select(CourseSkill.course_id, Skill)
+        .join(Skill, Skill.id == CourseSkill.skill_id)
+        .where(CourseSkill.course_id.in_(course_ids))
+        .order_by(Skill.name)
+    )
+    grouped: dict[uuid.UUID, list[Skill]] = {i: [] for i in course_ids}
+    for course_id, skill in rows:
+        grouped[course_id].append(skill)
+    return grouped
+
+
+async def assessments_by_course(
+    session: AsyncSession, course_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[Assessment]]:
+    rows = await session.scalars(select(Assessment).where(Assessment.course_id.in_(course_ids)).order_by(Assessment.id))
+    grouped: dict[uuid.UUID, list[Assessment]] = {i: [] for i in course_ids}
+    for assessment in rows:
+        grouped[assessment.course_id].append(assessment)
+    return grouped
+
+
+def _score(value: float | Decimal | str, field: str) -> Decimal:
+    try:
+        score = Decimal(str(value))
+    except InvalidOperation:
+        raise ValidationError(f"{field} must be a number between 0 and 100", field) from None
+    if not score.is_finite() or not Decimal(0) <= score <= Decimal(100):
+        raise ValidationError(f"{field} must be a number between 0 and 100", field)
+    return score.quantize(Decimal("0.01"))
+
+
+async def create_assessment(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    course_id: uuid.UUID,
+    title: str,
+    kind: str,
+    passing_score: float | None = None,
+    activity_id: str | None = None,
+) -> Assessment:
+    """An assessment of a course; results at or above ``passing_score`` (0-100) pass."""
+    _require(principal, Scope.LEARNING_WRITE, "manage assessments")
+    await ensure_ids(session, Course, [course_id], "courseId")
+    if kind not in ASSESSMENT_KINDS:
+        raise ValidationError(f"kind must be one of {', '.join(ASSESSMENT_KINDS)}", "kind")
+    activity = validation.iri(activity_id, "activityId") if activity_id else None
+    if activity and await session.scalar(select(Assessment.id).where(Assessment.activity_id == activity)):
+        raise ConflictError("Another assessment already uses this activity id.", "activityId")
+    assessment = Assessment(
+        tenant_id=principal.tenant_id,
+        course_id=course_id,
+        title=validation.text(title, "title"),
+        kind=kind,
+        passing_score=_score(passing_score, "passingScore") if passing_score is not None else None,
+        activity_id=activity,
+    )
+    session.add(assessment)
+    await session.flush()
+    return assessment
+
+
+async def assessments_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Assessment]:
+    return {a.id: a for a in await session.scalars(select(Assessment).where(Assessment.id.in_(ids)))}
+
+
+# --- what people did ----------------------------------------------------------------------------
+
+
+def _when(value: datetime | None, field: str) -> datetime:
+    now = datetime.now(UTC)
+    if value is None:
+        return now
+    if value.tzinfo is None:
+        raise ValidationError(f"{field} needs a time zone", field)
+    if value > now + _FUTURE_SLACK:
+        raise ValidationError(f"{field} is in the future", field)
+    return value
+
+
+async def _active_person(session: AsyncSession, person_id: uuid.UUID) -> Person:
+    person = await session.scalar(select(Person).where(Person.id == person_id))
+    if person is None:
+        raise NotFoundError("No such person.", "personId")
+    if not person.active:
+        raise ValidationError("The person has been deactivated.", "personId")
+    return person
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A recorded fact and whether this call created it (False: it was already there)."""
+
+    created: bool
+    completion: Completion | None = None
+    result: AssessmentResult | None = None
+
+
+async def _schedule_evaluation(
+    session: AsyncSession, tenant_id: uuid.UUID, person_id: uuid.UUID, ref: uuid.UUID
+) -> None:
+    await enqueue(session, tenant_id, EVALUATE_KIND, {"personId": str(person_id), "refs": [str(ref)]})
+
+
+async def record_completion(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    person_id: uuid.UUID,
+    course_id: uuid.UUID,
+    completed_at: datetime | None = None,
+    source: str = "api",
+) -> Recorded:
+    """Record that a person completed a course; the same completion recorded again changes nothing."""
+    _require(principal, Scope.LEARNING_RECORD, "record completions")
+    await _active_person(session, person_id)
+    await ensure_ids(session, Course, [course_id], "courseId")
+    when = _when(completed_at, "completedAt")
+    inserted = await session.scalar(
+        insert(Completion)
+        .values(
+            tenant_id=principal.tenant_id,
+            id=uuid7(),
+            person_id=person_id,
+            course_id=course_id,
+            completed_at=when,
+            source=source,
+            recorded_by=principal.label,
+        )
+        .on_conflict_do_nothing(index_elements=["tenant_id", "person_id", "course_id", "completed_at"])
+        .returning(Completion.id)
+    )
+    completion = await session.scalar(
+        select(Completion).where(
+            Completion.person_id == person_id, Completion.course_id == course_id, Completion.completed_at == when
+        )
+    )
+    if inserted is not None:
+        await _schedule_evaluation(session, principal.tenant_id, person_id, course_id)
+    return Recorded(created=inserted is not None, completion=completion)
+
+
+async def record_result(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    person_id: uuid.UUID,
+    assessment_id: uuid.UUID,
+    score: float | Decimal | str,
+    taken_at: datetime | None = None,
+    source: str = "api",
+) -> Recorded:
+    """Record an assessment result (score 0-100; passed against the assessment's passing score)."""
+    _require(principal, Scope.LEARNING_RECORD, "record assessment results")
+    await _active_person(session, person_id)
+    assessment = (await assessments_by_ids(session, [assessment_id])).get(assessment_id)
+    if assessment is None:
+        raise NotFoundError("No such assessment.", "assessmentId")
+    value = _score(score, "score")
+    when = _when(taken_at, "takenAt")
+    passed = assessment.passing_score is None or value >= assessment.passing_score
+    inserted = await session.scalar(
+        insert(AssessmentResult)
+        .values(
+            tenant_id=principal.tenant_id,
+            id=uuid7(),
+            person_id=person_id,
+            assessment_id=assessment_id,
+            score=value,
+            passed=passed,
+            taken_at=when,
+            source=source,
+            recorded_by=principal.label,
+        )
+        .on_conflict_do_nothing(index_elements=["tenant_id", "person_id", "assessment_id", "taken_at"])
+        .returning(AssessmentResult.id)
+    )
+    result = await session.scalar(
+        select(AssessmentResult).where(
+            AssessmentResult.person_id == person_id,
+            AssessmentResult.assessment_id == assessment_id,
+            AssessmentResult.taken_at == when,
+        )
+    )
+    if inserted is not None:
+        await _schedule_evaluation(session, principal.tenant_id, person_id, assessment_id)
+    return Recorded(created=inserted is not None, result=result)
+
+
+async def completions_of(session: AsyncSession, person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Completion]]:
+    rows = await session.scalars(
+        select(Completion).where(Completion.person_id.in_(person_ids)).order_by(Completion.completed_at)
+    )
+    grouped: dict[uuid.UUID, list[Completion]] = {i: [] for i in person_ids}
+    for row in rows:
+        grouped[row.person_id].append(row)
+    return grouped
+
+
+async def best_scores_of(session: AsyncSession, person_id: uuid.UUID) -> dict[uuid.UUID, Decimal]:
+    """Each assessment's best score for the person."""
+    rows = await session.scalars(select(AssessmentResult).where(AssessmentResult.person_id == person_id))
+    best: dict[uuid.UUID, Decimal] = {}
+    for r in rows:
+        best[r.assessment_id] = max(best.get(r.assessment_id, Decimal(0)), r.score)
+    return best
+
+
+async def can_see_progress(session: AsyncSession, principal: Principal, person: Person) -> bool:
+    """Progress (completions, results, eligibility) is seen by the person, their managers, and issuers."""
+    if principal.has(Scope.AWARDS_READ) or principal.has(Scope.LEARNING_RECORD):
+        return True
+    if principal.person is None:
+        return False
+    if principal.person.id == person.id:
+        return True
+    if not principal.is_manager():
+        return False
+    found = await session.scalar(
+        select(Person.id).where(Person.id == person.id, Person.id.in_(reports_of(principal.person.id)))
+    )
+    return found is not None
+
+
+async def list_completions(
+    session: AsyncSession, principal: Principal, person: Person, *, first: int | None, after: str | None
+) -> Page[Completion]:
+    if not await can_see_progress(session, principal, person):
+        raise PermissionDeniedError("You cannot see this person's completions.")
+    return await paginate(
+        session, select(Completion).where(Completion.person_id == person.id), Completion.id, first, after
+    )

@@ -1,0 +1,602 @@
+"""The credential lifecycle over GraphQL: define, publish, earn by rule, issue by hand, revoke,
+re-issue, version criteria, expire and remind, and who may see what."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select, update
+
+from insignia.infra.db import Database, set_tenant
+from insignia.infra.outbox import OutboxEvent
+from insignia.infra.settings import Settings
+from insignia.platform.credentials.models import Award
+from insignia.workers.scheduler import default_tasks
+from tests.conftest import GraphQLClient, SeededTenant, Seeder
+from tests.support import run_jobs_until
+
+pytestmark = pytest.mark.asyncio
+
+
+def gid(type_name: str, value: object) -> str:
+    return base64.b64encode(f"{type_name}:{value}".encode()).decode()
+
+
+async def ok(gql: GraphQLClient, token: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Run a mutation that must succeed; returns its payload."""
+    data = await gql(token, query, variables)
+    [payload] = data.values()
+    assert payload["errors"] == [], payload["errors"]
+    return payload  # type: ignore[no-any-return]
+
+
+SKILL = 'mutation($n: String!) { skillCreate(input: {name: $n, frameworkUrl: "https://esco.example/skill/1"}) { skill { id name frameworkUrl } errors { code field message } } }'
+COURSE = "mutation($input: CourseCreateInput!) { courseCreate(input: $input) { course { id title skills { name } } errors { code field message } } }"
+ASSESSMENT = "mutation($input: AssessmentCreateInput!) { assessmentCreate(input: $input) { assessment { id passingScore } errors { code field message } } }"
+BADGE = "mutation($input: BadgeClassCreateInput!) { badgeClassCreate(input: $input) { badgeClass { id status criteriaVersion } errors { code field message } } }"
+PUBLISH = "mutation($id: ID!) { badgeClassPublish(id: $id) { badgeClass { id status criteriaVersion } errors { code field message } } }"
+COMPLETE = "mutation($input: CompletionRecordInput!) { completionRecord(input: $input) { completion { id course { title } } created errors { code field message } } }"
+RESULT = "mutation($input: AssessmentResultRecordInput!) { assessmentResultRecord(input: $input) { assessmentResult { score passed } created errors { code field message } } }"
+ISSUE = "mutation($input: AwardIssueInput!) { awardIssue(input: $input) { award { id status visibility issuerKind criteriaVersion expiresAt badgeClass { name } recipient { email } replaces { id } } created errors { code field message } } }"
+ELIGIBILITY = "query($p: ID!, $b: ID!) { awardEligibility(personId: $p, badgeClassId: $b) { eligible awarded criteria { description met missing } } }"
+MY_AWARDS = "{ viewer { awards { edges { node { id status issuerKind badgeClass { name skills { name } } } } } } }"
+
+
+class Catalog:
+    """A course with a 70%-to-pass exam, and a badge class needing both (exam at 80+)."""
+
+    def __init__(self, t: SeededTenant) -> None:
+        self.t = t
+        self.issuer = t.tokens["issuer"]
+
+    async def build(self, gql: GraphQLClient, *, validity_days: int | None = 365) -> Catalog:
+        self.skill = (await ok(gql, self.issuer, SKILL, {"n": "Forklift safety"}))["skill"]["id"]
+        self.course = (
+            await ok(
+                gql,
+                self.issuer,
+                COURSE,
+                {"input": {"title": "Forklift basics", "skillIds": [self.skill], "estimatedMinutes": 90}},
+            )
+        )["course"]["id"]
+        self.exam = (
+            await ok(
+                gql,
+                self.issuer,
+                ASSESSMENT,
+                {"input": {"courseId": self.course, "title": "Forklift exam", "kind": "EXAM", "passingScore": 70}},
+            )
+        )["assessment"]["id"]
+        self.badge = (
+            await ok(
+                gql,
+                self.issuer,
+                BADGE,
+                {
+                    "input": {
+                        "name": "Certified Forklift Operator",
+                        "description": "Operates a forklift safely.",
+                        "criteriaNarrative": "Complete the course and score 80 or more in the exam.",
+                        "criteria": {
+                            "requirements": [{"courseId": self.course}, {"assessmentId": self.exam, "minScore": 80}]
+                        },
+                        "skillIds": [self.skill],
+                        "alignments": [
+                            {
+                                "targetName": "Forklift operation",
+                                "targetUrl": "https://esco.example/occupation/42",
+                                "framework": "ESCO",
+                                "code": "8344",
+                            }
+                        ],
+                        "validityDays": validity_days,
+                        "points": 50,
+                    }
+                },
+            )
+        )["badgeClass"]["id"]
+        published = await ok(gql, self.issuer, PUBLISH, {"id": self.badge})
+        assert published["badgeClass"] == {"id": self.badge, "status": "PUBLISHED", "criteriaVersion": 1}
+        return self
+
+
+async def _awards_of(owner_db: Database, tenant_id: object, recipient_id: object) -> list[Award]:
+    async with owner_db.session() as s:
+        await set_tenant(s, tenant_id)  # type: ignore[arg-type]
+        return list((await s.scalars(select(Award).where(Award.recipient_id == recipient_id))).all())
+
+
+async def test_learner_earns_a_badge_by_meeting_its_criteria(
+    seeder: Seeder, gql: GraphQLClient, app_db: Database, owner_db: Database, settings: Settings
+) -> None:
+    t = await seeder.tenant()
+    c = await Catalog(t).build(gql)
+    learner = gid("Person", t.people["learner"].id)
+
+    before = (await gql(t.tokens["learner"], ELIGIBILITY, {"p": learner, "b": c.badge}))["awardEligibility"]
+    assert before["eligible"] is False and before["awarded"] is False
+    assert [x["missing"] for x in before["criteria"]] == [
+        "“Forklift basics” is not completed yet",
+        "“Forklift exam” has not been taken yet",
+    ]
+
+    recorded = await ok(gql, c.issuer, COMPLETE, {"input": {"personId": learner, "courseId": c.course}})
+    assert recorded["created"] is True
+    await ok(gql, c.issuer, RESULT, {"input": {"personId": learner, "assessmentId": c.exam, "score": 75}})
+    await run_jobs_until(settings, app_db, _no_due_jobs(owner_db, t.id))
+    middle = (await gql(t.tokens["learner"], ELIGIBILITY, {"p": learner, "b": c.badge}))["awardEligibility"]
+    assert [x["met"] for x in middle["criteria"]] == [True, False]
+    assert middle["criteria"][1]["missing"] == "Best score in “Forklift exam” is 75, 80 needed"
+    assert await _awards_of(owner_db, t.id, t.people["learner"].id) == []
+
+    await ok(gql, c.issuer, RESULT, {"input": {"personId": learner, "assessmentId": c.exam, "score": 88.5}})
+
+    async def awarded() -> bool:
+        return len(await _awards_of(owner_db, t.id, t.people["learner"].id)) == 1
+
+    await run_jobs_until(settings, app_db, awarded)
+    mine = (await gql(t.tokens["learner"], MY_AWARDS))["viewer"]["awards"]["edges"]
+    assert [(e["node"]["status"], e["node"]["issuerKind"], e["node"]["badgeClass"]["name"]) for e in mine] == [
+        ("ACTIVE", "rule", "Certified Forklift Operator")
+    ]
+    assert mine[0]["node"]["badgeClass"]["skills"] == [{"name": "Forklift safety"}]
+    after = (await gql(t.tokens["learner"], ELIGIBILITY, {"p": learner, "b": c.badge}))["awardEligibility"]
+    assert after["eligible"] is True and after["awarded"] is True
+
+    # The same completion again (a retried call) changes nothing and issues nothing more.
+    completion = (await gql(t.tokens["learner"], "{ viewer { completions { edges { node { completedAt } } } } }"))[
+        "viewer"
+    ]["completions"]["edges"][0]["node"]["completedAt"]
+    again = await ok(
+        gql, c.issuer, COMPLETE, {"input": {"personId": learner, "courseId": c.course, "completedAt": completion}}
+    )
+    assert again["created"] is False
+    await run_jobs_until(settings, app_db, _no_due_jobs(owner_db, t.id))
+    [award] = await _awards_of(owner_db, t.id, t.people["learner"].id)
+    assert award.criteria_version == 1 and award.issuer_kind == "rule"
+    assert award.expires_at is not None and abs((award.expires_at - award.issued_at) - timedelta(days=365)) < timedelta(
+        seconds=1
+    )
+
+    progress = (await gql(t.tokens["learner"], "{ viewer { progress { badgeClass { name } eligible awarded } } }"))[
+        "viewer"
+    ]["progress"]
+    assert progress == [{"badgeClass": {"name": "Certified Forklift Operator"}, "eligible": True, "awarded": True}]
+
+
+def _no_due_jobs(owner_db: Database, tenant_id: object) -> Any:
+    async def check() -> bool:
+        async with owner_db.session() as s:
+            pending = await s.scalars(
+                select(OutboxEvent.id).where(
+                    OutboxEvent.tenant_id == tenant_id,
+                    OutboxEvent.status.in_(["pending", "dispatched"]),
+                    OutboxEvent.kind == "credential.evaluate",
+                )
+            )
+            return not pending.all()
+
+    return check
+
+
+async def test_issue_by_hand_is_idempotent_and_checked(seeder: Seeder, gql: GraphQLClient) -> None:
+    t = await seeder.tenant()
+    c = await Catalog(t).build(gql)
+    learner = gid("Person", t.people["learner"].id)
+    first = await ok(
+        gql, c.issuer, ISSUE, {"input": {"badgeClassId": c.badge, "recipientId": learner, "visibility": "PUBLIC"}}
+    )
+    assert first["created"] is True
+    assert first["award"]["issuerKind"] == "person" and first["award"]["visibility"] == "PUBLIC"
+    second = await ok(gql, c.issuer, ISSUE, {"input": {"badgeClassId": c.badge, "recipientId": learner}})
+    assert second["created"] is False and second["award"]["id"] == first["award"]["id"]
+
+    async def refused(input_: dict[str, Any]) -> dict[str, Any]:
+        data = await gql(t.tokens["issuer"], ISSUE, {"input": input_})
+        assert data["awardIssue"]["award"] is None
+        [error] = data["awardIssue"]["errors"]
+        return error  # type: ignore[no-any-return]
+
+    restricted = (
+        await ok(
+            gql,
+            c.issuer,
+            BADGE,
+            {
+                "input": {
+                    "name": "Partners only",
+                    "description": "d",
+                    "audienceIds": [gid("Audience", t.audiences["partners"])],
+                }
+            },
+        )
+    )["badgeClass"]["id"]
+    assert (await refused({"badgeClassId": restricted, "recipientId": learner}))[
+        "field"
+    ] == "badgeClassId"  # still a draft
+    await ok(gql, c.issuer, PUBLISH, {"id": restricted})
+    error = await refused({"badgeClassId": restricted, "recipientId": learner})
+    assert error == {
+        "code": "INVALID",
+        "field": "recipientId",
+        "message": "This badge class is not open to the person's audience.",
+    }
+    partner = gid("Person", t.people["partner"].id)
+    assert (await ok(gql, c.issuer, ISSUE, {"input": {"badgeClassId": restricted, "recipientId": partner}}))[
+        "created"
+    ] is True
+
+    needs_evidence = (
+        await ok(gql, c.issuer, BADGE, {"input": {"name": "Portfolio", "description": "d", "evidenceRequired": True}})
+    )["badgeClass"]["id"]
+    await ok(gql, c.issuer, PUBLISH, {"id": needs_evidence})
+    assert (await refused({"badgeClassId": needs_evidence, "recipientId": learner}))["field"] == "evidence"
+    with_evidence = await ok(
+        gql,
+        c.issuer,
+        ISSUE,
+        {
+            "input": {
+                "badgeClassId": needs_evidence,
+                "recipientId": learner,
+                "evidence": {"url": "https://portfolio.example/lee"},
+            }
+        },
+    )
+    assert with_evidence["created"] is True
+
+    await ok(gql, c.issuer, "mutation($id: ID!) { badgeClassArchive(id: $id) { errors { code } } }", {"id": restricted})
+    assert (await refused({"badgeClassId": restricted, "recipientId": partner}))["message"].startswith(
+        "The badge class is archived"
+    )
+    assert (
+        await refused({"badgeClassId": c.badge, "recipientId": gid("Person", "00000000-0000-7000-8000-000000000000")})
+    )["code"] == "NOT_FOUND"
+    assert (await refused({"badgeClassId": "garbage", "recipientId": learner}))["field"] == "badgeClassId"
+
+    learner_try = await gql(
+        t.tokens["learner"],
+        ISSUE,
+        {"input": {"badgeClassId": c.badge, "recipientId": gid("Person", t.people["customer"].id)}},
+    )
+    assert learner_try["awardIssue"]["errors"][0]["code"] == "FORBIDDEN"
+
+    keyed = {
+        "badgeClassId": needs_evidence,
+        "recipientId": partner,
+        "evidence": {"narrative": "Great work"},
+        "idempotencyKey": "lms-123",
+    }
+    one = await ok(gql, c.issuer, ISSUE, {"input": keyed})
+    two = await ok(gql, c.issuer, ISSUE, {"input": keyed})
+    assert one["award"]["id"] == two["award"]["id"] and two["created"] is False
+
+
+async def test_revoke_reissue_and_audit_trail(seeder: Seeder, gql: GraphQLClient, owner_db: Database) -> None:
+    t = await seeder.tenant()
+    c = await Catalog(t).build(gql)
+    learner = gid("Person", t.people["learner"].id)
+    award = (await ok(gql, c.issuer, ISSUE, {"input": {"badgeClassId": c.badge, "recipientId": learner}}))["award"][
+        "id"
+    ]
+    revoke = "mutation($id: ID!, $r: String!) { awardRevoke(input: {id: $id, reason: $r}) { award { status revokedAt revocationReason } errors { code field } } }"
+    blank = await gql(c.issuer, revoke, {"id": award, "r": "  "})
+    assert blank["awardRevoke"]["errors"] == [{"code": "INVALID", "field": "reason"}]
+    revoked = await ok(gql, c.issuer, revoke, {"id": award, "r": "Issued in error"})
+    assert revoked["award"]["status"] == "REVOKED" and revoked["award"]["revocationReason"] == "Issued in error"
+    twice = await gql(c.issuer, revoke, {"id": award, "r": "again"})
+    assert twice["awardRevoke"]["errors"] == [{"code": "INVALID", "field": "id"}]
+
+    reissued = await ok(
+        gql,
+        c.issuer,
+        "mutation($id: ID!) { awardReissue(id: $id) { award { id status replaces { id status } } created errors { code } } }",
+        {"id": award},
+    )
+    assert reissued["created"] is True
+    assert reissued["award"]["status"] == "ACTIVE"
+    assert reissued["award"]["replaces"] == {"id": award, "status": "REVOKED"}
+
+    trail = (
+        await gql(
+            c.issuer,
+            "query($id: ID!) { node(id: $id) { ... on Award { auditTrail { action actor before after } } } }",
+            {"id": award},
+        )
+    )["node"]["auditTrail"]
+    assert [e["action"] for e in trail] == ["award.issued", "award.revoked"]
+    assert trail[1]["before"]["revokedAt"] is None and trail[1]["after"]["revocationReason"] == "Issued in error"
+    assert trail[0]["actor"] == f"person:{t.people['issuer'].id}"
+    async with owner_db.session() as s:
+        events = (
+            await s.scalars(
+                select(OutboxEvent)
+                .where(OutboxEvent.tenant_id == t.id, OutboxEvent.kind == "event.publish")
+                .order_by(OutboxEvent.id)
+            )
+        ).all()
+        types = [e.payload["type"] for e in events if e.payload["type"].startswith("award.")]
+    assert types == ["award.issued", "award.revoked", "award.issued"]
+
+
+async def test_criteria_versions_and_explicit_reevaluation(
+    seeder: Seeder, gql: GraphQLClient, app_db: Database, owner_db: Database, settings: Settings
+) -> None:
+    t = await seeder.tenant()
+    c = await Catalog(t).build(gql)
+    learner, customer = gid("Person", t.people["learner"].id), gid("Person", t.people["customer"].id)
+    award = (await ok(gql, c.issuer, ISSUE, {"input": {"badgeClassId": c.badge, "recipientId": learner}}))["award"]
+    assert award["criteriaVersion"] == 1
+    # The customer finished the course only; the rule then changes to "course only".
+    await ok(gql, c.issuer, COMPLETE, {"input": {"personId": customer, "courseId": c.course}})
+    await run_jobs_until(settings, app_db, _no_due_jobs(owner_db, t.id))
+    assert await _awards_of(owner_db, t.id, t.people["customer"].id) == []
+    changed = await ok(
+        gql,
+        c.issuer,
+        "mutation($id: ID!, $c: ID!) { badgeClassUpdate(input: {id: $id, criteria: {requirements: [{courseId: $c}]}}) { badgeClass { criteriaVersion criteria { mode requirements { kind targetId } } } errors { code } } }",
+        {"id": c.badge, "c": c.course},
+    )
+    assert changed["badgeClass"]["criteriaVersion"] == 2
+    assert changed["badgeClass"]["criteria"]["requirements"] == [{"kind": "COURSE", "targetId": c.course}]
+    # Nobody is re-evaluated until an admin asks.
+    await run_jobs_until(settings, app_db, _no_due_jobs(owner_db, t.id))
+    assert await _awards_of(owner_db, t.id, t.people["customer"].id) == []
+    await ok(
+        gql,
+        t.tokens["admin"],
+        "mutation($id: ID!) { badgeClassReevaluate(id: $id) { errors { code } } }",
+        {"id": c.badge},
+    )
+
+    async def customer_awarded() -> bool:
+        return len(await _awards_of(owner_db, t.id, t.people["customer"].id)) == 1
+
+    await run_jobs_until(settings, app_db, customer_awarded)
+    [new] = await _awards_of(owner_db, t.id, t.people["customer"].id)
+    assert new.criteria_version == 2
+    [old] = await _awards_of(owner_db, t.id, t.people["learner"].id)
+    assert old.criteria_version == 1
+    trail = await gql(
+        c.issuer,
+        "query($id: ID!) { node(id: $id) { ... on Award { badgeClass { criteriaVersion } } } }",
+        {"id": award["id"]},
+    )
+    assert trail["node"]["badgeClass"]["criteriaVersion"] == 2
+
+
+async def test_badges_that_require_badges_and_n_of(
+    seeder: Seeder, gql: GraphQLClient, app_db: Database, owner_db: Database, settings: Settings
+) -> None:
+    t = await seeder.tenant()
+    c = await Catalog(t).build(gql)
+    course2 = (await ok(gql, c.issuer, COURSE, {"input": {"title": "Pallet jacks"}}))["course"]["id"]
+    course3 = (await ok(gql, c.issuer, COURSE, {"input": {"title": "Loading docks"}}))["course"]["id"]
+    master = (
+        await ok(
+            gql,
+            c.issuer,
+            BADGE,
+            {
+                "input": {
+                    "name": "Warehouse Master",
+                    "description": "d",
+                    "criteria": {
+                        "requirements": [{"badgeClassId": c.badge}],
+                        "groups": [
+                            {"mode": "N_OF", "n": 1, "requirements": [{"courseId": course2}, {"courseId": course3}]}
+                        ],
+                    },
+                }
+            },
+        )
+    )["badgeClass"]["id"]
+    await ok(gql, c.issuer, PUBLISH, {"id": master})
+    learner = gid("Person", t.people["learner"].id)
+    await ok(gql, c.issuer, COMPLETE, {"input": {"personId": learner, "courseId": course3}})
+    await ok(gql, c.issuer, COMPLETE, {"input": {"personId": learner, "courseId": c.course}})
+    await ok(gql, c.issuer, RESULT, {"input": {"personId": learner, "assessmentId": c.exam, "score": 95}})
+
+    async def both() -> bool:
+        return len(await _awards_of(owner_db, t.id, t.people["learner"].id)) == 2
+
+    await run_jobs_until(settings, app_db, both)
+    explained = (await gql(t.tokens["learner"], ELIGIBILITY, {"p": learner, "b": master}))["awardEligibility"]
+    assert explained["awarded"] is True
+    assert [x["description"] for x in explained["criteria"]] == [
+        "Hold the badge “Certified Forklift Operator”",
+        "1 of: Complete the course “Pallet jacks”; Complete the course “Loading docks”",
+    ]
+
+
+async def test_bad_definitions_and_records_are_refused(seeder: Seeder, gql: GraphQLClient) -> None:
+    t = await seeder.tenant()
+    c = await Catalog(t).build(gql)
+    learner = gid("Person", t.people["learner"].id)
+
+    async def error_of(query: str, input_: dict[str, Any]) -> dict[str, Any]:
+        data = await gql(c.issuer, query, {"input": input_})
+        [payload] = data.values()
+        [error] = payload["errors"]
+        return error  # type: ignore[no-any-return]
+
+    assert (await error_of(RESULT, {"personId": learner, "assessmentId": c.exam, "score": 150}))["field"] == "score"
+    assert (await error_of(RESULT, {"personId": learner, "assessmentId": c.exam, "score": -1}))["field"] == "score"
+    future = (datetime.now(UTC) + timedelta(days=2)).isoformat()
+    assert (await error_of(COMPLETE, {"personId": learner, "courseId": c.course, "completedAt": future}))[
+        "field"
+    ] == "completedAt"
+    assert (await error_of(COMPLETE, {"personId": learner, "courseId": c.exam}))["field"] == "courseId"
+    too_many = {
+        "name": "Bad",
+        "description": "d",
+        "criteria": {"mode": "N_OF", "n": 5, "requirements": [{"courseId": c.course}]},
+    }
+    assert (await error_of(BADGE, too_many))["field"] == "criteria.n"
+    both = {
+        "name": "Bad2",
+        "description": "d",
+        "criteria": {"requirements": [{"courseId": c.course, "badgeClassId": c.badge}]},
+    }
+    assert (await error_of(BADGE, both))["field"] == "criteria.requirements.0"
+    dup = {"name": "Certified Forklift Operator", "description": "d"}
+    assert (await error_of(BADGE, dup))["code"] == "DUPLICATE"
+    assert (await error_of(COURSE, {"title": "X", "activityId": "not an iri"}))["field"] == "activityId"
+    assert (await error_of(ASSESSMENT, {"courseId": c.course, "title": "Y", "kind": "QUIZ", "passingScore": 101}))[
+        "field"
+    ] == "passingScore"
+    badges = (await gql(c.issuer, "{ badgeClasses { edges { node { name } } } }"))["badgeClasses"]["edges"]
+    assert [b["node"]["name"] for b in badges] == ["Certified Forklift Operator"]
+
+
+async def test_who_sees_which_awards(seeder: Seeder, gql: GraphQLClient) -> None:
+    t = await seeder.tenant()
+    c = await Catalog(t).build(gql)
+    private = (
+        await ok(
+            gql,
+            c.issuer,
+            ISSUE,
+            {
+                "input": {
+                    "badgeClassId": c.badge,
+                    "recipientId": gid("Person", t.people["report"].id),
+                    "visibility": "PRIVATE",
+                }
+            },
+        )
+    )["award"]["id"]
+    shared = (
+        await ok(
+            gql,
+            c.issuer,
+            ISSUE,
+            {"input": {"badgeClassId": c.badge, "recipientId": gid("Person", t.people["customer"].id)}},
+        )
+    )["award"]["id"]
+    query = "{ awards { edges { node { id } } } }"
+
+    def ids(data: dict[str, Any]) -> set[str]:
+        return {e["node"]["id"] for e in data["awards"]["edges"]}
+
+    assert ids(await gql(t.tokens["learner"], query)) == {shared}
+    assert (await gql(t.tokens["learner"], "query($id: ID!) { node(id: $id) { id } }", {"id": private}))["node"] is None
+    assert ids(await gql(t.tokens["report"], query)) == {private, shared}
+    assert ids(await gql(t.tokens["manager"], query)) == {
+        private,
+        shared,
+    }  # the report is the manager's (indirect) report
+    assert ids(await gql(t.tokens["issuer"], query)) == {private, shared}
+    progress = await gql.raw(
+        t.tokens["learner"],
+        "query($p: ID!, $b: ID!) { awardEligibility(personId: $p, badgeClassId: $b) { eligible } }",
+        {"p": gid("Person", t.people["report"].id), "b": c.badge},
+    )
+    assert progress.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    managed = await gql(
+        t.tokens["manager"],
+        "query($p: ID!, $b: ID!) { awardEligibility(personId: $p, badgeClassId: $b) { awarded } }",
+        {"p": gid("Person", t.people["report"].id), "b": c.badge},
+    )
+    assert managed["awardEligibility"]["awarded"] is True
+    filtered = await gql(
+        c.issuer,
+        "query($a: ID!) { awards(filter: {audienceId: $a, status: ACTIVE}) { edges { node { id } } } }",
+        {"a": gid("Audience", t.audiences["customers"])},
+    )
+    assert ids(filtered) == {shared}
+    none_yet = await gql(
+        c.issuer,
+        "query($d: DateTime!) { awards(filter: {issuedAfter: $d}) { edges { node { id } } } }",
+        {"d": (datetime.now(UTC) + timedelta(hours=1)).isoformat()},
+    )
+    assert ids(none_yet) == set()
+
+
+async def test_expiry_and_reminders(
+    seeder: Seeder, gql: GraphQLClient, app_db: Database, owner_db: Database, settings: Settings
+) -> None:
+    t = await seeder.tenant()
+    c = await Catalog(t).build(gql, validity_days=30)
+    learner, customer = t.people["learner"].id, t.people["customer"].id
+    for person in (learner, customer):
+        await ok(gql, c.issuer, ISSUE, {"input": {"badgeClassId": c.badge, "recipientId": gid("Person", person)}})
+    now = datetime.now(UTC)
+    async with owner_db.session() as s:
+        await set_tenant(s, t.id)
+        await s.execute(
+            update(Award).where(Award.recipient_id == learner).values(expires_at=now - timedelta(minutes=1))
+        )
+        await s.execute(update(Award).where(Award.recipient_id == customer).values(expires_at=now + timedelta(days=5)))
+        await s.commit()
+    tasks = {task.name: task for task in default_tasks(app_db, settings)}
+    await tasks["awards.expire"].run()
+    await tasks["awards.remind"].run()
+    await tasks["awards.remind"].run()  # already reminded: nothing more
+
+    [expired] = await _awards_of(owner_db, t.id, learner)
+    assert expired.expired_at is not None
+    status = await gql(t.tokens["learner"], MY_AWARDS)
+    assert status["viewer"]["awards"]["edges"][0]["node"]["status"] == "EXPIRED"
+    [reminded] = await _awards_of(owner_db, t.id, customer)
+    assert reminded.reminders_sent == [7, 30] and reminded.expired_at is None
+    async with owner_db.session() as s:
+        jobs = (
+            await s.scalars(select(OutboxEvent).where(OutboxEvent.tenant_id == t.id).order_by(OutboxEvent.id))
+        ).all()
+    emails = [j.payload for j in jobs if j.kind == "email.send" and j.payload["template"] == "award_expiring"]
+    assert [(e["to"], e["context"]["days_left"]) for e in emails] == [(f"customer@{t.slug}.example", 4)]
+    published = [j.payload["type"] for j in jobs if j.kind == "event.publish"]
+    assert "award.expired" in published
+    trail = await gql(
+        c.issuer,
+        "query($id: ID!) { node(id: $id) { ... on Award { auditTrail { action actor } } } }",
+        {"id": gid("Award", expired.id)},
+    )
+    assert trail["node"]["auditTrail"][-1] == {"action": "award.expired", "actor": "scheduler"}
+
+    # Renewal: issuing again after expiry gives a new award that links to the old one.
+    renewed = await ok(
+        gql, c.issuer, ISSUE, {"input": {"badgeClassId": c.badge, "recipientId": gid("Person", learner)}}
+    )
+    assert renewed["created"] is True and renewed["award"]["replaces"] == {"id": gid("Award", expired.id)}
+
+    async def mail_sent() -> bool:
+        return any("expires on" in p.read_text() for p in (settings.email_dir or []).glob("*.eml"))  # type: ignore[union-attr]
+
+    await run_jobs_until(settings, app_db, mail_sent)
+
+
+async def test_nested_award_list_has_a_fixed_statement_budget(seeder: Seeder, gql: GraphQLClient) -> None:
+    from insignia.infra.db import count_statements
+
+    t = await seeder.tenant()
+    c = await Catalog(t).build(gql)
+    query = "{ awards(first: 50) { edges { node { status badgeClass { name skills { name } audiences { name } } recipient { name audience { name } } } } } }"
+
+    async def statements() -> int:
+        async with count_statements() as counter:
+            await gql(c.issuer, query)
+        return counter[0]
+
+    for person in ("learner", "customer"):
+        await ok(
+            gql,
+            c.issuer,
+            ISSUE,
+            {"input": {"badgeClassId": c.badge, "recipientId": gid("Person", t.people[person].id)}},
+        )
+    few = await statements()
+    for person in ("partner", "report", "lead", "manager"):
+        await ok(
+            gql,
+            c.issuer,
+            ISSUE,
+            {"input": {"badgeClassId": c.badge, "recipientId": gid("Person", t.people[person].id)}},
+        )
+    assert await statements() == few
+    # auth 3 + awards page 1 + badge classes 1 + skills 1 + audience links 1 + recipients 1 + audiences 1
+    assert few == 9
