@@ -260,3 +260,131 @@ async def test_webhooks_and_jobs_of_another_tenant_are_invisible_and_untouchable
     )
     assert still["webhookEndpoints"] == [{"url": receiver.url}]
     assert [j["node"]["id"] for j in still["jobs"]["edges"]] == [dead_job]
+
+
+async def test_credentials_of_another_tenant_are_invisible_and_untouchable(
+    seeder: Seeder, gql: GraphQLClient, owner_db: Database
+) -> None:
+    from tests.test_credentials import ISSUE, Catalog
+
+    a, b = await seeder.tenant("a"), await seeder.tenant("b")
+    cb = await Catalog(b).build(gql)
+    b_learner = gid("Person", b.people["learner"].id)
+    b_award = (await gql(b.tokens["issuer"], ISSUE, {"input": {"badgeClassId": cb.badge, "recipientId": b_learner}}))[
+        "awardIssue"
+    ]["award"]["id"]
+    await gql(
+        b.tokens["issuer"],
+        "mutation($p: ID!, $c: ID!) { completionRecord(input: {personId: $p, courseId: $c}) { errors { code } } }",
+        {"p": b_learner, "c": cb.course},
+    )
+    b_ids = {"Skill": cb.skill, "Course": cb.course, "Assessment": cb.exam, "BadgeClass": cb.badge, "Award": b_award}
+    ca = await Catalog(a).build(gql)
+    a_learner = gid("Person", a.people["learner"].id)
+    a_issuer = a.tokens["issuer"]
+
+    for token in (a.tokens["admin"], a_issuer, a.tokens["learner"]):
+        for value in b_ids.values():
+            assert (await gql(token, "query($id: ID!) { node(id: $id) { id } }", {"id": value}))["node"] is None
+        listing = await gql.raw(
+            token,
+            "{ skills { edges { node { id } } } courses { edges { node { id } } } badgeClasses { edges { node { id } } } awards { edges { node { id } } } }",
+        )
+        for value in b_ids.values():
+            assert value not in listing.text
+    eligibility = await gql.raw(
+        a_issuer,
+        "query($p: ID!, $b: ID!) { awardEligibility(personId: $p, badgeClassId: $b) { eligible } }",
+        {"p": b_learner, "b": ca.badge},
+    )
+    assert eligibility.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    eligibility = await gql.raw(
+        a_issuer,
+        "query($p: ID!, $b: ID!) { awardEligibility(personId: $p, badgeClassId: $b) { eligible } }",
+        {"p": a_learner, "b": cb.badge},
+    )
+    assert eligibility.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+    before = await _credential_snapshot(owner_db, b)
+    attempts: list[tuple[str, str, dict[str, Any]]] = [
+        ("awardIssue", ISSUE, {"input": {"badgeClassId": cb.badge, "recipientId": a_learner}}),
+        ("awardIssue", ISSUE, {"input": {"badgeClassId": ca.badge, "recipientId": b_learner}}),
+        (
+            "awardRevoke",
+            'mutation($id: ID!) { awardRevoke(input: {id: $id, reason: "x"}) { errors { code } } }',
+            {"id": b_award},
+        ),
+        ("awardReissue", "mutation($id: ID!) { awardReissue(id: $id) { errors { code } } }", {"id": b_award}),
+        (
+            "badgeClassUpdate",
+            'mutation($id: ID!) { badgeClassUpdate(input: {id: $id, name: "Hijacked"}) { errors { code } } }',
+            {"id": cb.badge},
+        ),
+        (
+            "badgeClassPublish",
+            "mutation($id: ID!) { badgeClassPublish(id: $id) { errors { code } } }",
+            {"id": cb.badge},
+        ),
+        (
+            "badgeClassArchive",
+            "mutation($id: ID!) { badgeClassArchive(id: $id) { errors { code } } }",
+            {"id": cb.badge},
+        ),
+        (
+            "badgeClassReevaluate",
+            "mutation($id: ID!) { badgeClassReevaluate(id: $id) { errors { code } } }",
+            {"id": cb.badge},
+        ),
+        (
+            "completionRecord",
+            "mutation($p: ID!, $c: ID!) { completionRecord(input: {personId: $p, courseId: $c}) { errors { code } } }",
+            {"p": b_learner, "c": ca.course},
+        ),
+        (
+            "completionRecord",
+            "mutation($p: ID!, $c: ID!) { completionRecord(input: {personId: $p, courseId: $c}) { errors { code } } }",
+            {"p": a_learner, "c": cb.course},
+        ),
+        (
+            "assessmentResultRecord",
+            "mutation($p: ID!, $x: ID!) { assessmentResultRecord(input: {personId: $p, assessmentId: $x, score: 99}) { errors { code } } }",
+            {"p": a_learner, "x": cb.exam},
+        ),
+        (
+            "assessmentCreate",
+            'mutation($c: ID!) { assessmentCreate(input: {courseId: $c, title: "T", kind: QUIZ}) { errors { code } } }',
+            {"c": cb.course},
+        ),
+        (
+            "courseCreate",
+            'mutation($s: ID!) { courseCreate(input: {title: "T", skillIds: [$s]}) { errors { code } } }',
+            {"s": cb.skill},
+        ),
+        (
+            "badgeClassCreate",
+            'mutation($c: ID!) { badgeClassCreate(input: {name: "T", description: "d", criteria: {requirements: [{courseId: $c}]}}) { errors { code } } }',
+            {"c": cb.course},
+        ),
+    ]
+    for name, mutation, variables in attempts:
+        data = await gql(a.tokens["admin"], mutation, variables)
+        assert data[name]["errors"] and data[name]["errors"][0]["code"] == "NOT_FOUND", (name, data)
+    assert await _credential_snapshot(owner_db, b) == before
+
+
+async def _credential_snapshot(owner_db: Database, tenant: SeededTenant) -> Any:
+    from insignia.platform.credentials.models import Award, BadgeClass
+    from insignia.platform.learning.models import Assessment, Completion, Course
+
+    async with owner_db.session() as s:
+        await set_tenant(s, tenant.id)
+        return (
+            [
+                (x.id, x.name, x.status, x.criteria_version)
+                for x in (await s.scalars(select(BadgeClass).order_by(BadgeClass.id))).all()
+            ],
+            [(x.id, x.revoked_at, x.superseded_at) for x in (await s.scalars(select(Award).order_by(Award.id))).all()],
+            [x.id for x in (await s.scalars(select(Course))).all()],
+            [x.id for x in (await s.scalars(select(Assessment))).all()],
+            [(x.person_id, x.course_id) for x in (await s.scalars(select(Completion))).all()],
+        )
