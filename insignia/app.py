@@ -13,6 +13,7 @@ from insignia.graphql.view import GraphQLEndpoint
 from insignia.infra.db import Database
 from insignia.infra.http import BodySizeLimitMiddleware, RequestIdMiddleware
 from insignia.infra.settings import Settings
+from insignia.web import xapi
 from insignia.web.health import healthz, readyz
 from insignia.workers.runtime import InlineJobs
 
@@ -43,6 +44,7 @@ def create_app(
             Route("/graphql", GraphQLEndpoint(settings, database), methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
+            Route("/xapi/statements", xapi.statements, methods=["POST"]),
         ],
         middleware=[
             Middleware(RequestIdMiddleware),

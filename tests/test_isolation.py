@@ -383,7 +383,10 @@ async def _credential_snapshot(owner_db: Database, tenant: SeededTenant) -> Any:
                 (x.id, x.name, x.status, x.criteria_version)
                 for x in (await s.scalars(select(BadgeClass).order_by(BadgeClass.id))).all()
             ],
-            [(x.id, x.revoked_at, x.superseded_at) for x in (await s.scalars(select(Award).order_by(Award.id))).all()],
+            [
+                (x.id, x.revoked_at, x.superseded_at)
+                for x in (await s.scalars(select(Award).where(Award.tenant_id == tenant.id).order_by(Award.id))).all()
+            ],
             [x.id for x in (await s.scalars(select(Course))).all()],
             [x.id for x in (await s.scalars(select(Assessment))).all()],
             [(x.person_id, x.course_id) for x in (await s.scalars(select(Completion))).all()],

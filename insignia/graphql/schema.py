@@ -24,6 +24,7 @@ from strawberry.types import Info
 from insignia.graphql.context import Context
 from insignia.graphql.credentials.schema import CredentialMutations, CredentialQueries
 from insignia.graphql.ids import parse_global_id
+from insignia.graphql.imports.schema import ImportMutations, ImportQueries
 from insignia.graphql.jobs.queries import JobMutations, JobQueries
 from insignia.graphql.learning.schema import LearningMutations, LearningQueries
 from insignia.graphql.node import NODE_RESOLVERS, Node
@@ -38,7 +39,7 @@ logger = logging.getLogger("insignia.graphql")
 
 
 @strawberry.type
-class Query(TenantQueries, LearningQueries, CredentialQueries, WebhookQueries, JobQueries):
+class Query(TenantQueries, LearningQueries, CredentialQueries, ImportQueries, WebhookQueries, JobQueries):
     @strawberry.field(description="Any object by its global id; null if it does not exist or is not yours to see.")
     async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:
         parsed = parse_global_id(id)
@@ -52,7 +53,9 @@ class Query(TenantQueries, LearningQueries, CredentialQueries, WebhookQueries, J
 
 
 @strawberry.type
-class Mutation(TenantMutations, LearningMutations, CredentialMutations, WebhookMutations, JobMutations):
+class Mutation(
+    TenantMutations, LearningMutations, CredentialMutations, ImportMutations, WebhookMutations, JobMutations
+):
     pass
 
 

@@ -13,6 +13,7 @@ from insignia.infra.email import Mailer, TemplateRenderer, build_message
 from insignia.infra.outbox import Attempt, Handler, OutboxEvent
 from insignia.infra.settings import Settings
 from insignia.platform.credentials import service as credentials
+from insignia.platform.imports import service as imports
 from insignia.platform.learning.service import EVALUATE_KIND
 from insignia.tenants import webhook
 from insignia.tenants.models import Tenant
@@ -57,6 +58,11 @@ async def reevaluate(session: AsyncSession, event: OutboxEvent, _attempt: Attemp
     await credentials.fan_out_reevaluation(session, event.tenant_id, uuid.UUID(event.payload["badgeClassId"]))
 
 
+async def process_import(session: AsyncSession, event: OutboxEvent, _attempt: Attempt) -> None:
+    """``import.process``: one chunk of a CSV import or bulk issue (it schedules the next)."""
+    await imports.process_chunk(session, event.tenant_id, uuid.UUID(event.payload["importId"]), event.payload["offset"])
+
+
 def build_handlers(settings: Settings) -> dict[str, Handler]:
     config = webhook.WebhookConfig.from_settings(settings)
     return {
@@ -65,4 +71,5 @@ def build_handlers(settings: Settings) -> dict[str, Handler]:
         EMAIL_KIND: EmailHandler(settings, mailer_for(settings)),
         EVALUATE_KIND: evaluate,
         credentials.REEVALUATE_KIND: reevaluate,
+        imports.PROCESS_KIND: process_import,
     }
