@@ -322,3 +322,39 @@ async def test_xapi_needs_the_version_header_and_a_scoped_key(
         "/xapi/statements", content=b"{nope", headers={**XAPI_HEADERS, "Authorization": f"Bearer {key}"}
     )
     assert broken.status_code == 400 and json.loads(broken.text)["error"] == "The body is not valid JSON"
+
+
+async def test_bulk_issue_sends_one_webhook_per_award(
+    seeder: Seeder, gql: GraphQLClient, app_db: Database, settings: Settings
+) -> None:
+    from tests.support import WebhookReceiver
+
+    t = await seeder.tenant()
+    c = await Catalog(t).build(gql)
+    receiver = WebhookReceiver().start()
+    try:
+        await ok(
+            gql,
+            t.tokens["admin"],
+            'mutation($u: String!) { webhookEndpointCreate(input: {url: $u, eventTypes: ["award.issued"]}) { errors { code } } }',
+            {"u": receiver.url},
+        )
+        people = [gid("Person", t.people[k].id) for k in ("learner", "customer", "partner")]
+        await ok(
+            gql,
+            c.issuer,
+            "mutation($b: ID!, $r: [ID!]!) { awardIssueBulk(input: {badgeClassId: $b, recipientIds: $r}) { import { id } errors { code } } }",
+            {"b": c.badge, "r": people},
+        )
+
+        async def three() -> bool:
+            return len(receiver.for_event_type("award.issued")) >= 3
+
+        await run_jobs_until(settings, app_db, three)
+    finally:
+        receiver.stop()
+    received = receiver.for_event_type("award.issued")
+    assert len({r.headers["Insignia-Event-Id"] for r in received}) == 3
+    assert {r.json["data"]["recipientId"] for r in received} == {
+        str(t.people[k].id) for k in ("learner", "customer", "partner")
+    }

@@ -92,6 +92,29 @@ class JobFailed(Exception):
 Handler = Callable[[AsyncSession, OutboxEvent, Attempt], Awaitable[None]]
 
 
+def new_event(
+    tenant_id: uuid.UUID,
+    kind: str,
+    payload: Mapping[str, Any],
+    *,
+    max_attempts: int | None = None,
+    give_up_after: timedelta | None = None,
+) -> OutboxEvent:
+    """An outbox event to ``session.add`` (bulk paths flush many at once); see ``enqueue``."""
+    now = datetime.now(UTC)
+    return OutboxEvent(
+        tenant_id=tenant_id,
+        id=uuid7(),
+        kind=kind,
+        payload=dict(payload),
+        status="pending",
+        attempts=0,
+        max_attempts=max_attempts,
+        give_up_at=now + give_up_after if give_up_after else None,
+        available_at=now,
+    )
+
+
 async def enqueue(
     session: AsyncSession,
     tenant_id: uuid.UUID,
@@ -102,16 +125,7 @@ async def enqueue(
     give_up_after: timedelta | None = None,
 ) -> OutboxEvent:
     """Record a side effect in the current transaction; it happens only if the transaction commits."""
-    now = datetime.now(UTC)
-    event = OutboxEvent(
-        tenant_id=tenant_id,
-        id=uuid7(),
-        kind=kind,
-        payload=dict(payload),
-        max_attempts=max_attempts,
-        give_up_at=now + give_up_after if give_up_after else None,
-        available_at=now,
-    )
+    event = new_event(tenant_id, kind, payload, max_attempts=max_attempts, give_up_after=give_up_after)
     session.add(event)
     await session.flush()
     return event

@@ -27,7 +27,7 @@ from insignia.infra import outbound, validation
 from insignia.infra.crypto import SecretBox
 from insignia.infra.errors import NotFoundError, PermissionDeniedError, ValidationError
 from insignia.infra.ids import uuid7
-from insignia.infra.outbox import Attempt, JobFailed, OutboxEvent, enqueue
+from insignia.infra.outbox import Attempt, JobFailed, OutboxEvent, enqueue, new_event
 from insignia.infra.pagination import Page, paginate
 from insignia.infra.settings import Settings
 from insignia.tenants.auth import Principal, Scope
@@ -223,52 +223,73 @@ async def attempts_by_delivery(
     return grouped
 
 
-async def publish(session: AsyncSession, tenant_id: uuid.UUID, event_type: str, data: dict[str, Any]) -> OutboxEvent:
-    """Record a domain event in the current transaction; subscribed endpoints get it after commit."""
+def publish_event(tenant_id: uuid.UUID, event_type: str, data: dict[str, Any]) -> OutboxEvent:
+    """The outbox event that publishes a domain event (for bulk paths that add many at once)."""
     if event_type not in EVENT_TYPES:
         raise ValueError(f"unknown event type {event_type!r}")
-    return await enqueue(
-        session,
-        tenant_id,
-        PUBLISH_KIND,
-        {"type": event_type, "data": data, "occurredAt": datetime.now(UTC).isoformat()},
-    )
+    payload = {"type": event_type, "data": data, "occurredAt": datetime.now(UTC).isoformat()}
+    return new_event(tenant_id, PUBLISH_KIND, payload)
+
+
+def publish_batch(tenant_id: uuid.UUID, event_type: str, items: Sequence[dict[str, Any]]) -> OutboxEvent:
+    """One outbox job publishing many events of one type (bulk issue): each still gets its own
+    event id and its own delivery per endpoint, but the fan-out is one job, not one per event."""
+    if event_type not in EVENT_TYPES:
+        raise ValueError(f"unknown event type {event_type!r}")
+    occurred = datetime.now(UTC).isoformat()
+    batch = [{"id": str(uuid7()), "data": data, "occurredAt": occurred} for data in items]
+    return new_event(tenant_id, PUBLISH_KIND, {"type": event_type, "items": batch})
+
+
+async def publish(session: AsyncSession, tenant_id: uuid.UUID, event_type: str, data: dict[str, Any]) -> OutboxEvent:
+    """Record a domain event in the current transaction; subscribed endpoints get it after commit."""
+    event = publish_event(tenant_id, event_type, data)
+    session.add(event)
+    await session.flush()
+    return event
 
 
 async def fan_out(session: AsyncSession, event: OutboxEvent, _attempt: Attempt, config: WebhookConfig) -> None:
-    """Handler of ``event.publish``: one delivery (and delivery job) per subscribed, enabled endpoint."""
+    """Handler of ``event.publish``: one delivery (and delivery job) per event and subscribed, enabled endpoint.
+
+    The payload is one event (its id is the outbox event's) or, from bulk paths, a batch of
+    ``items`` of one type, each with its own event id.
+    """
     event_type = event.payload["type"]
     # Endpoints registered after the event happened do not receive it, even if it is processed later.
-    endpoints = await session.scalars(
-        select(WebhookEndpoint).where(
-            WebhookEndpoint.enabled,
-            WebhookEndpoint.event_types.contains([event_type]),
-            WebhookEndpoint.created_at <= event.created_at,
+    endpoints = list(
+        await session.scalars(
+            select(WebhookEndpoint).where(
+                WebhookEndpoint.enabled,
+                WebhookEndpoint.event_types.contains([event_type]),
+                WebhookEndpoint.created_at <= event.created_at,
+            )
         )
     )
-    body = {
-        "id": str(event.id),
-        "type": event_type,
-        "createdAt": event.payload["occurredAt"],
-        "data": event.payload["data"],
-    }
-    for endpoint in endpoints:
-        delivery_id = uuid7()
-        inserted = await session.scalar(
-            insert(WebhookDelivery)
-            .values(
-                tenant_id=event.tenant_id,
-                id=delivery_id,
-                endpoint_id=endpoint.id,
-                event_id=event.id,
-                event_type=event_type,
-                payload=body,
+    if not endpoints:
+        return
+    items = event.payload.get("items") or [
+        {"id": str(event.id), "data": event.payload["data"], "occurredAt": event.payload["occurredAt"]}
+    ]
+    for item in items:
+        body = {"id": item["id"], "type": event_type, "createdAt": item["occurredAt"], "data": item["data"]}
+        for endpoint in endpoints:
+            delivery_id = uuid7()
+            inserted = await session.scalar(
+                insert(WebhookDelivery)
+                .values(
+                    tenant_id=event.tenant_id,
+                    id=delivery_id,
+                    endpoint_id=endpoint.id,
+                    event_id=uuid.UUID(item["id"]),
+                    event_type=event_type,
+                    payload=body,
+                )
+                .on_conflict_do_nothing(index_elements=["tenant_id", "endpoint_id", "event_id"])
+                .returning(WebhookDelivery.id)
             )
-            .on_conflict_do_nothing(index_elements=["tenant_id", "endpoint_id", "event_id"])
-            .returning(WebhookDelivery.id)
-        )
-        if inserted is not None:
-            await _enqueue_delivery(session, event.tenant_id, delivery_id, config)
+            if inserted is not None:
+                await _enqueue_delivery(session, event.tenant_id, delivery_id, config)
 
 
 async def _enqueue_delivery(
