@@ -600,3 +600,91 @@ async def test_nested_award_list_has_a_fixed_statement_budget(seeder: Seeder, gq
     assert await statements() == few
     # auth 3 + awards page 1 + badge classes 1 + skills 1 + audience links 1 + recipients 1 + audiences 1
     assert few == 9
+
+
+async def test_rule_engine_respects_revocation_n_of_and_recertification(
+    seeder: Seeder, gql: GraphQLClient, app_db: Database, owner_db: Database, settings: Settings
+) -> None:
+    t = await seeder.tenant()
+    c = await Catalog(t).build(gql, validity_days=30)
+    other = (await ok(gql, c.issuer, COURSE, {"input": {"title": "Ladders"}}))["course"]["id"]
+    either = (
+        await ok(
+            gql,
+            c.issuer,
+            BADGE,
+            {
+                "input": {
+                    "name": "Either",
+                    "description": "d",
+                    "criteria": {"mode": "N_OF", "n": 1, "requirements": [{"courseId": c.course}, {"courseId": other}]},
+                }
+            },
+        )
+    )["badgeClass"]["id"]
+    await ok(gql, c.issuer, PUBLISH, {"id": either})
+    learner = gid("Person", t.people["learner"].id)
+    await ok(
+        gql,
+        c.issuer,
+        COMPLETE,
+        {"input": {"personId": learner, "courseId": other, "completedAt": "2026-01-05T10:00:00Z"}},
+    )
+
+    async def one_award() -> bool:
+        return len(await _awards_of(owner_db, t.id, t.people["learner"].id)) == 1
+
+    await run_jobs_until(settings, app_db, one_award)  # 1 of 2 is enough
+    explained = (await gql(t.tokens["learner"], ELIGIBILITY, {"p": learner, "b": either}))["awardEligibility"]
+    assert explained["eligible"] is True
+    assert [x["met"] for x in explained["criteria"]] == [True, False, True]
+
+    # An issuer revokes it: new activity does not bring it back by itself.
+    [award] = await _awards_of(owner_db, t.id, t.people["learner"].id)
+    await ok(
+        gql,
+        c.issuer,
+        'mutation($id: ID!) { awardRevoke(input: {id: $id, reason: "Cheated"}) { errors { code } } }',
+        {"id": gid("Award", award.id)},
+    )
+    await ok(
+        gql,
+        c.issuer,
+        COMPLETE,
+        {"input": {"personId": learner, "courseId": c.course, "completedAt": "2026-01-06T10:00:00Z"}},
+    )
+    await run_jobs_until(settings, app_db, _no_due_jobs(owner_db, t.id))
+    assert [a.revoked_at is not None for a in await _awards_of(owner_db, t.id, t.people["learner"].id)] == [True]
+
+    # Recertification: an expired award is renewed only by activity after it was issued.
+    customer = gid("Person", t.people["customer"].id)
+    await ok(
+        gql,
+        c.issuer,
+        COMPLETE,
+        {"input": {"personId": customer, "courseId": other, "completedAt": "2026-01-05T10:00:00Z"}},
+    )
+
+    async def customer_awarded() -> bool:
+        return len(await _awards_of(owner_db, t.id, t.people["customer"].id)) == 1
+
+    await run_jobs_until(settings, app_db, customer_awarded)
+    async with owner_db.session() as s:
+        await set_tenant(s, t.id)
+        await s.execute(
+            update(Award)
+            .where(Award.recipient_id == t.people["customer"].id)
+            .values(expires_at=datetime.now(UTC) - timedelta(days=1))
+        )
+        await s.commit()
+    await ok(gql, c.issuer, "mutation($id: ID!) { badgeClassReevaluate(id: $id) { errors { code } } }", {"id": either})
+    await run_jobs_until(settings, app_db, _no_due_jobs(owner_db, t.id))
+    assert len(await _awards_of(owner_db, t.id, t.people["customer"].id)) == 1  # old activity: no renewal
+    await ok(gql, c.issuer, COMPLETE, {"input": {"personId": customer, "courseId": other}})  # completed again, now
+
+    async def renewed() -> bool:
+        return len(await _awards_of(owner_db, t.id, t.people["customer"].id)) == 2
+
+    await run_jobs_until(settings, app_db, renewed)
+    awards = sorted(await _awards_of(owner_db, t.id, t.people["customer"].id), key=lambda a: a.id)
+    assert awards[1].replaces_award_id == awards[0].id and awards[0].superseded_at is not None

@@ -189,6 +189,7 @@ def _statement(email: str, verb: str, activity: str, **extra: Any) -> dict[str, 
         "actor": {"objectType": "Agent", "mbox": f"mailto:{email}"},
         "verb": {"id": f"http://adlnet.gov/expapi/verbs/{verb}", "display": {"en-US": verb}},
         "object": {"objectType": "Activity", "id": activity},
+        "timestamp": "2026-04-02T08:00:00Z",
         **extra,
     }
 
@@ -267,6 +268,8 @@ async def test_xapi_statements_record_completions_and_results(
         (lambda b: b | {"object": {"id": "https://lms.example/nope"}}, 400, "No course or assessment"),
         (lambda b: b | {"timestamp": "not a date"}, 400, "timestamp"),
         (lambda b: {k: v for k, v in b.items() if k != "actor"}, 400, "actor.mbox"),
+        (lambda b: {k: v for k, v in b.items() if k != "timestamp"}, 400, "timestamp is required"),
+        (lambda b: b | {"timestamp": "9999-12-31T23:00:00-05:00"}, 400, "timestamp"),
     ],
 )
 async def test_bad_xapi_batches_record_nothing(

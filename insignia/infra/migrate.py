@@ -61,6 +61,15 @@ def ensure_app_role(connection: Connection, role: str, password: str | None) -> 
         raise ConfigurationError(
             f"application role {role!r} is a superuser or bypasses row-level security; refusing to use it"
         )
+    # The owner has platform policies (relay, sweeper, expiry) that see every tenant: the
+    # application must never run as the owner or as a member of it.
+    owner_like = connection.execute(
+        text("SELECT :role = current_user OR pg_has_role(:role, current_user, 'MEMBER')"), {"role": role}
+    ).scalar_one()
+    if owner_like:
+        raise ConfigurationError(
+            f"application role {role!r} is the migration owner or a member of it; use a separate role"
+        )
 
 
 def _grant(connection: Connection, role: str) -> None:
@@ -82,7 +91,7 @@ def _grant(connection: Connection, role: str) -> None:
     for function in (
         "insignia_outbox_claim(integer, double precision)",
         "insignia_housekeeping(integer)",
-        "insignia_awards_due(integer, integer)",
+        "insignia_awards_due(integer, integer, timestamptz, uuid)",
     ):
         connection.execute(text(f"GRANT EXECUTE ON FUNCTION {function} TO {ident}"))
 

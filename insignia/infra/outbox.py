@@ -199,6 +199,8 @@ class Processor:
         )
         if event is None or event.status in ("done", "dead"):
             return None
+        if event.status == "pending" and event.available_at > datetime.now(UTC):
+            return None  # a late duplicate message for an event now waiting out its backoff
         return event
 
     def _record(self, event: OutboxEvent, error: str | None, attempt: Attempt) -> str:

@@ -200,6 +200,9 @@ async def authenticate(session: AsyncSession, credential: str, *, secret_key: st
     if person is None or not person.active or person.session_version != version:
         raise AuthenticationError("The person behind this token cannot sign in.")
     await _require_active_tenant(session, tenant_id)
+    # The principal keeps a snapshot: a rolled-back savepoint (a failed mutation on this very
+    # person) must not expire the object every later permission check reads.
+    session.expunge(person)
     return person_principal(person)
 
 

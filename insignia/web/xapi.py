@@ -53,16 +53,17 @@ def _credential(request: Request) -> str | None:
 
 
 def _timestamp(statement: dict[str, Any], where: str) -> datetime:
-    raw = statement.get("timestamp")
+    # Required: it is what makes a resent statement the same record rather than a new one.
+    raw = statement.get("timestamp") or statement.get("stored")
     if raw is None:
-        return datetime.now(UTC)
+        raise ValidationError("timestamp is required", f"{where}.timestamp")
     try:
         parsed = datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
-    except ValueError:
+        if parsed.tzinfo is None:
+            raise ValidationError("timestamp needs a time zone", f"{where}.timestamp")
+        return parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
         raise ValidationError("timestamp is not an ISO 8601 date-time", f"{where}.timestamp") from None
-    if parsed.tzinfo is None:
-        raise ValidationError("timestamp needs a time zone", f"{where}.timestamp")
-    return parsed
 
 
 def _score(result: dict[str, Any], where: str) -> float | None:
@@ -79,7 +80,10 @@ def _score(result: dict[str, Any], where: str) -> float | None:
     values = [score.get("raw"), score.get("min", 0), score.get("max", 100)]
     if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
         raise ValidationError("result.score needs scaled, or raw within min and max", f"{where}.result.score")
-    raw, low, high = (float(v) for v in values)
+    try:
+        raw, low, high = (float(v) for v in values)
+    except OverflowError:
+        raise ValidationError("result.score is out of range", f"{where}.result.score") from None
     if high <= low or not low <= raw <= high:
         raise ValidationError("result.score needs scaled, or raw within min and max", f"{where}.result.score")
     return (raw - low) / (high - low) * 100

@@ -8,6 +8,7 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import text
 
@@ -26,34 +27,48 @@ class PeriodicTask:
     run: Callable[[], Awaitable[None]]
 
 
-async def _due_awards(database: Database, horizon_days: int, batch: int) -> list[tuple[uuid.UUID, uuid.UUID]]:
+_START = (datetime(1970, 1, 1, tzinfo=UTC), uuid.UUID(int=0))
+
+
+async def _due_awards(
+    database: Database, horizon_days: int, batch: int, after: tuple[datetime, uuid.UUID] = _START
+) -> list[tuple[uuid.UUID, uuid.UUID, datetime]]:
+    """Awards of every tenant expiring within ``horizon_days``, in (expiry, id) order after ``after``."""
     async with database.session() as session:
         rows = await session.execute(
-            text("SELECT tenant_id, id FROM insignia_awards_due(:horizon, :batch)"),
-            {"horizon": horizon_days, "batch": batch},
+            text("SELECT tenant_id, id, expires_at FROM insignia_awards_due(:horizon, :batch, :after_at, :after_id)"),
+            {"horizon": horizon_days, "batch": batch, "after_at": after[0], "after_id": after[1]},
         )
-        return [(r.tenant_id, r.id) for r in rows]
+        return [(r.tenant_id, r.id, r.expires_at) for r in rows]
 
 
 def default_tasks(database: Database, settings: Settings) -> list[PeriodicTask]:
     async def expire() -> None:
         """Mark awards past their expiry as expired (audit event and ``award.expired`` webhook)."""
+        after = _START
         while True:
-            due = await _due_awards(database, 0, 200)
-            for tenant_id, award_id in due:
+            due = await _due_awards(database, 0, 200, after)
+            for tenant_id, award_id, _expires in due:
                 async with database.tenant_transaction(tenant_id) as session:
                     await credentials.expire_award(session, award_id)
             if len(due) < 200:
                 return
+            after = (due[-1][2], due[-1][1])
 
     async def remind() -> None:
         """Email recipients at the configured offsets before their awards expire."""
         offsets = settings.expiry_reminder_days
         if not offsets:
             return
-        for tenant_id, award_id in await _due_awards(database, max(offsets), 1000):
-            async with database.tenant_transaction(tenant_id) as session:
-                await credentials.remind_if_due(session, award_id, offsets)
+        after = _START
+        while True:
+            due = await _due_awards(database, max(offsets), 500, after)
+            for tenant_id, award_id, _expires in due:
+                async with database.tenant_transaction(tenant_id) as session:
+                    await credentials.remind_if_due(session, award_id, offsets)
+            if len(due) < 500:
+                return
+            after = (due[-1][2], due[-1][1])
 
     async def sweep() -> None:
         async with database.session() as session:

@@ -753,14 +753,17 @@ class Eligibility:
     criteria: list[rules.Outcome]
 
 
-async def _facts(session: AsyncSession, person_id: uuid.UUID, groups: Sequence[rules.Group]) -> rules.Facts:
+async def _facts(
+    session: AsyncSession, person_id: uuid.UUID, groups: Sequence[rules.Group], *, since: datetime | None = None
+) -> rules.Facts:
     refs: set[uuid.UUID] = set()
     for group in groups:
         refs |= group.refs()
-    completed = frozenset(
-        (await session.scalars(select(Completion.course_id).where(Completion.person_id == person_id))).all()
-    )
-    scores = await learning.best_scores_of(session, person_id)
+    done = select(Completion.course_id).where(Completion.person_id == person_id)
+    if since is not None:
+        done = done.where(Completion.completed_at > since)
+    completed = frozenset((await session.scalars(done)).all())
+    scores = await learning.best_scores_of(session, person_id, since=since)
     now = datetime.now(UTC)
     held = frozenset(
         a.badge_class_id
@@ -784,14 +787,17 @@ async def _facts(session: AsyncSession, person_id: uuid.UUID, groups: Sequence[r
     return rules.Facts(completed, scores, held, passing, names)
 
 
-async def eligibility_for(session: AsyncSession, person: Person, badges: Sequence[BadgeClass]) -> list[Eligibility]:
-    """Explain, for each badge class, which criteria the person meets and what is missing."""
+async def eligibility_for(
+    session: AsyncSession, person: Person, badges: Sequence[BadgeClass], *, since: datetime | None = None
+) -> list[Eligibility]:
+    """Explain, for each badge class, which criteria the person meets and what is missing
+    (counting only completions and results after ``since``, when given)."""
     groups = [rules.parse(b.criteria) for b in badges]
-    facts = await _facts(session, person.id, groups)
+    facts = await _facts(session, person.id, groups, since=since)
     audiences = await audiences_by_badge_class(session, [b.id for b in badges])
     out: list[Eligibility] = []
     for badge, group in zip(badges, groups, strict=True):
-        _met, outcomes = rules.evaluate(group, facts)
+        met, outcomes = rules.evaluate(group, facts)
         checks: list[rules.Outcome] = []
         if badge.status != "published":
             checks.append(rules.Outcome("The badge class is published", False, f"The badge class is {badge.status}"))
@@ -801,7 +807,7 @@ async def eligibility_for(session: AsyncSession, person: Person, badges: Sequenc
         if group.empty:
             checks.append(rules.Outcome("Awarded by an issuer", False, "No automatic criteria: an issuer awards it"))
         outcomes = checks + outcomes
-        eligible = all(o.met for o in outcomes) and not group.empty
+        eligible = met and all(c.met for c in checks) and not group.empty
         out.append(Eligibility(badge, eligible, badge.id in facts.held_badges, outcomes))
     return out
 
@@ -811,6 +817,8 @@ async def award_eligibility(
 ) -> Eligibility:
     person = await _person_for_progress(session, principal, person_id)
     badge = await get_badge_class(session, badge_class_id, field="badgeClassId")
+    if badge.status == "draft" and not (principal.has(Scope.BADGES_WRITE) or principal.has(Scope.AWARDS_READ)):
+        raise NotFoundError("No such badge class.", "badgeClassId")
     [result] = await eligibility_for(session, person, [badge])
     return result
 
@@ -845,7 +853,11 @@ async def evaluate_person(
     session: AsyncSession, tenant_id: uuid.UUID, person_id: uuid.UUID, refs: Sequence[uuid.UUID]
 ) -> list[Award]:
     """The rule engine: award every published badge class affected by ``refs`` whose criteria the
-    person now meets. Runs as an outbox job; issuing is idempotent, so a retry changes nothing."""
+    person now meets. Runs as an outbox job; issuing is idempotent, so a retry changes nothing.
+
+    It never re-issues an award an issuer revoked (that takes an issuer), and it renews an expired
+    award only on completions and results recorded after that award was issued (recertification).
+    """
     person = await session.scalar(select(Person).where(Person.id == person_id))
     if person is None or not person.active:
         return []
@@ -854,8 +866,27 @@ async def evaluate_person(
             select(BadgeClass).where(BadgeClass.status == "published", BadgeClass.criteria_refs.overlap(list(refs)))
         )
     ).all()
+    latest: dict[uuid.UUID, Award] = {}
+    for award in await session.scalars(
+        select(Award)
+        .where(Award.recipient_id == person_id, Award.badge_class_id.in_([b.id for b in badges]))
+        .order_by(Award.id)
+    ):
+        latest[award.badge_class_id] = award
+    now = datetime.now(UTC)
+    fresh: list[BadgeClass] = []
+    renewals: list[tuple[BadgeClass, Award]] = []
+    for badge in badges:
+        previous = latest.get(badge.id)
+        if previous is None:
+            fresh.append(badge)
+        elif previous.revoked_at is None and previous.status(now) == "expired":
+            renewals.append((badge, previous))
     issued: list[Award] = []
-    for result in await eligibility_for(session, person, badges):
+    candidates = list(await eligibility_for(session, person, fresh))
+    for badge, expired in renewals:
+        candidates += await eligibility_for(session, person, [badge], since=expired.issued_at)
+    for result in candidates:
         if result.eligible and not result.awarded:
             outcome = await issue_award(
                 session, None, badge_class_id=result.badge_class.id, recipient_id=person_id, tenant_id=tenant_id

@@ -13,6 +13,7 @@ import base64
 import binascii
 import csv
 import io
+import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from insignia.platform.learning.models import Assessment, Course
 from insignia.tenants.auth import Principal, Scope, person_principal
 from insignia.tenants.models import ApiKey, Person
 
+logger = logging.getLogger(__name__)
 PROCESS_KIND = "import.process"
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 100_000
@@ -267,11 +269,11 @@ def _ref(value: str, type_name: str, by_activity: dict[str, uuid.UUID], field: s
 def _timestamp(value: str, field: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        if parsed.tzinfo is None:
+            raise ValidationError(f"{field} needs a time zone (for example 2026-05-01T09:00:00Z)", field)
+        return parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
         raise ValidationError(f"{field} must be an ISO 8601 date-time with a time zone", field) from None
-    if parsed.tzinfo is None:
-        raise ValidationError(f"{field} needs a time zone (for example 2026-05-01T09:00:00Z)", field)
-    return parsed.astimezone(UTC)
 
 
 def _person(row: dict[str, str], lookups: _Lookups) -> uuid.UUID:
@@ -350,12 +352,21 @@ async def process_chunk(session: AsyncSession, tenant_id: uuid.UUID, import_id: 
         )
         rows = []
     for index, row in enumerate(rows, start=offset + 1):
+        # A savepoint per row: whatever goes wrong with one row, the others are kept.
+        savepoint = await session.begin_nested()
         try:
             if principal is None:
                 raise PermissionDeniedError(failure)
             changed = await _process_row(session, record, principal, row, lookups)
+            await savepoint.commit()
         except ServiceError as exc:
+            await savepoint.rollback()
             _fail(record, errors, index, exc)
+            continue
+        except Exception:
+            await savepoint.rollback()
+            logger.exception("import row failed", extra={"import_id": str(record.id), "row": index})
+            _fail(record, errors, index, ServiceError("INTERNAL", "This row could not be processed."))
             continue
         if changed:
             record.succeeded_rows += 1

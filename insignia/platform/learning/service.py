@@ -359,9 +359,14 @@ async def completions_of(session: AsyncSession, person_ids: Sequence[uuid.UUID])
     return grouped
 
 
-async def best_scores_of(session: AsyncSession, person_id: uuid.UUID) -> dict[uuid.UUID, Decimal]:
-    """Each assessment's best score for the person."""
-    rows = await session.scalars(select(AssessmentResult).where(AssessmentResult.person_id == person_id))
+async def best_scores_of(
+    session: AsyncSession, person_id: uuid.UUID, *, since: datetime | None = None
+) -> dict[uuid.UUID, Decimal]:
+    """Each assessment's best score for the person (taken after ``since``, when given)."""
+    stmt = select(AssessmentResult).where(AssessmentResult.person_id == person_id)
+    if since is not None:
+        stmt = stmt.where(AssessmentResult.taken_at > since)
+    rows = await session.scalars(stmt)
     best: dict[uuid.UUID, Decimal] = {}
     for r in rows:
         best[r.assessment_id] = max(best.get(r.assessment_id, Decimal(0)), r.score)

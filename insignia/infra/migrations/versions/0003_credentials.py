@@ -244,24 +244,27 @@ SCHEMA = """
 
 def _expiry_function() -> None:
     # The scheduler finds expiring awards of every tenant through this function only.
-    op.execute("CREATE POLICY platform_expiry ON awards TO CURRENT_USER USING (true) WITH CHECK (true)")
+    op.execute("CREATE POLICY platform_expiry ON awards FOR SELECT TO CURRENT_USER USING (true)")
     op.execute(
         """
-        CREATE FUNCTION insignia_awards_due(horizon_days integer, batch integer)
-        RETURNS TABLE (tenant_id uuid, id uuid)
+        CREATE FUNCTION insignia_awards_due(
+            horizon_days integer, batch integer, after_expires timestamptz, after_id uuid
+        )
+        RETURNS TABLE (tenant_id uuid, id uuid, expires_at timestamptz)
         LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
         AS $$
-            SELECT a.tenant_id, a.id FROM awards a
+            SELECT a.tenant_id, a.id, a.expires_at FROM awards a
              WHERE a.revoked_at IS NULL AND a.superseded_at IS NULL AND a.expired_at IS NULL
                AND a.expires_at IS NOT NULL AND a.expires_at <= now() + make_interval(days => horizon_days)
-             ORDER BY a.expires_at
+               AND (a.expires_at, a.id) > (after_expires, after_id)
+             ORDER BY a.expires_at, a.id
              LIMIT batch
         $$
         """
     )
-    op.execute("REVOKE ALL ON FUNCTION insignia_awards_due(integer, integer) FROM PUBLIC")
+    op.execute("REVOKE ALL ON FUNCTION insignia_awards_due(integer, integer, timestamptz, uuid) FROM PUBLIC")
 
 
 def downgrade() -> None:
-    op.execute("DROP FUNCTION insignia_awards_due(integer, integer)")
+    op.execute("DROP FUNCTION insignia_awards_due(integer, integer, timestamptz, uuid)")
     op.execute("DROP TABLE " + ", ".join(reversed(TABLES)))
