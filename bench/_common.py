@@ -6,8 +6,10 @@ import asyncio
 import os
 import subprocess
 import sys
+import tempfile
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import IO, Any
 
 import asyncpg
@@ -58,7 +60,7 @@ def worker_env(owner_url: str, **extra: str) -> dict[str, str]:
         INSIGNIA_ENV="test",
         INSIGNIA_QUEUE=f"bench-{uuid.uuid4().hex[:6]}",
         INSIGNIA_LOG_LEVEL="WARNING",
-        INSIGNIA_EMAIL_DIR="/tmp/insignia-bench-mail",
+        INSIGNIA_EMAIL_DIR=str(Path(tempfile.gettempdir()) / "insignia-bench-mail"),
     )
     env.update(extra)
     return env
@@ -75,29 +77,57 @@ async def seed_learners(
     db = Database(create_engine(owner_url, pool_size=2))
     try:
         async with db.session() as s:
-            tenant, admin = await create_tenant(s, slug=f"bench-{uuid.uuid4().hex[:6]}", name="Bench Org", admin_email="admin@bench.example")
+            tenant, admin = await create_tenant(
+                s, slug=f"bench-{uuid.uuid4().hex[:6]}", name="Bench Org", admin_email="admin@bench.example"
+            )
             await set_tenant(s, tenant.id)
             admin.roles = ["admin", "issuer", "learner"]
-            audience = (await s.execute(insert(Audience).values(tenant_id=tenant.id, id=uuid7(), kind="customer", name="Customers").returning(Audience.id))).scalar_one()
+            audience = (
+                await s.execute(
+                    insert(Audience)
+                    .values(tenant_id=tenant.id, id=uuid7(), kind="customer", name="Customers")
+                    .returning(Audience.id)
+                )
+            ).scalar_one()
             people = [
-                {"tenant_id": tenant.id, "id": uuid7(), "email": f"learner{i}@bench.example", "name": f"Learner {i}", "audience_id": audience, "roles": ["learner"]}
+                {
+                    "tenant_id": tenant.id,
+                    "id": uuid7(),
+                    "email": f"learner{i}@bench.example",
+                    "name": f"Learner {i}",
+                    "audience_id": audience,
+                    "roles": ["learner"],
+                }
                 for i in range(learners)
             ]
             for offset in range(0, learners, 2000):
                 await s.execute(insert(Person), people[offset : offset + 2000])
-            skills = [{"tenant_id": tenant.id, "id": uuid7(), "name": f"Skill {i}"} for i in range(max(badge_classes, 1) * skills_each)]
+            skills = [
+                {"tenant_id": tenant.id, "id": uuid7(), "name": f"Skill {i}"}
+                for i in range(max(badge_classes, 1) * skills_each)
+            ]
             await s.execute(insert(Skill), skills)
             badges = [
                 {
-                    "tenant_id": tenant.id, "id": uuid7(), "name": f"Badge {i}", "description": "A benchmark badge",
-                    "status": "published", "criteria": {"mode": "all_of", "requirements": []}, "criteria_version": 1,
-                    "criteria_refs": [], "published_at": datetime.now(UTC),
+                    "tenant_id": tenant.id,
+                    "id": uuid7(),
+                    "name": f"Badge {i}",
+                    "description": "A benchmark badge",
+                    "status": "published",
+                    "criteria": {"mode": "all_of", "requirements": []},
+                    "criteria_version": 1,
+                    "criteria_refs": [],
+                    "published_at": datetime.now(UTC),
                 }
                 for i in range(max(badge_classes, 1))
             ]
             await s.execute(insert(BadgeClass), badges)
             links = [
-                {"tenant_id": tenant.id, "badge_class_id": b["id"], "skill_id": skills[(i * skills_each + k) % len(skills)]["id"]}
+                {
+                    "tenant_id": tenant.id,
+                    "badge_class_id": b["id"],
+                    "skill_id": skills[(i * skills_each + k) % len(skills)]["id"],
+                }
                 for i, b in enumerate(badges)
                 for k in range(skills_each)
             ]
@@ -105,9 +135,16 @@ async def seed_learners(
             now = datetime.now(UTC)
             rows = [
                 {
-                    "tenant_id": tenant.id, "id": uuid7(), "badge_class_id": badges[k % len(badges)]["id"], "recipient_id": p["id"],
-                    "criteria_version": 1, "issued_at": now - timedelta(days=k), "expires_at": now + timedelta(days=365),
-                    "issuer_kind": "operator", "visibility": "tenant", "reminders_sent": [],
+                    "tenant_id": tenant.id,
+                    "id": uuid7(),
+                    "badge_class_id": badges[k % len(badges)]["id"],
+                    "recipient_id": p["id"],
+                    "criteria_version": 1,
+                    "issued_at": now - timedelta(days=k),
+                    "expires_at": now + timedelta(days=365),
+                    "issuer_kind": "operator",
+                    "visibility": "tenant",
+                    "reminders_sent": [],
                 }
                 for p in people
                 for k in range(awards_each if badge_classes else 0)
@@ -115,7 +152,13 @@ async def seed_learners(
             for offset in range(0, len(rows), 5000):
                 await s.execute(insert(Award), rows[offset : offset + 5000])
             await s.commit()
-            return {"tenant_id": tenant.id, "tenant_slug": tenant.slug, "admin": admin, "people": people, "badges": badges}
+            return {
+                "tenant_id": tenant.id,
+                "tenant_slug": tenant.slug,
+                "admin": admin,
+                "people": people,
+                "badges": badges,
+            }
     finally:
         await db.dispose()
 

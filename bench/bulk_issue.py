@@ -40,7 +40,9 @@ async def submit(owner_url: str, seeded: dict[str, object]) -> uuid.UUID:
         await db.dispose()
 
 
-async def watch(owner_url: str, tenant_id: uuid.UUID, import_id: uuid.UUID, people: int, started: float) -> tuple[float, float]:
+async def watch(
+    owner_url: str, tenant_id: uuid.UUID, import_id: uuid.UUID, people: int, started: float
+) -> tuple[float, float]:
     db = Database(create_engine(owner_url, pool_size=1))
     import_done = None
     try:
@@ -50,9 +52,9 @@ async def watch(owner_url: str, tenant_id: uuid.UUID, import_id: uuid.UUID, peop
                 status = await s.scalar(select(Import.status).where(Import.id == import_id))
                 awards = await s.scalar(select(func.count()).select_from(Award).where(Award.tenant_id == tenant_id))
                 open_jobs = await s.scalar(
-                    select(func.count()).select_from(OutboxEvent).where(
-                        OutboxEvent.tenant_id == tenant_id, OutboxEvent.status.in_(["pending", "dispatched"])
-                    )
+                    select(func.count())
+                    .select_from(OutboxEvent)
+                    .where(OutboxEvent.tenant_id == tenant_id, OutboxEvent.status.in_(["pending", "dispatched"]))
                 )
             now = time.perf_counter() - started
             if import_done is None and status == "done":
@@ -95,8 +97,12 @@ def main() -> None:
                 for w in workers:
                     w.wait(timeout=60)
         where = "in-process" if args.inline else args.broker
-        print(f"awards issued:      {args.people / import_s:,.0f} awards/s ({import_s:.1f} s incl. worker start; {where}, {args.workers} worker(s))")
-        print(f"incl. follow-ups:   {args.people / drained_s:,.0f} awards/s ({drained_s:.1f} s until every follow-up job was done)")
+        print(
+            f"awards issued:      {args.people / import_s:,.0f} awards/s ({import_s:.1f} s incl. worker start; {where}, {args.workers} worker(s))"
+        )
+        print(
+            f"incl. follow-ups:   {args.people / drained_s:,.0f} awards/s ({drained_s:.1f} s until every follow-up job was done)"
+        )
     finally:
         run(drop_database(name))
 

@@ -5,6 +5,7 @@ Idempotent: running it again finds what exists and adds only what is missing.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -12,6 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from insignia.infra.db import Database, set_tenant
 from insignia.infra.errors import NotFoundError
+from insignia.platform.credentials import service as credentials
+from insignia.platform.credentials.models import BadgeClass
+from insignia.platform.learning import service as learning
 from insignia.tenants import audience as audience_service
 from insignia.tenants import person as person_service
 from insignia.tenants import tenant as tenant_service
@@ -103,6 +107,60 @@ async def seed_demo(owner_db: Database) -> dict[str, dict[str, Person]]:
                         manager_id=people[demo.manager].id if demo.manager else None,
                         roles=demo.roles,
                     )
+            await _seed_catalog(session, tenant.id, people, audiences)
             await session.commit()
             seeded[spec.slug] = people
     return seeded
+
+
+ALIGNMENT = credentials.AlignmentInput("Occupational safety", "https://esco.example/skill/safety", "ESCO", "S1.2")
+
+
+async def _seed_catalog(
+    session: AsyncSession, tenant_id: uuid.UUID, people: dict[str, Person], audiences: dict[str, Audience]
+) -> None:
+    """Skills, a course with an exam, published badge classes (one earned by rule), a few awards."""
+    if await session.scalar(select(BadgeClass.id).limit(1)) is not None:
+        return
+    op = operator_principal(tenant_id)
+    safety = await learning.create_skill(
+        session, op, name="Workplace safety", framework_url="https://esco.example/skill/safety"
+    )
+    data = await learning.create_skill(session, op, name="Data literacy")
+    course = await learning.create_course(
+        session, op, title="Safety fundamentals", description="The basics of a safe workplace.",
+        skill_ids=[safety.id], estimated_minutes=45, activity_id="https://lms.example/courses/safety-fundamentals",
+    )  # fmt: skip
+    exam = await learning.create_assessment(
+        session, op, course_id=course.id, title="Safety exam", kind="exam", passing_score=70,
+        activity_id="https://lms.example/courses/safety-fundamentals/exam",
+    )  # fmt: skip
+    analytics = await learning.create_course(session, op, title="Reading dashboards", skill_ids=[data.id])
+    safe = await credentials.create_badge_class(
+        session, op, name="Safety Champion", description="Works safely and helps others do so.",
+        criteria_narrative="Complete Safety fundamentals and score 80 or more in the exam.",
+        criteria={"mode": "all_of", "requirements": [
+            {"type": "course", "id": str(course.id)}, {"type": "assessment", "id": str(exam.id), "minScore": 80}]},
+        skill_ids=[safety.id], validity_days=365, points=50,
+        alignments=[ALIGNMENT],
+    )  # fmt: skip
+    dashboards = await credentials.create_badge_class(
+        session, op, name="Dashboard Reader", description="Reads and explains team dashboards.",
+        criteria={"mode": "all_of", "requirements": [{"type": "course", "id": str(analytics.id)}]},
+        skill_ids=[data.id], points=20,
+    )  # fmt: skip
+    partner_badge = await credentials.create_badge_class(
+        session, op, name="Certified Partner", description="Sells and supports the product.",
+        audience_ids=[audiences[next(k for k in audiences if k.startswith("Partners"))].id], points=100,
+    )  # fmt: skip
+    for badge in (safe, dashboards, partner_badge):
+        await credentials.publish_badge_class(session, op, badge.id)
+    await credentials.issue_award(
+        session, op, badge_class_id=dashboards.id, recipient_id=people["learner"].id, visibility="public"
+    )
+    await credentials.issue_award(session, op, badge_class_id=partner_badge.id, recipient_id=people["partner"].id)
+    # The learner is half-way to Safety Champion: course done, exam not yet passed (see awardEligibility).
+    await learning.record_completion(session, op, person_id=people["learner"].id, course_id=course.id, source="manual")
+    await learning.record_result(
+        session, op, person_id=people["learner"].id, assessment_id=exam.id, score=72, source="manual"
+    )

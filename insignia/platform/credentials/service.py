@@ -417,7 +417,7 @@ async def issue_award(
     if principal is not None:
         _require(principal, Scope.AWARDS_ISSUE, "issue awards")
         tenant = principal.tenant_id
-        issuer_kind = "person" if principal.person else "api_key"
+        issuer_kind = "person" if principal.person else ("api_key" if principal.api_key_id else "operator")
         issuer_id = principal.person.id if principal.person else principal.api_key_id
         actor = principal.label
     else:
@@ -542,7 +542,7 @@ async def issue_many(
         select(func.count()).where(BadgeClass.status == "published", BadgeClass.criteria_refs.contains([badge.id]))
     )
     now = datetime.now(UTC)
-    issuer_kind = "person" if principal.person else "api_key"
+    issuer_kind = "person" if principal.person else ("api_key" if principal.api_key_id else "operator")
     issuer_id = principal.person.id if principal.person else principal.api_key_id
     outcomes: dict[int, bool | ServiceError] = {}
     published: list[dict[str, Any]] = []
