@@ -688,3 +688,69 @@ async def test_rule_engine_respects_revocation_n_of_and_recertification(
     await run_jobs_until(settings, app_db, renewed)
     awards = sorted(await _awards_of(owner_db, t.id, t.people["customer"].id), key=lambda a: a.id)
     assert awards[1].replaces_award_id == awards[0].id and awards[0].superseded_at is not None
+
+
+async def test_skills_courses_and_assessments_can_be_changed_and_deleted_when_unused(
+    seeder: Seeder, gql: GraphQLClient
+) -> None:
+    t = await seeder.tenant()
+    c = await Catalog(t).build(gql)
+    upd = await ok(
+        gql,
+        c.issuer,
+        'mutation($id: ID!) { skillUpdate(input: {id: $id, name: "Forklift operation", frameworkUrl: ""}) { skill { name frameworkUrl } errors { code } } }',
+        {"id": c.skill},
+    )
+    assert upd["skill"] == {"name": "Forklift operation", "frameworkUrl": None}
+    course = await ok(
+        gql,
+        c.issuer,
+        'mutation($id: ID!) { courseUpdate(input: {id: $id, title: "Forklift basics II", skillIds: [], estimatedMinutes: 120}) { course { title skills { name } } errors { code } } }',
+        {"id": c.course},
+    )
+    assert course["course"] == {"title": "Forklift basics II", "skills": []}
+    exam = await ok(
+        gql,
+        c.issuer,
+        "mutation($id: ID!) { assessmentUpdate(input: {id: $id, passingScore: 75, kind: PRACTICAL}) { assessment { passingScore } errors { code } } }",
+        {"id": c.exam},
+    )
+    assert exam["assessment"] == {"passingScore": 75.0}
+    bad = await gql(
+        c.issuer,
+        "mutation($id: ID!) { assessmentUpdate(input: {id: $id, passingScore: 120}) { errors { code field } } }",
+        {"id": c.exam},
+    )
+    assert bad["assessmentUpdate"]["errors"] == [{"code": "INVALID", "field": "passingScore"}]
+
+    # Required by the badge class's criteria: refused, nothing deleted.
+    for name, type_id in (("courseDelete", c.course), ("assessmentDelete", c.exam)):
+        refused = await gql(
+            c.issuer, f"mutation($id: ID!) {{ {name}(id: $id) {{ errors {{ code field message }} }} }}", {"id": type_id}
+        )
+        assert (
+            refused[name]["errors"][0]["field"] == "id"
+            and "Certified Forklift Operator" in refused[name]["errors"][0]["message"]
+        )
+    spare = (await ok(gql, c.issuer, COURSE, {"input": {"title": "Spare"}}))["course"]["id"]
+    await ok(gql, c.issuer, COMPLETE, {"input": {"personId": gid("Person", t.people["learner"].id), "courseId": spare}})
+    used = await gql(
+        c.issuer, "mutation($id: ID!) { courseDelete(id: $id) { errors { code message } } }", {"id": spare}
+    )
+    assert "completions" in used["courseDelete"]["errors"][0]["message"]
+    empty = (await ok(gql, c.issuer, COURSE, {"input": {"title": "Empty"}}))["course"]["id"]
+    await ok(
+        gql, c.issuer, "mutation($id: ID!) { courseDelete(id: $id) { course { id } errors { code } } }", {"id": empty}
+    )
+    assert (await gql(c.issuer, "query($id: ID!) { node(id: $id) { id } }", {"id": empty}))["node"] is None
+    await ok(
+        gql, c.issuer, "mutation($id: ID!) { skillDelete(id: $id) { skill { id } errors { code } } }", {"id": c.skill}
+    )
+    badge = await gql(
+        c.issuer, "query($id: ID!) { node(id: $id) { ... on BadgeClass { skills { name } } } }", {"id": c.badge}
+    )
+    assert badge["node"]["skills"] == []
+    learner = await gql(
+        t.tokens["learner"], "mutation($id: ID!) { skillDelete(id: $id) { errors { code } } }", {"id": c.skill}
+    )
+    assert learner["skillDelete"]["errors"] == [{"code": "FORBIDDEN"}]

@@ -366,6 +366,46 @@ async def test_credentials_of_another_tenant_are_invisible_and_untouchable(
             {"c": cb.course},
         ),
     ]
+    attempts += [
+        (
+            "skillUpdate",
+            'mutation($id: ID!) { skillUpdate(input: {id: $id, name: "Hijacked"}) { errors { code } } }',
+            {"id": cb.skill},
+        ),
+        ("skillDelete", "mutation($id: ID!) { skillDelete(id: $id) { errors { code } } }", {"id": cb.skill}),
+        (
+            "courseUpdate",
+            'mutation($id: ID!) { courseUpdate(input: {id: $id, title: "Hijacked"}) { errors { code } } }',
+            {"id": cb.course},
+        ),
+        ("courseDelete", "mutation($id: ID!) { courseDelete(id: $id) { errors { code } } }", {"id": cb.course}),
+        (
+            "assessmentUpdate",
+            "mutation($id: ID!) { assessmentUpdate(input: {id: $id, passingScore: 1}) { errors { code } } }",
+            {"id": cb.exam},
+        ),
+        ("assessmentDelete", "mutation($id: ID!) { assessmentDelete(id: $id) { errors { code } } }", {"id": cb.exam}),
+        (
+            "awardIssueBulk",
+            "mutation($b: ID!, $r: [ID!]!) { awardIssueBulk(input: {badgeClassId: $b, recipientIds: $r}) { errors { code } } }",
+            {"b": cb.badge, "r": [b_learner]},
+        ),
+        (
+            "importCreate",
+            'mutation($b: ID!) { importCreate(input: {kind: AWARDS, badgeClassId: $b, csv: "person_id\\n00000000-0000-7000-8000-000000000000\\n"}) { errors { code } } }',
+            {"b": cb.badge},
+        ),
+    ]
+    b_import = (
+        await gql(
+            b.tokens["issuer"],
+            "mutation($b: ID!, $r: [ID!]!) { awardIssueBulk(input: {badgeClassId: $b, recipientIds: $r}) { import { id } } }",
+            {"b": cb.badge, "r": [b_learner]},
+        )
+    )["awardIssueBulk"]["import"]["id"]
+    assert (await gql(a.tokens["admin"], "query($id: ID!) { node(id: $id) { id } }", {"id": b_import}))["node"] is None
+    assert b_import not in (await gql.raw(a.tokens["admin"], "{ imports { edges { node { id } } } }")).text
+    before = await _credential_snapshot(owner_db, b)
     for name, mutation, variables in attempts:
         data = await gql(a.tokens["admin"], mutation, variables)
         assert data[name]["errors"] and data[name]["errors"][0]["code"] == "NOT_FOUND", (name, data)

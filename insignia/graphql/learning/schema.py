@@ -227,6 +227,34 @@ class AssessmentResultRecordInput:
     taken_at: datetime | None = None
 
 
+@strawberry.input
+class SkillUpdateInput:
+    id: strawberry.ID
+    name: str | None = None
+    description: str | None = strawberry.field(default=None, description="Empty clears it.")
+    framework_url: str | None = strawberry.field(default=None, description="Empty clears it.")
+
+
+@strawberry.input
+class CourseUpdateInput:
+    id: strawberry.ID
+    title: str | None = None
+    description: str | None = None
+    skill_ids: list[strawberry.ID] | None = strawberry.field(default=None, description="Replaces the skills.")
+    audience_ids: list[strawberry.ID] | None = strawberry.field(default=None, description="Replaces the audiences.")
+    estimated_minutes: int | None = None
+    activity_id: str | None = strawberry.field(default=None, description="Empty clears it.")
+
+
+@strawberry.input
+class AssessmentUpdateInput:
+    id: strawberry.ID
+    title: str | None = None
+    kind: AssessmentKind | None = None
+    passing_score: float | None = None
+    activity_id: str | None = None
+
+
 @strawberry.type
 class SkillPayload:
     skill: SkillType | None
@@ -293,6 +321,97 @@ class LearningMutations:
 
         skill, errors = await run_mutation(ctx, op)
         return SkillPayload(skill=SkillType.from_model(skill) if skill else None, errors=errors)
+
+    @strawberry.mutation
+    async def skill_update(self, info: Info[Context, None], input: SkillUpdateInput) -> SkillPayload:
+        ctx = info.context
+
+        async def op(s: AsyncSession) -> Skill:
+            return await learning.update_skill(
+                s,
+                ctx.principal,
+                expect_id(input.id, "Skill"),
+                name=input.name,
+                description=input.description,
+                framework_url=input.framework_url,
+            )
+
+        skill, errors = await run_mutation(ctx, op)
+        return SkillPayload(skill=SkillType.from_model(skill) if skill else None, errors=errors)
+
+    @strawberry.mutation(description="Courses and badge classes stop listing the skill.")
+    async def skill_delete(self, info: Info[Context, None], id: strawberry.ID) -> SkillPayload:
+        ctx = info.context
+
+        async def op(s: AsyncSession) -> Skill:
+            return await learning.delete_skill(s, ctx.principal, expect_id(id, "Skill"))
+
+        skill, errors = await run_mutation(ctx, op)
+        return SkillPayload(skill=SkillType.from_model(skill) if skill else None, errors=errors)
+
+    @strawberry.mutation
+    async def course_update(self, info: Info[Context, None], input: CourseUpdateInput) -> CoursePayload:
+        ctx = info.context
+
+        async def op(s: AsyncSession) -> Course:
+            return await learning.update_course(
+                s,
+                ctx.principal,
+                expect_id(input.id, "Course"),
+                title=input.title,
+                description=input.description,
+                skill_ids=_ids(input.skill_ids, "Skill", "skillIds") if input.skill_ids is not None else None,
+                audience_ids=_ids(input.audience_ids, "Audience", "audienceIds")
+                if input.audience_ids is not None
+                else None,
+                estimated_minutes=input.estimated_minutes,
+                activity_id=input.activity_id,
+            )
+
+        course, errors = await run_mutation(ctx, op)
+        return CoursePayload(course=CourseType.from_model(course) if course else None, errors=errors)
+
+    @strawberry.mutation(description="Only a course no badge class requires and nobody has completed.")
+    async def course_delete(self, info: Info[Context, None], id: strawberry.ID) -> CoursePayload:
+        ctx = info.context
+
+        async def op(s: AsyncSession) -> Course:
+            return await learning.delete_course(s, ctx.principal, expect_id(id, "Course"))
+
+        course, errors = await run_mutation(ctx, op)
+        return CoursePayload(course=CourseType.from_model(course) if course else None, errors=errors)
+
+    @strawberry.mutation
+    async def assessment_update(self, info: Info[Context, None], input: AssessmentUpdateInput) -> AssessmentPayload:
+        ctx = info.context
+
+        async def op(s: AsyncSession) -> Assessment:
+            return await learning.update_assessment(
+                s,
+                ctx.principal,
+                expect_id(input.id, "Assessment"),
+                title=input.title,
+                kind=input.kind.value if input.kind else None,
+                passing_score=input.passing_score,
+                activity_id=input.activity_id,
+            )
+
+        assessment, errors = await run_mutation(ctx, op)
+        return AssessmentPayload(
+            assessment=AssessmentType.from_model(assessment) if assessment else None, errors=errors
+        )
+
+    @strawberry.mutation(description="Only an assessment no badge class requires and nobody has taken.")
+    async def assessment_delete(self, info: Info[Context, None], id: strawberry.ID) -> AssessmentPayload:
+        ctx = info.context
+
+        async def op(s: AsyncSession) -> Assessment:
+            return await learning.delete_assessment(s, ctx.principal, expect_id(id, "Assessment"))
+
+        assessment, errors = await run_mutation(ctx, op)
+        return AssessmentPayload(
+            assessment=AssessmentType.from_model(assessment) if assessment else None, errors=errors
+        )
 
     @strawberry.mutation
     async def course_create(self, info: Info[Context, None], input: CourseCreateInput) -> CoursePayload:

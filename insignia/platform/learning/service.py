@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -100,6 +101,59 @@ async def create_skill(
     return skill
 
 
+async def update_skill(
+    session: AsyncSession,
+    principal: Principal,
+    skill_id: uuid.UUID,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    framework_url: str | None = None,
+) -> Skill:
+    """Change a skill; an empty description or framework URL clears it."""
+    _require(principal, Scope.LEARNING_WRITE, "manage skills")
+    skill = await _get(session, Skill, skill_id, "skill")
+    if name is not None:
+        name = validation.text(name, "name")
+        if await session.scalar(select(Skill.id).where(Skill.name == name, Skill.id != skill.id)) is not None:
+            raise ConflictError(f"A skill named {name!r} already exists.", "name")
+        skill.name = name
+    if description is not None:
+        skill.description = validation.optional_text(description, "description", max_length=2000)
+    if framework_url is not None:
+        skill.framework_url = validation.optional_url(framework_url, "frameworkUrl")
+    await session.flush()
+    return skill
+
+
+async def delete_skill(session: AsyncSession, principal: Principal, skill_id: uuid.UUID) -> Skill:
+    """Delete a skill; courses and badge classes simply stop listing it."""
+    _require(principal, Scope.LEARNING_WRITE, "manage skills")
+    skill = await _get(session, Skill, skill_id, "skill")
+    await session.delete(skill)
+    await session.flush()
+    return skill
+
+
+Item = TypeVar("Item", Skill, Course, Assessment)
+
+
+async def _get(session: AsyncSession, model: type[Item], item_id: uuid.UUID, what: str) -> Item:
+    item = await session.scalar(select(model).where(model.id == item_id).with_for_update())
+    if item is None:
+        raise NotFoundError(f"No such {what}.", "id")
+    return item
+
+
+async def _refuse_if_required(session: AsyncSession, item_id: uuid.UUID, what: str) -> None:
+    """Courses and assessments named in badge criteria, or with records, are not deleted."""
+    from insignia.platform.credentials.models import BadgeClass
+
+    used = await session.scalar(select(BadgeClass.name).where(BadgeClass.criteria_refs.contains([item_id])).limit(1))
+    if used is not None:
+        raise ValidationError(f"The {what} is required by the badge class {used!r}; change its criteria first.", "id")
+
+
 async def list_skills(session: AsyncSession, *, first: int | None, after: str | None) -> Page[Skill]:
     return await paginate(session, select(Skill), Skill.id, first, after)
 
@@ -146,6 +200,72 @@ async def create_course(
     session.add_all(
         CourseAudience(tenant_id=principal.tenant_id, course_id=course.id, audience_id=a) for a in audiences
     )
+    await session.flush()
+    return course
+
+
+async def update_course(
+    session: AsyncSession,
+    principal: Principal,
+    course_id: uuid.UUID,
+    *,
+    title: str | None = None,
+    description: str | None = None,
+    skill_ids: Sequence[uuid.UUID] | None = None,
+    audience_ids: Sequence[uuid.UUID] | None = None,
+    estimated_minutes: int | None = None,
+    activity_id: str | None = None,
+) -> Course:
+    """Change a course; given lists replace the current ones, an empty activity id clears it."""
+    _require(principal, Scope.LEARNING_WRITE, "manage courses")
+    course = await _get(session, Course, course_id, "course")
+    if title is not None:
+        course.title = validation.text(title, "title")
+    if description is not None:
+        course.description = validation.text(description, "description", max_length=5000, min_length=0)
+    if estimated_minutes is not None:
+        if not 1 <= estimated_minutes <= 100_000:
+            raise ValidationError("estimatedMinutes must be between 1 and 100000", "estimatedMinutes")
+        course.estimated_minutes = estimated_minutes
+    if activity_id is not None:
+        activity = validation.iri(activity_id, "activityId") if activity_id.strip() else None
+        clash = select(Course.id).where(Course.activity_id == activity, Course.id != course.id)
+        if activity and await session.scalar(clash) is not None:
+            raise ConflictError("Another course already uses this activity id.", "activityId")
+        course.activity_id = activity
+    if skill_ids is not None:
+        skills = await ensure_ids(session, Skill, skill_ids, "skillIds")
+        await session.execute(delete(CourseSkill).where(CourseSkill.course_id == course.id))
+        session.add_all(CourseSkill(tenant_id=course.tenant_id, course_id=course.id, skill_id=x) for x in skills)
+    if audience_ids is not None:
+        audiences = await ensure_audiences(session, audience_ids, "audienceIds")
+        await session.execute(delete(CourseAudience).where(CourseAudience.course_id == course.id))
+        session.add_all(
+            CourseAudience(tenant_id=course.tenant_id, course_id=course.id, audience_id=a) for a in audiences
+        )
+    await session.flush()
+    return course
+
+
+async def delete_course(session: AsyncSession, principal: Principal, course_id: uuid.UUID) -> Course:
+    """Delete a course that no badge class requires and nobody has completed (records are kept)."""
+    _require(principal, Scope.LEARNING_WRITE, "manage courses")
+    course = await _get(session, Course, course_id, "course")
+    await _refuse_if_required(session, course.id, "course")
+    assessments = [a.id for a in await session.scalars(select(Assessment).where(Assessment.course_id == course.id))]
+    for assessment_id in assessments:
+        await _refuse_if_required(session, assessment_id, "course's assessment")
+    recorded = await session.scalar(select(Completion.id).where(Completion.course_id == course.id).limit(1))
+    taken = (
+        await session.scalar(
+            select(AssessmentResult.id).where(AssessmentResult.assessment_id.in_(assessments)).limit(1)
+        )
+        if assessments
+        else None
+    )
+    if recorded is not None or taken is not None:
+        raise ValidationError("People have completions or results for this course; it cannot be deleted.", "id")
+    await session.delete(course)
     await session.flush()
     return course
 
@@ -218,6 +338,51 @@ async def create_assessment(
         activity_id=activity,
     )
     session.add(assessment)
+    await session.flush()
+    return assessment
+
+
+async def update_assessment(
+    session: AsyncSession,
+    principal: Principal,
+    assessment_id: uuid.UUID,
+    *,
+    title: str | None = None,
+    kind: str | None = None,
+    passing_score: float | None = None,
+    activity_id: str | None = None,
+) -> Assessment:
+    """Change an assessment. A new passing score applies to results recorded from now on."""
+    _require(principal, Scope.LEARNING_WRITE, "manage assessments")
+    assessment = await _get(session, Assessment, assessment_id, "assessment")
+    if title is not None:
+        assessment.title = validation.text(title, "title")
+    if kind is not None:
+        if kind not in ASSESSMENT_KINDS:
+            raise ValidationError(f"kind must be one of {', '.join(ASSESSMENT_KINDS)}", "kind")
+        assessment.kind = kind
+    if passing_score is not None:
+        assessment.passing_score = _score(passing_score, "passingScore")
+    if activity_id is not None:
+        activity = validation.iri(activity_id, "activityId") if activity_id.strip() else None
+        clash = select(Assessment.id).where(Assessment.activity_id == activity, Assessment.id != assessment.id)
+        if activity and await session.scalar(clash) is not None:
+            raise ConflictError("Another assessment already uses this activity id.", "activityId")
+        assessment.activity_id = activity
+    await session.flush()
+    return assessment
+
+
+async def delete_assessment(session: AsyncSession, principal: Principal, assessment_id: uuid.UUID) -> Assessment:
+    """Delete an assessment that no badge class requires and nobody has taken."""
+    _require(principal, Scope.LEARNING_WRITE, "manage assessments")
+    assessment = await _get(session, Assessment, assessment_id, "assessment")
+    await _refuse_if_required(session, assessment.id, "assessment")
+    if await session.scalar(
+        select(AssessmentResult.id).where(AssessmentResult.assessment_id == assessment.id).limit(1)
+    ):
+        raise ValidationError("People have results for this assessment; it cannot be deleted.", "id")
+    await session.delete(assessment)
     await session.flush()
     return assessment
 
