@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
+from strawberry.dataloader import DataLoader
 
 from insignia.infra.settings import Settings
 from insignia.tenants.auth import Principal
 from insignia.tenants.webhook import WebhookConfig
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 
 @dataclass
@@ -37,8 +40,25 @@ class Context:
         async with self.lock:
             return await operation(self.session)
 
-    def loader(self, name: str, factory: Callable[[Context], Any]) -> Any:
+    def loader(
+        self,
+        name: str,
+        fetch: Callable[[AsyncSession, list[K]], Awaitable[Mapping[K, V]]],
+        missing: Callable[[], V],
+    ) -> DataLoader[K, V]:
+        """The request's DataLoader ``name``: batches keys into one ``fetch`` (serialised on the
+        session like every other call); keys not found get ``missing()``."""
         existing = self.loaders.get(name)
         if existing is None:
-            existing = self.loaders[name] = factory(self)
-        return existing
+
+            async def load(keys: Sequence[K]) -> list[V]:
+                found = await self.run(lambda s: fetch(s, list(keys)))
+                return [found[k] if k in found else missing() for k in keys]
+
+            existing = self.loaders[name] = DataLoader(load_fn=load)
+        return cast("DataLoader[K, V]", existing)
+
+
+def none() -> None:
+    """``missing`` for loaders of optional objects."""
+    return None

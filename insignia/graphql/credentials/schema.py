@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any, cast
@@ -15,7 +14,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from insignia.graphql.context import Context
+from insignia.graphql.context import Context, none
 from insignia.graphql.errors import UserError, run_mutation
 from insignia.graphql.ids import expect_id, to_global_id
 from insignia.graphql.learning.schema import SkillType, _ids
@@ -36,43 +35,23 @@ from insignia.tenants.models import Person
 
 
 def badge_class_by_id_loader(ctx: Context) -> DataLoader[uuid.UUID, BadgeClass | None]:
-    async def load(ids: Sequence[uuid.UUID]) -> list[BadgeClass | None]:
-        found = await ctx.run(lambda s: credentials.badge_classes_by_ids(s, ids))
-        return [found.get(i) for i in ids]
-
-    return ctx.loader("BadgeClassByIdLoader", lambda _: DataLoader(load_fn=load))  # type: ignore[no-any-return]
+    return ctx.loader("BadgeClassByIdLoader", credentials.badge_classes_by_ids, none)
 
 
 def skills_by_badge_class_loader(ctx: Context) -> DataLoader[uuid.UUID, list[Skill]]:
-    async def load(ids: Sequence[uuid.UUID]) -> list[list[Skill]]:
-        found = await ctx.run(lambda s: credentials.skills_by_badge_class(s, ids))
-        return [found.get(i, []) for i in ids]
-
-    return ctx.loader("SkillsByBadgeClassIdLoader", lambda _: DataLoader(load_fn=load))  # type: ignore[no-any-return]
+    return ctx.loader("SkillsByBadgeClassIdLoader", credentials.skills_by_badge_class, list)
 
 
 def audiences_by_badge_class_loader(ctx: Context) -> DataLoader[uuid.UUID, list[uuid.UUID]]:
-    async def load(ids: Sequence[uuid.UUID]) -> list[list[uuid.UUID]]:
-        found = await ctx.run(lambda s: credentials.audiences_by_badge_class(s, ids))
-        return [found.get(i, []) for i in ids]
-
-    return ctx.loader("AudiencesByBadgeClassIdLoader", lambda _: DataLoader(load_fn=load))  # type: ignore[no-any-return]
+    return ctx.loader("AudiencesByBadgeClassIdLoader", credentials.audiences_by_badge_class, list)
 
 
 def alignments_by_badge_class_loader(ctx: Context) -> DataLoader[uuid.UUID, list[Alignment]]:
-    async def load(ids: Sequence[uuid.UUID]) -> list[list[Alignment]]:
-        found = await ctx.run(lambda s: credentials.alignments_by_badge_class(s, ids))
-        return [found.get(i, []) for i in ids]
-
-    return ctx.loader("AlignmentsByBadgeClassIdLoader", lambda _: DataLoader(load_fn=load))  # type: ignore[no-any-return]
+    return ctx.loader("AlignmentsByBadgeClassIdLoader", credentials.alignments_by_badge_class, list)
 
 
 def award_by_id_loader(ctx: Context) -> DataLoader[uuid.UUID, Award | None]:
-    async def load(ids: Sequence[uuid.UUID]) -> list[Award | None]:
-        found = await ctx.run(lambda s: credentials.awards_by_ids(s, ids))
-        return [found.get(i) for i in ids]
-
-    return ctx.loader("AwardByIdLoader", lambda _: DataLoader(load_fn=load))  # type: ignore[no-any-return]
+    return ctx.loader("AwardByIdLoader", credentials.awards_by_ids, none)
 
 
 # --- types ------------------------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from datetime import datetime
 from enum import Enum
 
@@ -12,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
-from insignia.graphql.context import Context
+from insignia.graphql.context import Context, none
 from insignia.graphql.errors import UserError, run_mutation
 from insignia.graphql.ids import expect_id, to_global_id
 from insignia.graphql.node import Node, node_resolver
@@ -33,35 +32,19 @@ def _ids(values: list[strawberry.ID] | None, type_name: str, field: str) -> list
 
 
 def skills_by_course_loader(ctx: Context) -> DataLoader[uuid.UUID, list[Skill]]:
-    async def load(ids: Sequence[uuid.UUID]) -> list[list[Skill]]:
-        found = await ctx.run(lambda s: learning.skills_by_course(s, ids))
-        return [found.get(i, []) for i in ids]
-
-    return ctx.loader("SkillsByCourseIdLoader", lambda _: DataLoader(load_fn=load))  # type: ignore[no-any-return]
+    return ctx.loader("SkillsByCourseIdLoader", learning.skills_by_course, list)
 
 
 def assessments_by_course_loader(ctx: Context) -> DataLoader[uuid.UUID, list[Assessment]]:
-    async def load(ids: Sequence[uuid.UUID]) -> list[list[Assessment]]:
-        found = await ctx.run(lambda s: learning.assessments_by_course(s, ids))
-        return [found.get(i, []) for i in ids]
-
-    return ctx.loader("AssessmentsByCourseIdLoader", lambda _: DataLoader(load_fn=load))  # type: ignore[no-any-return]
+    return ctx.loader("AssessmentsByCourseIdLoader", learning.assessments_by_course, list)
 
 
 def course_by_id_loader(ctx: Context) -> DataLoader[uuid.UUID, Course | None]:
-    async def load(ids: Sequence[uuid.UUID]) -> list[Course | None]:
-        found = await ctx.run(lambda s: learning.courses_by_ids(s, ids))
-        return [found.get(i) for i in ids]
-
-    return ctx.loader("CourseByIdLoader", lambda _: DataLoader(load_fn=load))  # type: ignore[no-any-return]
+    return ctx.loader("CourseByIdLoader", learning.courses_by_ids, none)
 
 
 def assessment_by_id_loader(ctx: Context) -> DataLoader[uuid.UUID, Assessment | None]:
-    async def load(ids: Sequence[uuid.UUID]) -> list[Assessment | None]:
-        found = await ctx.run(lambda s: learning.assessments_by_ids(s, ids))
-        return [found.get(i) for i in ids]
-
-    return ctx.loader("AssessmentByIdLoader", lambda _: DataLoader(load_fn=load))  # type: ignore[no-any-return]
+    return ctx.loader("AssessmentByIdLoader", learning.assessments_by_ids, none)
 
 
 @strawberry.type(name="Skill")

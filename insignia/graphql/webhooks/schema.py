@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from datetime import datetime
 from enum import Enum
 
@@ -40,11 +39,7 @@ class WebhookDeliveryAttemptType:
 
 
 def _attempts_loader(ctx: Context) -> DataLoader[uuid.UUID, list[WebhookDeliveryAttempt]]:
-    async def load(ids: Sequence[uuid.UUID]) -> list[list[WebhookDeliveryAttempt]]:
-        found = await ctx.run(lambda s: webhook_service.attempts_by_delivery(s, ids))
-        return [found.get(i, []) for i in ids]
-
-    return ctx.loader("WebhookDeliveryAttemptsByDeliveryIdLoader", lambda _: DataLoader(load_fn=load))  # type: ignore[no-any-return]
+    return ctx.loader("WebhookDeliveryAttemptsByDeliveryIdLoader", webhook_service.attempts_by_delivery, list)
 
 
 @strawberry.type(name="WebhookDelivery")
