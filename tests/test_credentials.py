@@ -565,7 +565,11 @@ async def test_expiry_and_reminders(
     assert renewed["created"] is True and renewed["award"]["replaces"] == {"id": gid("Award", expired.id)}
 
     async def mail_sent() -> bool:
-        return any("expires on" in p.read_text() for p in (settings.email_dir or []).glob("*.eml"))  # type: ignore[union-attr]
+        assert settings.email_dir is not None
+        texts = [p.read_text() for p in settings.email_dir.glob("*.eml")]
+        reminded = any("expires on" in x and f"customer@{t.slug}.example" in x for x in texts)
+        congratulated = any("You earned the badge" in x and f"learner@{t.slug}.example" in x for x in texts)
+        return reminded and congratulated
 
     await run_jobs_until(settings, app_db, mail_sent)
 

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from insignia.infra import audit, validation
 from insignia.infra.errors import ConflictError, NotFoundError, PermissionDeniedError, ServiceError, ValidationError
 from insignia.infra.ids import uuid7
-from insignia.infra.outbox import enqueue, new_event
+from insignia.infra.outbox import OutboxEvent, enqueue, new_event
 from insignia.infra.pagination import Page, paginate
 from insignia.platform.credentials import criteria as rules
 from insignia.platform.credentials.models import (
@@ -383,6 +383,18 @@ def _award_data(award: Award) -> dict[str, Any]:
     }
 
 
+def _award_email(award: Award, badge: BadgeClass, person: Person) -> OutboxEvent:
+    """The recipient's "you earned a badge" email, sent after the award commits."""
+    context = {
+        "name": person.name,
+        "badge_name": badge.name,
+        "expires_on": award.expires_at.date().isoformat() if award.expires_at else None,
+    }
+    return new_event(
+        award.tenant_id, "email.send", {"template": "award_issued", "to": person.email, "context": context}
+    )
+
+
 @dataclass(frozen=True)
 class Issued:
     award: Award
@@ -486,6 +498,7 @@ async def issue_award(
         after=_award_data(award),
     )  # fmt: skip
     await webhook.publish(session, tenant, "award.issued", _award_data(award))
+    session.add(_award_email(award, badge, person))
     # Badges can require other badges: holding this one may unlock more.
     chained = await session.scalar(
         select(func.count()).where(BadgeClass.status == "published", BadgeClass.criteria_refs.contains([badge.id]))
@@ -594,6 +607,7 @@ async def issue_many(
             )
         )  # fmt: skip
         published.append(data)
+        session.add(_award_email(award, badge, person))
         if chained:
             session.add(
                 new_event(
