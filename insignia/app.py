@@ -13,7 +13,7 @@ from insignia.graphql.view import GraphQLEndpoint
 from insignia.infra.db import Database
 from insignia.infra.http import BodySizeLimitMiddleware, RequestIdMiddleware
 from insignia.infra.settings import Settings
-from insignia.web import xapi
+from insignia.web import openbadges, xapi
 from insignia.web.health import healthz, readyz
 from insignia.workers.runtime import InlineJobs
 
@@ -45,6 +45,7 @@ def create_app(
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/xapi/statements", xapi.statements, methods=["POST"]),
+            *openbadges.ROUTES,
         ],
         middleware=[
             Middleware(RequestIdMiddleware),

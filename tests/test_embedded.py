@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import asyncpg
@@ -37,8 +40,16 @@ def _wait_until_up(base: str, process: subprocess.Popen[bytes], log: Path, timeo
     pytest.fail(f"server did not become ready:\n{log.read_text()}")
 
 
-async def test_serve_with_embedded_postgres_and_demo(tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
+@pytest.fixture
+def data_dir() -> Iterator[Path]:
+    # Not under pytest's tmp_path: its root is 0700 and may be reset by another pytest session,
+    # while the embedded server runs as its own system user and must traverse the path.
+    path = Path(tempfile.mkdtemp(prefix="insignia-embedded-"))
+    yield path / "data"
+    shutil.rmtree(path, ignore_errors=True)
+
+
+async def test_serve_with_embedded_postgres_and_demo(tmp_path: Path, data_dir: Path) -> None:
     port = _free_port()
     log = tmp_path / "serve.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("INSIGNIA_", "DATABASE_URL"))}

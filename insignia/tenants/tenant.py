@@ -64,3 +64,8 @@ async def get_tenant(session: AsyncSession, tenant_id: uuid.UUID) -> Tenant:
     if tenant is None:
         raise NotFoundError("No such tenant.", "tenant")
     return tenant
+
+
+async def tenants_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Tenant]:
+    """For loaders: callers pass only their own tenant's id (the principal's)."""
+    return {t.id: t for t in await session.scalars(select(Tenant).where(Tenant.id.in_(ids)))}

@@ -28,14 +28,20 @@ from insignia.platform.credentials import criteria as rules
 from insignia.platform.credentials import service as credentials
 from insignia.platform.credentials.models import Alignment, Award, BadgeClass
 from insignia.platform.learning.models import Skill
+from insignia.platform.openbadges import ob2, sharing
+from insignia.tenants import tenant as tenant_service
 from insignia.tenants.auth import Scope
-from insignia.tenants.models import Person
+from insignia.tenants.models import Person, Tenant
 
 # --- loaders ----------------------------------------------------------------------------------------
 
 
 def badge_class_by_id_loader(ctx: Context) -> DataLoader[uuid.UUID, BadgeClass | None]:
     return ctx.loader("BadgeClassByIdLoader", credentials.badge_classes_by_ids, none)
+
+
+def tenant_by_id_loader(ctx: Context) -> DataLoader[uuid.UUID, Tenant | None]:
+    return ctx.loader("TenantByIdLoader", tenant_service.tenants_by_ids, none)
 
 
 def skills_by_badge_class_loader(ctx: Context) -> DataLoader[uuid.UUID, list[Skill]]:
@@ -76,6 +82,35 @@ class Visibility(Enum):
     PUBLIC = "public"
     TENANT = "tenant"
     PRIVATE = "private"
+
+
+@strawberry.enum
+class ImageFormat(Enum):
+    PNG = "png"
+    SVG = "svg"
+
+
+@strawberry.enum
+class OpenBadgesVersion(Enum):
+    V2 = "v2"
+    V3 = "v3"
+
+
+async def _tenant(ctx: Context) -> Tenant:
+    found = await tenant_by_id_loader(ctx).load(ctx.principal.tenant_id)
+    assert found is not None  # the principal's tenant exists: it was checked at authentication
+    return found
+
+
+async def _urls(ctx: Context) -> ob2.Urls:
+    return ob2.Urls(ctx.settings.public_url, (await _tenant(ctx)).slug)
+
+
+async def _sharing_parts(ctx: Context, award: Award) -> tuple[ob2.Urls, Tenant, BadgeClass]:
+    tenant = await _tenant(ctx)
+    badge = await badge_class_by_id_loader(ctx).load(award.badge_class_id)
+    assert badge is not None
+    return ob2.Urls(ctx.settings.public_url, tenant.slug), tenant, badge
 
 
 @strawberry.enum
@@ -258,6 +293,37 @@ class AwardType(Node):
             return None
         award = await award_by_id_loader(info.context).load(self.model.replaces_award_id)
         return AwardType.from_model(award) if award else None
+
+    @strawberry.field(description="The public verification page (HTML) to share.")
+    async def verification_url(self, info: Info[Context, None]) -> str:
+        return (await _urls(info.context)).page(self.model.id)
+
+    @strawberry.field(description="The hosted Open Badges 2.0 assertion (JSON-LD).")
+    async def open_badge2_url(self, info: Info[Context, None]) -> str:
+        return (await _urls(info.context)).assertion(self.model.id)
+
+    @strawberry.field(description="The award's image with its credential baked in, to download.")
+    async def baked_image_url(
+        self, info: Info[Context, None], format: ImageFormat, version: OpenBadgesVersion = OpenBadgesVersion.V2
+    ) -> str:
+        if version is not OpenBadgesVersion.V2:
+            raise ValidationError("Open Badges 3.0 credentials are not available yet.", "version")
+        return (await _urls(info.context)).baked(self.model.id, format.value)
+
+    @strawberry.field(description="LinkedIn's add-to-profile link, pre-filled (certification name, dates, URL, id).")
+    async def linked_in_add_to_profile_url(self, info: Info[Context, None]) -> str:
+        urls, tenant, badge = await _sharing_parts(info.context, self.model)
+        return sharing.linkedin_url(urls, tenant, self.model, badge)
+
+    @strawberry.field(description="HTML for an email signature: the live badge image linking to the page.")
+    async def email_signature_html(self, info: Info[Context, None]) -> str:
+        urls, _tenant, badge = await _sharing_parts(info.context, self.model)
+        return sharing.email_signature_html(urls, self.model, badge)
+
+    @strawberry.field(description="HTML to embed on a web page: the live badge image, name and issuer.")
+    async def embed_html(self, info: Info[Context, None]) -> str:
+        urls, tenant, badge = await _sharing_parts(info.context, self.model)
+        return sharing.embed_html(urls, self.model, badge, tenant)
 
     @strawberry.field(description="Issue, revoke and expiry events of this award (issuers and admins).")
     async def audit_trail(

@@ -1,0 +1,264 @@
+"""Public badge surfaces: Open Badges 2.0 hosted documents, the verification page, images.
+
+The tenant comes from the slug in the path (custom domains later), and everything is read in
+that tenant's RLS transaction. ``PRIVATE`` awards do not exist here (404); ``TENANT`` ones only
+for a signed-in person or key of the tenant. Answers carry ETag and Last-Modified, and a
+matching ``If-None-Match`` gets 304.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from insignia.infra.db import set_tenant
+from insignia.platform.credentials import service as credentials
+from insignia.platform.credentials.models import Award, BadgeClass
+from insignia.platform.openbadges import baking, ob2, sharing
+from insignia.tenants.auth import AuthenticationError, authenticate
+from insignia.tenants.models import Person, Tenant
+
+JSONLD = "application/ld+json"
+
+
+def _not_found() -> Response:
+    return JSONResponse({"error": "Not found"}, status_code=404)
+
+
+def _cached(
+    request: Request, body: bytes, media_type: str, *, public: bool, modified: datetime, status: int = 200
+) -> Response:
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    headers = {
+        "ETag": etag,
+        "Last-Modified": format_datetime(modified.astimezone(UTC), usegmt=True),
+        "Cache-Control": ("public" if public else "private") + ", max-age=60",
+    }
+    if not public:
+        headers["Vary"] = "Authorization"
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    return Response(body, status_code=status, media_type=media_type, headers=headers)
+
+
+def _json(
+    request: Request, document: dict[str, Any], *, public: bool, modified: datetime, status: int = 200
+) -> Response:
+    body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+    return _cached(request, body, JSONLD, public=public, modified=modified, status=status)
+
+
+class _Scope:
+    """One public request: its tenant, session and URLs."""
+
+    def __init__(self, request: Request, session: AsyncSession, tenant: Tenant) -> None:
+        self.request = request
+        self.session = session
+        self.tenant = tenant
+        settings = request.app.state.settings
+        self.secret_key: str = settings.secret_key
+        self.urls = ob2.Urls(settings.public_url, tenant.slug)
+
+    async def signed_in(self) -> bool:
+        """Whether the caller holds a valid credential of this tenant (for TENANT awards)."""
+        header = self.request.headers.get("authorization", "")
+        scheme, _, credential = header.partition(" ")
+        if scheme.lower() != "bearer" or not credential.strip():
+            return False
+        settings = self.request.app.state.settings
+        try:
+            principal = await authenticate(
+                self.session, credential.strip(), secret_key=settings.secret_key, issuer=settings.token_issuer
+            )
+        except AuthenticationError:
+            await set_tenant(self.session, self.tenant.id)
+            return False
+        await set_tenant(self.session, self.tenant.id)
+        return principal.tenant_id == self.tenant.id
+
+    async def award(self, raw_id: str) -> tuple[Award, BadgeClass, Person] | None:
+        try:
+            award_id = uuid.UUID(raw_id)
+        except ValueError:
+            return None
+        award = await self.session.scalar(select(Award).where(Award.id == award_id))
+        if award is None or award.visibility == "private":
+            return None
+        if award.visibility == "tenant" and not await self.signed_in():
+            return None
+        badge = await self.session.scalar(select(BadgeClass).where(BadgeClass.id == award.badge_class_id))
+        person = await self.session.scalar(select(Person).where(Person.id == award.recipient_id))
+        if badge is None or person is None:
+            return None
+        return award, badge, person
+
+
+async def _with_tenant(request: Request, handler: Any) -> Response:
+    slug = request.path_params["slug"]
+    async with request.app.state.database.session() as session:
+        tenant = await session.scalar(select(Tenant).where(Tenant.slug == slug, Tenant.status == "active"))
+        if tenant is None:
+            return _not_found()
+        await set_tenant(session, tenant.id)
+        response: Response = await handler(_Scope(request, session, tenant))
+        await session.rollback()  # read-only
+        return response
+
+
+async def issuer(request: Request) -> Response:
+    async def handle(scope: _Scope) -> Response:
+        return _json(
+            request, ob2.issuer_document(scope.urls, scope.tenant), public=True, modified=scope.tenant.created_at
+        )
+
+    return await _with_tenant(request, handle)
+
+
+async def badge_class(request: Request) -> Response:
+    async def handle(scope: _Scope) -> Response:
+        try:
+            badge_id = uuid.UUID(request.path_params["badge_id"])
+        except ValueError:
+            return _not_found()
+        badge = await scope.session.scalar(select(BadgeClass).where(BadgeClass.id == badge_id))
+        if badge is None or badge.status == "draft":
+            return _not_found()
+        skills = (await credentials.skills_by_badge_class(scope.session, [badge.id]))[badge.id]
+        alignments = (await credentials.alignments_by_badge_class(scope.session, [badge.id]))[badge.id]
+        document = ob2.badge_class_document(scope.urls, badge, skills, alignments)
+        return _json(request, document, public=True, modified=badge.updated_at)
+
+    return await _with_tenant(request, handle)
+
+
+async def badge_image(request: Request) -> Response:
+    async def handle(scope: _Scope) -> Response:
+        try:
+            badge_id = uuid.UUID(request.path_params["badge_id"])
+        except ValueError:
+            return _not_found()
+        badge = await scope.session.scalar(select(BadgeClass).where(BadgeClass.id == badge_id))
+        if badge is None or badge.status == "draft":
+            return _not_found()
+        body = baking.badge_svg(badge.name).encode()
+        return _cached(request, body, "image/svg+xml", public=True, modified=badge.updated_at)
+
+    return await _with_tenant(request, handle)
+
+
+async def assertion(request: Request) -> Response:
+    async def handle(scope: _Scope) -> Response:
+        found = await scope.award(request.path_params["award_id"])
+        if found is None:
+            return _not_found()
+        award, _badge, person = found
+        public = award.visibility == "public"
+        if award.revoked_at is not None:
+            return _json(
+                request, ob2.revoked_document(scope.urls, award), public=public, modified=award.updated_at, status=410
+            )
+        document = ob2.assertion_document(scope.urls, award, person.email, scope.secret_key)
+        return _json(request, document, public=public, modified=award.updated_at)
+
+    return await _with_tenant(request, handle)
+
+
+def _status(award: Award) -> str:
+    return award.status(datetime.now(UTC))
+
+
+async def award_image(request: Request) -> Response:
+    """The live image embeds and email signatures load: it shows expired or revoked as such."""
+
+    async def handle(scope: _Scope) -> Response:
+        found = await scope.award(request.path_params["award_id"])
+        if found is None:
+            return _not_found()
+        award, badge, _person = found
+        status = _status(award)
+        if request.path_params["fmt"] not in ("png", "svg"):
+            return _not_found()
+        if request.path_params["fmt"] == "png":
+            return _cached(
+                request,
+                baking.badge_png(status),
+                "image/png",
+                public=award.visibility == "public",
+                modified=award.updated_at,
+            )
+        body = baking.badge_svg(badge.name, status).encode()
+        return _cached(request, body, "image/svg+xml", public=award.visibility == "public", modified=award.updated_at)
+
+    return await _with_tenant(request, handle)
+
+
+async def baked(request: Request) -> Response:
+    """The award's image with its Open Badges 2.0 assertion baked in (PNG or SVG), to download."""
+
+    async def handle(scope: _Scope) -> Response:
+        found = await scope.award(request.path_params["award_id"])
+        if found is None:
+            return _not_found()
+        award, badge, person = found
+        if request.path_params["fmt"] not in ("png", "svg"):
+            return _not_found()
+        if award.revoked_at is not None:
+            return JSONResponse({"error": "The award has been revoked."}, status_code=410)
+        document = ob2.assertion_document(scope.urls, award, person.email, scope.secret_key)
+        url = scope.urls.assertion(award.id)
+        public = award.visibility == "public"
+        name = f"{badge.name}.{request.path_params['fmt']}".replace('"', "")
+        if request.path_params["fmt"] == "png":
+            body = baking.bake_png(baking.badge_png(), url)
+            response = _cached(request, body, "image/png", public=public, modified=award.updated_at)
+        else:
+            body = baking.bake_svg(baking.badge_svg(badge.name), document, url).encode()
+            response = _cached(request, body, "image/svg+xml", public=public, modified=award.updated_at)
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    return await _with_tenant(request, handle)
+
+
+async def verification_page(request: Request) -> Response:
+    """The public page a shared link opens: badge, issuer, recipient, dates and live status."""
+
+    async def handle(scope: _Scope) -> Response:
+        found = await scope.award(request.path_params["award_id"])
+        if found is None:
+            return HTMLResponse("<!doctype html><title>Not found</title><h1>Not found</h1>", status_code=404)
+        award, badge, person = found
+        skills = (await credentials.skills_by_badge_class(scope.session, [badge.id]))[badge.id]
+        html = sharing.verification_html(
+            scope.urls, scope.tenant, award, badge, person=person, skills=skills, status=_status(award)
+        )
+        return _cached(
+            request,
+            html.encode(),
+            "text/html; charset=utf-8",
+            public=award.visibility == "public",
+            modified=award.updated_at,
+        )
+
+    return await _with_tenant(request, handle)
+
+
+ROUTES = [
+    Route("/t/{slug}/ob2/issuer", issuer, methods=["GET"]),
+    Route("/t/{slug}/ob2/badges/{badge_id}", badge_class, methods=["GET"]),
+    Route("/t/{slug}/ob2/badges/{badge_id}/image.svg", badge_image, methods=["GET"]),
+    Route("/t/{slug}/ob2/assertions/{award_id}", assertion, methods=["GET"]),
+    Route("/t/{slug}/awards/{award_id}", verification_page, methods=["GET"]),
+    Route("/t/{slug}/awards/{award_id}/image.{fmt:str}", award_image, methods=["GET"]),
+    Route("/t/{slug}/awards/{award_id}/baked/ob2.{fmt:str}", baked, methods=["GET"]),
+]

@@ -1,0 +1,218 @@
+"""Open Badges 2.0 hosted documents, the verification page, live and baked images, sharing links."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+
+from insignia.platform.openbadges.baking import unbake_png
+from tests.conftest import GraphQLClient, SeededTenant, Seeder
+from tests.test_credentials import ISSUE, Catalog, ok
+
+pytestmark = pytest.mark.asyncio
+
+SHARING = """query($id: ID!) { node(id: $id) { ... on Award {
+  verificationUrl openBadge2Url png: bakedImageUrl(format: PNG, version: V2) svg: bakedImageUrl(format: SVG, version: V2)
+  linkedInAddToProfileUrl emailSignatureHtml embedHtml } } }"""
+
+
+def gid(type_name: str, value: object) -> str:
+    return base64.b64encode(f"{type_name}:{value}".encode()).decode()
+
+
+def path(url: str) -> str:
+    return urlsplit(url).path
+
+
+async def _award(
+    gql: GraphQLClient, t: SeededTenant, visibility: str = "PUBLIC", who: str = "learner"
+) -> tuple[Catalog, str, dict[str, Any]]:
+    c = await Catalog(t).build(gql)
+    award = (
+        await ok(
+            gql,
+            c.issuer,
+            ISSUE,
+            {
+                "input": {
+                    "badgeClassId": c.badge,
+                    "recipientId": gid("Person", t.people[who].id),
+                    "visibility": visibility,
+                    "evidence": {"url": "https://portfolio.example/work"},
+                }
+            },
+        )
+    )["award"]["id"]
+    links = (await gql(t.tokens["learner"] if who == "learner" else c.issuer, SHARING, {"id": award}))["node"]
+    return c, award, links
+
+
+async def test_hosted_assertion_badge_class_and_issuer(
+    seeder: Seeder, gql: GraphQLClient, client: httpx.AsyncClient
+) -> None:
+    t = await seeder.tenant()
+    _c, _award_id, links = await _award(gql, t)
+    response = await client.get(path(links["openBadge2Url"]))
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/ld+json"
+    assertion = response.json()
+    assert assertion["@context"] == "https://w3id.org/openbadges/v2"
+    assert assertion["type"] == "Assertion"
+    assert assertion["id"] == links["openBadge2Url"]  # the id is the URL it is served at
+    assert assertion["verification"] == {"type": "HostedBadge"}
+    assert assertion["evidence"] == {"id": "https://portfolio.example/work"}
+    recipient = assertion["recipient"]
+    assert recipient["type"] == "email" and recipient["hashed"] is True
+    expected = "sha256$" + hashlib.sha256((f"learner@{t.slug}.example" + recipient["salt"]).encode()).hexdigest()
+    assert recipient["identity"] == expected
+    assert f"learner@{t.slug}.example" not in response.text
+    assert assertion["expires"].endswith("Z") and assertion["issuedOn"].endswith("Z")
+
+    badge = (await client.get(path(assertion["badge"]))).json()
+    assert badge["type"] == "BadgeClass" and badge["id"] == assertion["badge"]
+    assert badge["name"] == "Certified Forklift Operator"
+    assert badge["criteria"]["narrative"].startswith("Complete the course")
+    assert badge["tags"] == ["Forklift safety"]
+    assert badge["alignment"] == [
+        {
+            "targetName": "Forklift operation",
+            "targetUrl": "https://esco.example/occupation/42",
+            "targetFramework": "ESCO",
+            "targetCode": "8344",
+        }
+    ]
+    issuer = (await client.get(path(badge["issuer"]))).json()
+    assert issuer == {
+        "@context": "https://w3id.org/openbadges/v2",
+        "type": "Issuer",
+        "id": badge["issuer"],
+        "name": f"Org {t.slug}",
+        "url": issuer["url"],
+    }
+    image = await client.get(path(badge["image"]))
+    assert image.headers["content-type"].startswith("image/svg+xml")
+
+    cached = await client.get(path(links["openBadge2Url"]), headers={"If-None-Match": response.headers["etag"]})
+    assert cached.status_code == 304
+    assert response.headers["cache-control"].startswith("public")
+
+
+async def test_verification_page_and_live_status(seeder: Seeder, gql: GraphQLClient, client: httpx.AsyncClient) -> None:
+    t = await seeder.tenant()
+    c, award_id, links = await _award(gql, t)
+    page = await client.get(path(links["verificationUrl"]))
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    html = page.text
+    assert '<meta property="og:title" content="Certified Forklift Operator — Org ' in html
+    assert '<meta name="twitter:card" content="summary">' in html
+    assert re.search(r'<meta property="og:image" content="[^"]+/image\.png">', html)
+    assert '<p class="status" id="status">Valid</p>' in html
+    assert "Learner" in html and "Forklift safety" in html and links["openBadge2Url"] in html
+
+    await ok(
+        gql,
+        c.issuer,
+        'mutation($id: ID!) { awardRevoke(input: {id: $id, reason: "Issued in error"}) { errors { code } } }',
+        {"id": award_id},
+    )
+    revoked = await client.get(path(links["openBadge2Url"]))
+    assert revoked.status_code == 410
+    assert revoked.json() == {
+        "@context": "https://w3id.org/openbadges/v2",
+        "type": "Assertion",
+        "id": links["openBadge2Url"],
+        "revoked": True,
+        "revocationReason": "Issued in error",
+    }
+    assert (
+        '<p class="status" id="status">Revoked: Issued in error</p>'
+        in (await client.get(path(links["verificationUrl"]))).text
+    )
+    # The embedded image changes too, wherever it was pasted.
+    live = re.search(r'src="([^"]+image\.svg)"', links["embedHtml"])
+    assert live is not None
+    assert "REVOKED" in (await client.get(path(live.group(1)))).text
+    assert (await client.get(path(links["png"]))).status_code == 410
+
+
+async def test_baked_png_and_svg(seeder: Seeder, gql: GraphQLClient, client: httpx.AsyncClient) -> None:
+    t = await seeder.tenant()
+    _c, _award_id, links = await _award(gql, t)
+    png = await client.get(path(links["png"]))
+    assert png.headers["content-type"] == "image/png" and png.content.startswith(b"\x89PNG\r\n\x1a\n")
+    assert unbake_png(png.content) == links["openBadge2Url"]
+    assert png.content.count(b"iTXtopenbadges\x00\x00") == 1  # one uncompressed iTXt chunk
+    svg = (await client.get(path(links["svg"]))).text
+    assert 'xmlns:openbadges="http://openbadges.org"' in svg
+    assert svg.count("<openbadges:assertion ") == 1
+    assert f'verify="{links["openBadge2Url"]}"' in svg
+    baked = json.loads(svg.split("<![CDATA[", 1)[1].split("]]>", 1)[0])
+    assert baked["id"] == links["openBadge2Url"]
+
+
+async def test_visibility_is_respected_everywhere(
+    seeder: Seeder, gql: GraphQLClient, client: httpx.AsyncClient
+) -> None:
+    t, other = await seeder.tenant(), await seeder.tenant()
+    _c, _id, private = await _award(gql, t, "PRIVATE")
+    for url in (private["verificationUrl"], private["openBadge2Url"], private["png"], private["svg"]):
+        assert (await client.get(path(url))).status_code == 404
+        assert (
+            await client.get(path(url), headers={"Authorization": f"Bearer {t.tokens['learner']}"})
+        ).status_code == 404
+
+    t2 = await seeder.tenant()
+    _c2, _id2, internal = await _award(gql, t2, "TENANT")
+    url = path(internal["openBadge2Url"])
+    assert (await client.get(url)).status_code == 404
+    assert (await client.get(url, headers={"Authorization": f"Bearer {other.tokens['admin']}"})).status_code == 404
+    signed_in = await client.get(url, headers={"Authorization": f"Bearer {t2.tokens['manager']}"})
+    assert signed_in.status_code == 200 and signed_in.headers["cache-control"].startswith("private")
+
+
+async def test_sharing_links(seeder: Seeder, gql: GraphQLClient) -> None:
+    t = await seeder.tenant()
+    _c, award_id, links = await _award(gql, t)
+    linkedin = urlsplit(links["linkedInAddToProfileUrl"])
+    assert linkedin.netloc == "www.linkedin.com" and linkedin.path == "/profile/add"
+    params = {k: v[0] for k, v in parse_qs(linkedin.query).items()}
+    assert params["startTask"] == "CERTIFICATION_NAME" and params["name"] == "Certified Forklift Operator"
+    assert params["organizationName"] == f"Org {t.slug}" and params["certUrl"] == links["verificationUrl"]
+    assert params["certId"] in links["verificationUrl"] and "expirationYear" in params
+    assert links["verificationUrl"] in links["emailSignatureHtml"] and "/image.png" in links["emailSignatureHtml"]
+    assert links["verificationUrl"] in links["embedHtml"]
+    v3 = await gql.raw(
+        t.tokens["learner"],
+        "query($id: ID!) { node(id: $id) { ... on Award { bakedImageUrl(format: PNG, version: V3) } } }",
+        {"id": award_id},
+    )
+    assert v3.json()["errors"][0]["extensions"] == {"code": "INVALID", "field": "version"}
+
+
+async def test_unknown_things_are_404(seeder: Seeder, gql: GraphQLClient, client: httpx.AsyncClient) -> None:
+    t = await seeder.tenant()
+    c, _award_id, links = await _award(gql, t)
+    draft = (
+        await ok(
+            gql,
+            c.issuer,
+            'mutation { badgeClassCreate(input: {name: "Draft", description: "d"}) { badgeClass { id } errors { code } } }',
+        )
+    )["badgeClass"]["id"]
+    draft_uuid = base64.b64decode(draft).decode().split(":", 1)[1]
+    for url in (
+        f"/t/{t.slug}/ob2/badges/{draft_uuid}",
+        f"/t/{t.slug}/ob2/assertions/not-a-uuid",
+        f"/t/{t.slug}/ob2/assertions/00000000-0000-7000-8000-000000000000",
+        "/t/no-such-tenant/ob2/issuer",
+        path(links["verificationUrl"]).replace(t.slug, "no-such-tenant"),
+        path(links["png"]).replace("ob2.png", "ob2.gif"),
+    ):
+        assert (await client.get(url)).status_code == 404, url
