@@ -22,7 +22,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
 from insignia.graphql.context import Context
-from insignia.graphql.credentials.schema import CredentialMutations, CredentialQueries
+from insignia.graphql.credentials.schema import CredentialMutations, CredentialQueries, SigningKeyMutations
 from insignia.graphql.ids import parse_global_id
 from insignia.graphql.imports.schema import ImportMutations, ImportQueries
 from insignia.graphql.jobs.queries import JobMutations, JobQueries
@@ -54,7 +54,13 @@ class Query(TenantQueries, LearningQueries, CredentialQueries, ImportQueries, We
 
 @strawberry.type
 class Mutation(
-    TenantMutations, LearningMutations, CredentialMutations, ImportMutations, WebhookMutations, JobMutations
+    TenantMutations,
+    LearningMutations,
+    CredentialMutations,
+    ImportMutations,
+    SigningKeyMutations,
+    WebhookMutations,
+    JobMutations,
 ):
     pass
 

@@ -21,10 +21,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from insignia.infra.crypto import SecretBox
 from insignia.infra.db import set_tenant
 from insignia.platform.credentials import service as credentials
 from insignia.platform.credentials.models import Award, BadgeClass
-from insignia.platform.openbadges import baking, ob2, sharing
+from insignia.platform.openbadges import baking, ob2, ob3, sharing
 from insignia.tenants.auth import AuthenticationError, authenticate
 from insignia.tenants.models import Person, Tenant
 
@@ -177,6 +178,62 @@ def _status(award: Award) -> str:
     return award.status(datetime.now(UTC))
 
 
+def _box(request: Request) -> SecretBox:
+    return SecretBox(request.app.state.settings.secret_key)
+
+
+async def did_document(request: Request) -> Response:
+    """The tenant's ``did:web`` document: every signing key, current and retired."""
+
+    async def handle(scope: _Scope) -> Response:
+        did = ob3.did_for(scope.urls.base, scope.tenant.slug)
+        all_keys = await ob3.keys(scope.session)
+        if not all_keys:
+            await ob3.key_for(scope.session, scope.tenant.id, _box(request), datetime.now(UTC))
+            await scope.session.commit()
+            await set_tenant(scope.session, scope.tenant.id)
+            all_keys = await ob3.keys(scope.session)
+        body = json.dumps(ob3.did_document(did, all_keys)).encode()
+        return _cached(request, body, "application/did+ld+json", public=True, modified=all_keys[-1].created_at)
+
+    return await _with_tenant(request, handle)
+
+
+async def _credential(
+    scope: _Scope, request: Request, award: Award, badge: BadgeClass, person: Person
+) -> dict[str, Any]:
+    skills = (await credentials.skills_by_badge_class(scope.session, [badge.id]))[badge.id]
+    alignments = (await credentials.alignments_by_badge_class(scope.session, [badge.id]))[badge.id]
+    did = ob3.did_for(scope.urls.base, scope.tenant.slug)
+    document = ob3.credential_document(
+        scope.urls, did, scope.tenant, award, badge=badge, person=person, skills=skills, alignments=alignments,
+        secret_key=scope.secret_key,
+    )  # fmt: skip
+    signed = await ob3.signed_credential(scope.session, _box(request), did, award, document)
+    await scope.session.commit()  # a first key may have been created
+    await set_tenant(scope.session, scope.tenant.id)
+    return signed
+
+
+async def credential(request: Request) -> Response:
+    """The award's signed OpenBadgeCredential (Open Badges 3.0)."""
+
+    async def handle(scope: _Scope) -> Response:
+        found = await scope.award(request.path_params["award_id"])
+        if found is None:
+            return _not_found()
+        award, badge, person = found
+        if award.revoked_at is not None:
+            return JSONResponse(
+                {"error": "The credential has been revoked.", "revocationReason": award.revocation_reason},
+                status_code=410,
+            )
+        signed = await _credential(scope, request, award, badge, person)
+        return _json(request, signed, public=award.visibility == "public", modified=award.updated_at)
+
+    return await _with_tenant(request, handle)
+
+
 async def award_image(request: Request) -> Response:
     """The live image embeds and email signatures load: it shows expired or revoked as such."""
 
@@ -203,27 +260,36 @@ async def award_image(request: Request) -> Response:
 
 
 async def baked(request: Request) -> Response:
-    """The award's image with its Open Badges 2.0 assertion baked in (PNG or SVG), to download."""
+    """The award's image with its credential baked in, to download: the OB 2.0 assertion (``ob2``) or
+    the signed OB 3.0 credential (``ob3``), as PNG or SVG."""
 
     async def handle(scope: _Scope) -> Response:
         found = await scope.award(request.path_params["award_id"])
         if found is None:
             return _not_found()
         award, badge, person = found
-        if request.path_params["fmt"] not in ("png", "svg"):
+        if request.path_params["fmt"] not in ("png", "svg") or request.path_params["version"] not in ("ob2", "ob3"):
             return _not_found()
         if award.revoked_at is not None:
             return JSONResponse({"error": "The award has been revoked."}, status_code=410)
-        document = ob2.assertion_document(scope.urls, award, person.email, scope.secret_key)
-        url = scope.urls.assertion(award.id)
         public = award.visibility == "public"
-        name = f"{badge.name}.{request.path_params['fmt']}".replace('"', "")
-        if request.path_params["fmt"] == "png":
-            body = baking.bake_png(baking.badge_png(), url)
-            response = _cached(request, body, "image/png", public=public, modified=award.updated_at)
+        fmt = request.path_params["fmt"]
+        name = f"{badge.name}.{fmt}".replace('"', "")
+        if request.path_params["version"] == "ob3":
+            signed = await _credential(scope, request, award, badge, person)
+            if fmt == "png":
+                body = baking.bake_png(baking.badge_png(), json.dumps(signed), keyword="openbadgecredential")
+            else:
+                body = baking.bake_svg_credential(baking.badge_svg(badge.name), signed).encode()
         else:
-            body = baking.bake_svg(baking.badge_svg(badge.name), document, url).encode()
-            response = _cached(request, body, "image/svg+xml", public=public, modified=award.updated_at)
+            document = ob2.assertion_document(scope.urls, award, person.email, scope.secret_key)
+            url = scope.urls.assertion(award.id)
+            if fmt == "png":
+                body = baking.bake_png(baking.badge_png(), url)
+            else:
+                body = baking.bake_svg(baking.badge_svg(badge.name), document, url).encode()
+        media = "image/png" if fmt == "png" else "image/svg+xml"
+        response = _cached(request, body, media, public=public, modified=award.updated_at)
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 
@@ -260,5 +326,7 @@ ROUTES = [
     Route("/t/{slug}/ob2/assertions/{award_id}", assertion, methods=["GET"]),
     Route("/t/{slug}/awards/{award_id}", verification_page, methods=["GET"]),
     Route("/t/{slug}/awards/{award_id}/image.{fmt:str}", award_image, methods=["GET"]),
-    Route("/t/{slug}/awards/{award_id}/baked/ob2.{fmt:str}", baked, methods=["GET"]),
+    Route("/t/{slug}/awards/{award_id}/baked/{version}.{fmt:str}", baked, methods=["GET"]),
+    Route("/t/{slug}/ob3/credentials/{award_id}", credential, methods=["GET"]),
+    Route("/t/{slug}/did.json", did_document, methods=["GET"]),
 ]

@@ -23,12 +23,13 @@ from insignia.graphql.pagination import Connection, build_connection
 from insignia.graphql.tenants.loaders import audience_by_id_loader, person_by_id_loader
 from insignia.graphql.tenants.types import AudienceType, PersonType
 from insignia.infra.audit import AuditEvent
+from insignia.infra.crypto import SecretBox
 from insignia.infra.errors import ValidationError
 from insignia.platform.credentials import criteria as rules
 from insignia.platform.credentials import service as credentials
 from insignia.platform.credentials.models import Alignment, Award, BadgeClass
 from insignia.platform.learning.models import Skill
-from insignia.platform.openbadges import ob2, sharing
+from insignia.platform.openbadges import ob2, ob3, sharing
 from insignia.tenants import tenant as tenant_service
 from insignia.tenants.auth import Scope
 from insignia.tenants.models import Person, Tenant
@@ -302,13 +303,17 @@ class AwardType(Node):
     async def open_badge2_url(self, info: Info[Context, None]) -> str:
         return (await _urls(info.context)).assertion(self.model.id)
 
+    @strawberry.field(description="The signed Open Badges 3.0 credential (eddsa-rdfc-2022).")
+    async def open_badge3_url(self, info: Info[Context, None]) -> str:
+        return (await _urls(info.context)).credential(self.model.id)
+
     @strawberry.field(description="The award's image with its credential baked in, to download.")
     async def baked_image_url(
         self, info: Info[Context, None], format: ImageFormat, version: OpenBadgesVersion = OpenBadgesVersion.V2
     ) -> str:
-        if version is not OpenBadgesVersion.V2:
-            raise ValidationError("Open Badges 3.0 credentials are not available yet.", "version")
-        return (await _urls(info.context)).baked(self.model.id, format.value)
+        return (await _urls(info.context)).baked(
+            self.model.id, format.value, "ob2" if version is OpenBadgesVersion.V2 else "ob3"
+        )
 
     @strawberry.field(description="LinkedIn's add-to-profile link, pre-filled (certification name, dates, URL, id).")
     async def linked_in_add_to_profile_url(self, info: Info[Context, None]) -> str:
@@ -715,6 +720,45 @@ class CredentialMutations:
             return await credentials.reissue_award(s, ctx.principal, expect_id(id, "Award"))
 
         return _award_payload(*await run_mutation(ctx, op))
+
+
+@strawberry.type
+class SigningKeyType:
+    public_key_multibase: str
+    verification_method: str
+    created_at: datetime
+
+
+@strawberry.type
+class SigningKeyPayload:
+    signing_key: SigningKeyType | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class SigningKeyMutations:
+    @strawberry.mutation(
+        description="Rotate the tenant's credential signing key: new awards use the new key, old ones keep verifying."
+    )
+    async def signing_key_rotate(self, info: Info[Context, None]) -> SigningKeyPayload:
+        ctx = info.context
+        box = SecretBox(ctx.settings.secret_key)
+
+        async def op(s: AsyncSession) -> ob3.SigningKey:
+            return await ob3.rotate(s, ctx.principal, box)
+
+        key, errors = await run_mutation(ctx, op)
+        if key is None:
+            return SigningKeyPayload(signing_key=None, errors=errors)
+        did = ob3.did_for(ctx.settings.public_url, (await _tenant(ctx)).slug)
+        return SigningKeyPayload(
+            signing_key=SigningKeyType(
+                public_key_multibase=key.public_key_multibase,
+                verification_method=f"{did}#{key.public_key_multibase}",
+                created_at=key.created_at,
+            ),
+            errors=[],
+        )
 
 
 @node_resolver("BadgeClass")

@@ -1,7 +1,9 @@
 """Badge images and baking (Open Badges 2.0): an SVG or PNG with the assertion inside.
 
-PNG: one uncompressed ``iTXt`` chunk, keyword ``openbadges``, before ``IEND`` (any existing one
-is replaced). SVG: the ``openbadges`` namespace and one ``<openbadges:assertion verify="...">``.
+OB 2.0 PNG: one uncompressed ``iTXt`` chunk, keyword ``openbadges``, before ``IEND`` (any existing
+one is replaced); SVG: the ``openbadges`` namespace and one ``<openbadges:assertion verify="...">``.
+OB 3.0 differs: PNG keyword ``openbadgecredential``; SVG namespace ``https://purl.imsglobal.org/ob/v3p0``
+with ``<openbadges:credential>``; both carry the signed credential itself.
 Images are drawn here (no external fetch at run time); expired and revoked awards are drawn
 grey with their status, so a pasted image shows the truth.
 """
@@ -15,6 +17,7 @@ from html import escape
 from typing import Any
 
 OB2_NS = "http://openbadges.org"
+OB3_NS = "https://purl.imsglobal.org/ob/v3p0"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 STATUS_COLOURS = {"active": "#1f6feb", "expired": "#8b949e", "revoked": "#6e7681"}
 
@@ -119,3 +122,13 @@ def bake_svg(svg: str, assertion: dict[str, Any], verify_url: str) -> str:
     body = json.dumps(assertion).replace("]]>", "]]]]><![CDATA[>")
     element = f'<openbadges:assertion verify="{escape(verify_url)}"><![CDATA[{body}]]></openbadges:assertion>'
     return f"{head}>{element}{rest}"
+
+
+def bake_svg_credential(svg: str, credential: dict[str, Any]) -> str:
+    """The SVG with the OB 3.0 namespace and one ``openbadges:credential`` holding the signed JSON."""
+    head, sep, rest = svg.partition(">")
+    if not sep or not head.startswith("<svg"):
+        raise ValueError("not an SVG document")
+    head += f' xmlns:openbadges="{OB3_NS}"'
+    body = json.dumps(credential).replace("]]>", "]]]]><![CDATA[>")
+    return f"{head}><openbadges:credential><![CDATA[{body}]]></openbadges:credential>{rest}"

@@ -42,14 +42,21 @@ class Urls:
     def assertion(self, award_id: uuid.UUID) -> str:
         return f"{self.root}/ob2/assertions/{award_id}"
 
+    def credential(self, award_id: uuid.UUID) -> str:
+        return f"{self.root}/ob3/credentials/{award_id}"
+
+    @property
+    def did_document(self) -> str:
+        return f"{self.root}/did.json"
+
     def page(self, award_id: uuid.UUID) -> str:
         return f"{self.root}/awards/{award_id}"
 
     def image(self, award_id: uuid.UUID, fmt: str) -> str:
         return f"{self.root}/awards/{award_id}/image.{fmt}"
 
-    def baked(self, award_id: uuid.UUID, fmt: str) -> str:
-        return f"{self.root}/awards/{award_id}/baked/ob2.{fmt}"
+    def baked(self, award_id: uuid.UUID, fmt: str, version: str = "ob2") -> str:
+        return f"{self.root}/awards/{award_id}/baked/{version}.{fmt}"
 
     def badge_image(self, badge_id: uuid.UUID) -> str:
         return f"{self.root}/ob2/badges/{badge_id}/image.svg"

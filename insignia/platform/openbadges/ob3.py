@@ -1,0 +1,196 @@
+"""Open Badges 3.0: signed ``OpenBadgeCredential`` documents, issuer keys and the DID document.
+
+Each tenant signs with an Ed25519 key (stored encrypted, bound to its row). Rotation retires the
+current key and creates a new one; retired keys stay in the DID document, and an award is always
+signed with the key that was active when it was issued, so old credentials keep verifying.
+The issuer is ``did:web`` on the public origin: ``did:web:<host>:t:<slug>`` resolves to
+``/t/<slug>/did.json``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from insignia.infra.crypto import SecretBox
+from insignia.infra.errors import PermissionDeniedError
+from insignia.infra.ids import uuid7
+from insignia.infra.orm import Base
+from insignia.platform.credentials.models import Alignment, Award, BadgeClass
+from insignia.platform.learning.models import Skill
+from insignia.platform.openbadges import dataintegrity, ob2
+from insignia.tenants.auth import Principal, Scope
+from insignia.tenants.models import Person, Tenant
+
+CONTEXTS = [
+    "https://www.w3.org/ns/credentials/v2",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    # 1EdTechJsonSchemaValidator2019 is defined here, not in context 3.0.3.
+    "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json",
+]
+SCHEMA_URL = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
+
+
+class SigningKey(Base):
+    __tablename__ = "signing_keys"
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
+    public_key_multibase: Mapped[str]
+    private_key_encrypted: Mapped[bytes]
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    retired_at: Mapped[datetime | None]
+
+
+def did_for(public_url: str, slug: str) -> str:
+    host = urlsplit(public_url).netloc
+    return f"did:web:{quote(host, safe='')}:t:{slug}"
+
+
+def _context(key: SigningKey) -> bytes:
+    return b"signing-key:" + key.tenant_id.bytes + key.id.bytes
+
+
+async def _create_key(session: AsyncSession, tenant_id: uuid.UUID, box: SecretBox) -> SigningKey:
+    private = Ed25519PrivateKey.generate()
+    raw = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    key = SigningKey(
+        tenant_id=tenant_id,
+        id=uuid7(),
+        public_key_multibase=dataintegrity.public_key_multibase(private.public_key()),
+        private_key_encrypted=b"",
+        created_at=datetime.now(UTC),
+    )
+    key.private_key_encrypted = box.seal(raw.hex(), _context(key))
+    session.add(key)
+    await session.flush()
+    return key
+
+
+async def keys(session: AsyncSession) -> list[SigningKey]:
+    return list((await session.scalars(select(SigningKey).order_by(SigningKey.id))).all())
+
+
+async def key_for(session: AsyncSession, tenant_id: uuid.UUID, box: SecretBox, issued_at: datetime) -> SigningKey:
+    """The key that signs an award issued at ``issued_at``: the one active then (or the oldest)."""
+    all_keys = await keys(session)
+    if not all_keys:
+        return await _create_key(session, tenant_id, box)
+    for key in reversed(all_keys):
+        if key.created_at <= issued_at:
+            return key
+    return all_keys[0]
+
+
+async def rotate(session: AsyncSession, principal: Principal, box: SecretBox) -> SigningKey:
+    """Retire the active key and create a new one for credentials issued from now on."""
+    if principal.person is None or not principal.has(Scope.API_KEYS_MANAGE):
+        raise PermissionDeniedError("Only tenant admins can rotate signing keys.")
+    active = await session.scalar(select(SigningKey).where(SigningKey.retired_at.is_(None)).with_for_update())
+    if active is not None:
+        active.retired_at = datetime.now(UTC)
+        await session.flush()
+    return await _create_key(session, principal.tenant_id, box)
+
+
+def did_document(did: str, all_keys: list[SigningKey]) -> dict[str, Any]:
+    methods = [
+        {
+            "id": f"{did}#{k.public_key_multibase}",
+            "type": "Multikey",
+            "controller": did,
+            "publicKeyMultibase": k.public_key_multibase,
+        }
+        for k in all_keys
+    ]
+    return {
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+        "id": did,
+        "verificationMethod": methods,
+        "assertionMethod": [m["id"] for m in methods],
+    }
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def credential_document(
+    urls: ob2.Urls,
+    did: str,
+    tenant: Tenant,
+    award: Award,
+    *,
+    badge: BadgeClass,
+    person: Person,
+    skills: list[Skill],
+    alignments: list[Alignment],
+    secret_key: str,
+) -> dict[str, Any]:
+    """The unsigned OpenBadgeCredential of an award."""
+    salt = ob2.recipient_salt(secret_key, award.id)
+    achievement: dict[str, Any] = {
+        "id": urls.badge(badge.id),
+        "type": ["Achievement"],
+        "name": badge.name,
+        "description": badge.description,
+        "criteria": {"narrative": badge.criteria_narrative or badge.description},
+        "image": {"id": badge.image_url or urls.badge_image(badge.id), "type": "Image"},
+    }
+    if skills:
+        achievement["tag"] = [s.name for s in skills]
+    if alignments:
+        achievement["alignment"] = [
+            {
+                "type": ["Alignment"],
+                "targetName": a.target_name,
+                "targetUrl": a.target_url,
+                **({"targetFramework": a.framework} if a.framework else {}),
+                **({"targetCode": a.code} if a.code else {}),
+            }
+            for a in alignments
+        ]
+    document: dict[str, Any] = {
+        "@context": CONTEXTS,
+        "id": urls.credential(award.id),
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": did, "type": ["Profile"], "name": tenant.name, "url": urls.root},
+        "validFrom": _iso(award.issued_at),
+        "name": badge.name,
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "hashed": True,
+                    "identityHash": ob2.hashed_email(person.email, salt),
+                    "identityType": "emailAddress",
+                    "salt": salt,
+                }
+            ],
+            "achievement": achievement,
+        },
+        "credentialSchema": [{"id": SCHEMA_URL, "type": "1EdTechJsonSchemaValidator2019"}],
+    }
+    if award.expires_at is not None:
+        document["validUntil"] = _iso(award.expires_at)
+    return document
+
+
+async def signed_credential(
+    session: AsyncSession, box: SecretBox, did: str, award: Award, document: dict[str, Any]
+) -> dict[str, Any]:
+    """The credential signed (eddsa-rdfc-2022) by the key that was active when it was issued."""
+    key = await key_for(session, award.tenant_id, box, award.issued_at)
+    private = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(box.open(key.private_key_encrypted, _context(key))))
+    return dataintegrity.sign(
+        document, private, verification_method=f"{did}#{key.public_key_multibase}", created=_iso(award.issued_at)
+    )

@@ -1,0 +1,136 @@
+"""Open Badges 3.0 credentials: signed by the tenant's did:web key, schema-valid, rotation-safe."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import httpx
+import jsonschema
+import pytest
+
+from insignia.platform.openbadges import dataintegrity
+from insignia.platform.openbadges.baking import unbake_png
+from tests.conftest import GraphQLClient, SeededTenant, Seeder
+from tests.test_credentials import ISSUE, Catalog, ok
+
+pytestmark = pytest.mark.asyncio
+
+SCHEMA = json.loads((Path(__file__).parent / "vectors" / "ob_v3p0_achievementcredential_schema.json").read_text())
+LINKS = "query($id: ID!) { node(id: $id) { ... on Award { openBadge3Url png: bakedImageUrl(format: PNG, version: V3) svg: bakedImageUrl(format: SVG, version: V3) } } }"
+ROTATE = "mutation { signingKeyRotate { signingKey { publicKeyMultibase verificationMethod } errors { code } } }"
+
+
+def gid(type_name: str, value: object) -> str:
+    return base64.b64encode(f"{type_name}:{value}".encode()).decode()
+
+
+def path(url: str) -> str:
+    return urlsplit(url).path
+
+
+async def resolve_and_verify(client: httpx.AsyncClient, credential: dict[str, Any]) -> bool:
+    """Resolve the proof's did:web verification method like a verifier, then check the proof."""
+    method = credential["proof"][0]["verificationMethod"]
+    did, _, fragment = method.partition("#")
+    parts = did.split(":")
+    assert parts[:2] == ["did", "web"]
+    document_path = "/" + "/".join(parts[3:]) + "/did.json"
+    assert unquote(parts[2]) == "127.0.0.1:8000"  # the public origin (INSIGNIA_PUBLIC_URL)
+    did_document = (await client.get(document_path)).json()
+    assert did_document["id"] == did
+    [vm] = [m for m in did_document["verificationMethod"] if m["id"] == method]
+    assert method in did_document["assertionMethod"] and vm["publicKeyMultibase"] == fragment
+    return dataintegrity.verify(credential, dataintegrity.public_key_from_multibase(vm["publicKeyMultibase"]))
+
+
+async def _issue(gql: GraphQLClient, c: Catalog, t: SeededTenant, who: str) -> dict[str, Any]:
+    award = (
+        await ok(
+            gql,
+            c.issuer,
+            ISSUE,
+            {
+                "input": {
+                    "badgeClassId": c.badge,
+                    "recipientId": gid("Person", t.people[who].id),
+                    "visibility": "PUBLIC",
+                }
+            },
+        )
+    )["award"]["id"]
+    links = (await gql(c.issuer, LINKS, {"id": award}))["node"]
+    links["award"] = award
+    return links  # type: ignore[no-any-return]
+
+
+async def test_credential_is_signed_schema_valid_and_verifies(
+    seeder: Seeder, gql: GraphQLClient, client: httpx.AsyncClient
+) -> None:
+    t = await seeder.tenant()
+    c = await Catalog(t).build(gql)
+    links = await _issue(gql, c, t, "learner")
+    response = await client.get(path(links["openBadge3Url"]))
+    assert response.status_code == 200 and response.headers["content-type"] == "application/ld+json"
+    credential = response.json()
+    jsonschema.Draft201909Validator(SCHEMA).validate(credential)
+    assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert credential["id"] == links["openBadge3Url"]
+    assert credential["issuer"]["id"].startswith("did:web:127.0.0.1%3A8000:t:")
+    assert credential["credentialSubject"]["achievement"]["name"] == "Certified Forklift Operator"
+    [identity] = credential["credentialSubject"]["identifier"]
+    assert identity["identityType"] == "emailAddress" and identity["hashed"] is True
+    [proof] = credential["proof"]
+    assert proof["type"] == "DataIntegrityProof" and proof["cryptosuite"] == "eddsa-rdfc-2022"
+    assert await resolve_and_verify(client, credential)
+    # The same credential again: deterministic (Ed25519, created = issue time).
+    assert (await client.get(path(links["openBadge3Url"]))).json() == credential
+
+    tampered = {**credential, "name": "Something else"}
+    assert not await resolve_and_verify(client, tampered)
+    other_key = (await ok(gql, (await seeder.tenant()).tokens["admin"], ROTATE))["signingKey"]["publicKeyMultibase"]
+    assert not dataintegrity.verify(credential, dataintegrity.public_key_from_multibase(other_key))
+
+
+async def test_rotation_keeps_old_credentials_verifying(
+    seeder: Seeder, gql: GraphQLClient, client: httpx.AsyncClient
+) -> None:
+    t = await seeder.tenant()
+    c = await Catalog(t).build(gql)
+    before = await _issue(gql, c, t, "learner")
+    old = (await client.get(path(before["openBadge3Url"]))).json()
+    learner_try = await gql(t.tokens["learner"], ROTATE)
+    assert learner_try["signingKeyRotate"]["errors"] == [{"code": "FORBIDDEN"}]
+    rotated = (await ok(gql, t.tokens["admin"], ROTATE))["signingKey"]
+    after = await _issue(gql, c, t, "customer")
+    new = (await client.get(path(after["openBadge3Url"]))).json()
+    assert new["proof"][0]["verificationMethod"] == rotated["verificationMethod"]
+    assert old["proof"][0]["verificationMethod"] != rotated["verificationMethod"]
+    assert (await client.get(path(before["openBadge3Url"]))).json() == old  # still signed by the old key
+    assert await resolve_and_verify(client, old)
+    assert await resolve_and_verify(client, new)
+
+
+async def test_baked_ob3_images_and_revocation(seeder: Seeder, gql: GraphQLClient, client: httpx.AsyncClient) -> None:
+    t = await seeder.tenant()
+    c = await Catalog(t).build(gql)
+    links = await _issue(gql, c, t, "learner")
+    png = (await client.get(path(links["png"]))).content
+    baked = json.loads(unbake_png(png, keyword="openbadgecredential") or "{}")
+    assert await resolve_and_verify(client, baked)
+    assert unbake_png(png) is None  # not an OB 2.0 bake
+    svg = (await client.get(path(links["svg"]))).text
+    assert 'xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0"' in svg and svg.count("<openbadges:credential>") == 1
+    inner = json.loads(svg.split("<![CDATA[", 1)[1].split("]]>", 1)[0])
+    assert await resolve_and_verify(client, inner)
+    await ok(
+        gql,
+        c.issuer,
+        'mutation($id: ID!) { awardRevoke(input: {id: $id, reason: "Withdrawn"}) { errors { code } } }',
+        {"id": links["award"]},
+    )
+    gone = await client.get(path(links["openBadge3Url"]))
+    assert gone.status_code == 410 and gone.json()["revocationReason"] == "Withdrawn"
