@@ -12,7 +12,7 @@ import httpx
 import jsonschema
 import pytest
 
-from insignia.platform.openbadges import dataintegrity
+from insignia.platform.openbadges import dataintegrity, ob3
 from insignia.platform.openbadges.baking import unbake_png
 from tests.conftest import GraphQLClient, SeededTenant, Seeder
 from tests.test_credentials import ISSUE, Catalog, ok
@@ -134,3 +134,36 @@ async def test_baked_ob3_images_and_revocation(seeder: Seeder, gql: GraphQLClien
     )
     gone = await client.get(path(links["openBadge3Url"]))
     assert gone.status_code == 410 and gone.json()["revocationReason"] == "Withdrawn"
+
+
+async def test_revocation_flips_the_status_list_bit(
+    seeder: Seeder, gql: GraphQLClient, client: httpx.AsyncClient
+) -> None:
+    t = await seeder.tenant()
+    c = await Catalog(t).build(gql)
+    first = await _issue(gql, c, t, "learner")
+    second = await _issue(gql, c, t, "customer")
+    credential = (await client.get(path(first["openBadge3Url"]))).json()
+    status = credential["credentialStatus"]
+    assert status["type"] == "BitstringStatusListEntry" and status["statusPurpose"] == "revocation"
+    jsonschema.Draft201909Validator(SCHEMA).validate(credential)
+
+    async def revoked(index: str) -> bool:
+        listing = (await client.get(path(status["statusListCredential"]))).json()
+        assert listing["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+        assert await resolve_and_verify(client, listing)  # the list itself is signed
+        return ob3.decode_bit(listing["credentialSubject"]["encodedList"], int(index))
+
+    other = (await client.get(path(second["openBadge3Url"]))).json()["credentialStatus"]["statusListIndex"]
+    assert status["statusListIndex"] != other
+    assert not await revoked(status["statusListIndex"])
+    await ok(
+        gql,
+        c.issuer,
+        'mutation($id: ID!) { awardRevoke(input: {id: $id, reason: "Withdrawn"}) { errors { code } } }',
+        {"id": first["award"]},
+    )
+    assert await revoked(status["statusListIndex"])
+    assert not await revoked(other)
+    # The holder's copy still verifies cryptographically; the status list is what says revoked.
+    assert await resolve_and_verify(client, credential)

@@ -89,3 +89,23 @@ def test_tampering_and_wrong_keys_fail_and_unknown_contexts_are_refused() -> Non
     assert not dataintegrity.verify(signed, Ed25519PrivateKey.generate().public_key())
     with pytest.raises(UnknownContextError):
         canonicalize({**CREDENTIAL, "@context": [*CONTEXTS, "https://evil.example/context.json"]})
+
+
+def test_status_list_bit_order() -> None:
+    from insignia.platform.openbadges.ob3 import STATUS_LIST_SIZE, decode_bit, encode_bitstring
+
+    encoded = encode_bitstring([0, 9, STATUS_LIST_SIZE - 1], STATUS_LIST_SIZE)
+    assert encoded.startswith("u")
+    assert [decode_bit(encoded, i) for i in (0, 1, 8, 9, 10, STATUS_LIST_SIZE - 1)] == [
+        True,
+        False,
+        False,
+        True,
+        False,
+        True,
+    ]
+    import base64
+    import gzip
+
+    raw = gzip.decompress(base64.urlsafe_b64decode(encoded[1:] + "=" * (-len(encoded[1:]) % 4)))
+    assert len(raw) == 16_384 and raw[0] == 0b1000_0000 and raw[1] == 0b0100_0000

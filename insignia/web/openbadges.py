@@ -234,6 +234,25 @@ async def credential(request: Request) -> Response:
     return await _with_tenant(request, handle)
 
 
+async def status_list(request: Request) -> Response:
+    """The tenant's signed BitstringStatusListCredential: revoking an award flips its bit."""
+
+    async def handle(scope: _Scope) -> Response:
+        raw = request.path_params["number"]
+        if not raw.isdigit() or len(raw) > 6:
+            return _not_found()
+        did = ob3.did_for(scope.urls.base, scope.tenant.slug)
+        signed = await ob3.status_list_credential(
+            scope.session, _box(request), scope.urls, did, scope.tenant, number=int(raw)
+        )
+        await scope.session.commit()  # a first key may have been created
+        response = _json(request, signed, public=True, modified=datetime.now(UTC))
+        response.headers["Cache-Control"] = "public, max-age=30"
+        return response
+
+    return await _with_tenant(request, handle)
+
+
 async def award_image(request: Request) -> Response:
     """The live image embeds and email signatures load: it shows expired or revoked as such."""
 
@@ -329,4 +348,5 @@ ROUTES = [
     Route("/t/{slug}/awards/{award_id}/baked/{version}.{fmt:str}", baked, methods=["GET"]),
     Route("/t/{slug}/ob3/credentials/{award_id}", credential, methods=["GET"]),
     Route("/t/{slug}/did.json", did_document, methods=["GET"]),
+    Route("/t/{slug}/ob3/status/revocation/{number}", status_list, methods=["GET"]),
 ]

@@ -99,6 +99,8 @@ class Award(Base):
     idempotency_key: Mapped[str | None]
     visibility: Mapped[str] = mapped_column(default="tenant")
     reminders_sent: Mapped[list[int]] = mapped_column(ARRAY(Integer), default=list)
+    # Position in the tenant's BitstringStatusList (revocation), allocated at issue.
+    status_index: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
 
@@ -109,3 +111,11 @@ class Award(Base):
         if self.expired_at is not None or (self.expires_at is not None and self.expires_at <= now):
             return "expired"
         return "active"
+
+
+class StatusList(Base):
+    __tablename__ = "status_lists"
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(primary_key=True)
+    next_index: Mapped[int] = mapped_column(default=0)

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from insignia.infra import audit, validation
@@ -28,6 +29,7 @@ from insignia.platform.credentials.models import (
     BadgeClassAudience,
     BadgeClassSkill,
     CriteriaVersion,
+    StatusList,
 )
 from insignia.platform.learning import service as learning
 from insignia.platform.learning.models import Assessment, AssessmentResult, Completion, Course, Skill
@@ -383,6 +385,17 @@ def _award_data(award: Award) -> dict[str, Any]:
     }
 
 
+async def allocate_status_indexes(session: AsyncSession, tenant_id: uuid.UUID, count: int) -> list[int]:
+    """Positions in the tenant's revocation status lists for ``count`` new awards (serialised per
+    tenant); award position n is bit n % 131072 of list n // 131072."""
+    await session.execute(insert(StatusList).values(tenant_id=tenant_id, purpose="revocation").on_conflict_do_nothing())
+    status_list = await session.scalar(select(StatusList).where(StatusList.purpose == "revocation").with_for_update())
+    assert status_list is not None
+    start = status_list.next_index
+    status_list.next_index = start + count
+    return list(range(start, start + count))
+
+
 def _award_email(award: Award, badge: BadgeClass, person: Person) -> OutboxEvent:
     """The recipient's "you earned a badge" email, sent after the award commits."""
     context = {
@@ -490,6 +503,7 @@ async def issue_award(
         visibility=visibility,
         replaces_award_id=replaces.id if replaces else None,
         reminders_sent=[],
+        status_index=(await allocate_status_indexes(session, tenant, 1))[0],
     )
     session.add(award)
     await session.flush()
@@ -559,6 +573,7 @@ async def issue_many(
     issuer_id = principal.person.id if principal.person else principal.api_key_id
     outcomes: dict[int, bool | ServiceError] = {}
     published: list[dict[str, Any]] = []
+    indexes = iter(await allocate_status_indexes(session, principal.tenant_id, len(recipients)))
     for r in recipients:
         person = people.get(r.person_id)
         try:
@@ -596,6 +611,7 @@ async def issue_many(
             visibility=visibility,
             replaces_award_id=existing.id if existing else None,
             reminders_sent=[],
+            status_index=next(indexes),
         )
         current[r.person_id] = award
         session.add(award)

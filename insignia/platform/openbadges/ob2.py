@@ -45,6 +45,9 @@ class Urls:
     def credential(self, award_id: uuid.UUID) -> str:
         return f"{self.root}/ob3/credentials/{award_id}"
 
+    def status_list(self, number: int) -> str:
+        return f"{self.root}/ob3/status/revocation/{number}"
+
     @property
     def did_document(self) -> str:
         return f"{self.root}/did.json"

@@ -9,6 +9,8 @@ The issuer is ``did:web`` on the public origin: ``did:web:<host>:t:<slug>`` reso
 
 from __future__ import annotations
 
+import base64
+import gzip
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -36,6 +38,8 @@ CONTEXTS = [
     # 1EdTechJsonSchemaValidator2019 is defined here, not in context 3.0.3.
     "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json",
 ]
+# 16 KiB of bits per list, the minimum the specification allows (a small list would reveal more).
+STATUS_LIST_SIZE = 131_072
 SCHEMA_URL = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 
 
@@ -182,7 +186,64 @@ def credential_document(
     }
     if award.expires_at is not None:
         document["validUntil"] = _iso(award.expires_at)
+    if award.status_index is not None:
+        number, bit = divmod(award.status_index, STATUS_LIST_SIZE)
+        document["credentialStatus"] = {
+            "id": f"{urls.status_list(number)}#{bit}",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": str(bit),
+            "statusListCredential": urls.status_list(number),
+        }
     return document
+
+
+def encode_bitstring(indexes: list[int], size: int) -> str:
+    """BitstringStatusList ``encodedList``: GZIP of the bits (index 0 = the first byte's high bit),
+    base64url without padding, multibase prefix ``u``."""
+    bits = bytearray(size // 8)
+    for index in indexes:
+        bits[index // 8] |= 1 << (7 - index % 8)
+    return "u" + base64.urlsafe_b64encode(gzip.compress(bytes(bits), mtime=0)).decode().rstrip("=")
+
+
+def decode_bit(encoded: str, index: int) -> bool:
+    raw = gzip.decompress(base64.urlsafe_b64decode(encoded[1:] + "=" * (-len(encoded[1:]) % 4)))
+    return bool(raw[index // 8] & (1 << (7 - index % 8)))
+
+
+async def status_list_credential(
+    session: AsyncSession, box: SecretBox, urls: ob2.Urls, did: str, tenant: Tenant, *, number: int
+) -> dict[str, Any]:
+    """Revocation list ``number`` of the tenant, signed, as of its latest revocation."""
+    low, high = number * STATUS_LIST_SIZE, (number + 1) * STATUS_LIST_SIZE
+    rows = (
+        await session.execute(
+            select(Award.status_index, Award.revoked_at).where(
+                Award.revoked_at.is_not(None), Award.status_index >= low, Award.status_index < high
+            )
+        )
+    ).all()
+    as_of = max([r.revoked_at for r in rows], default=tenant.created_at)
+    document: dict[str, Any] = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": urls.status_list(number),
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": did,
+        "validFrom": _iso(as_of),
+        "credentialSubject": {
+            "id": f"{urls.status_list(number)}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encode_bitstring([r.status_index - low for r in rows], STATUS_LIST_SIZE),
+        },
+    }
+    # Signed by the current key: the list changes over time, unlike an award.
+    key = await key_for(session, tenant.id, box, datetime.now(UTC))
+    private = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(box.open(key.private_key_encrypted, _context(key))))
+    return dataintegrity.sign(
+        document, private, verification_method=f"{did}#{key.public_key_multibase}", created=_iso(as_of)
+    )
 
 
 async def signed_credential(

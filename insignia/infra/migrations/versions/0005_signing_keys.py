@@ -1,4 +1,4 @@
-"""Signing keys: each tenant's Ed25519 keys for Open Badges 3.0 credentials.
+"""Signing keys (each tenant's Ed25519 keys for Open Badges 3.0) and revocation status lists.
 
 Revision ID: 0005
 Revises: 0004
@@ -33,7 +33,23 @@ def upgrade() -> None:
     # At most one key signs new credentials at a time.
     op.execute("CREATE UNIQUE INDEX signing_keys_active_idx ON signing_keys (tenant_id) WHERE retired_at IS NULL")
     enable_tenant_rls("signing_keys")
+    # BitstringStatusLists per tenant: award n is bit n % 131072 of list n // 131072; revoking sets it.
+    op.execute(
+        """
+        CREATE TABLE status_lists (
+            tenant_id uuid NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+            purpose text NOT NULL CHECK (purpose IN ('revocation')),
+            next_index integer NOT NULL DEFAULT 0,
+            PRIMARY KEY (tenant_id, purpose)
+        )
+        """
+    )
+    enable_tenant_rls("status_lists")
+    op.execute("ALTER TABLE awards ADD COLUMN status_index integer CHECK (status_index >= 0)")
+    op.execute("CREATE UNIQUE INDEX awards_status_index_idx ON awards (tenant_id, status_index)")
 
 
 def downgrade() -> None:
-    op.execute("DROP TABLE signing_keys")
+    op.execute("DROP INDEX awards_status_index_idx")
+    op.execute("ALTER TABLE awards DROP COLUMN status_index")
+    op.execute("DROP TABLE status_lists, signing_keys")
