@@ -114,7 +114,8 @@ async def test_verification_page_and_live_status(seeder: Seeder, gql: GraphQLCli
     assert '<meta name="twitter:card" content="summary">' in html
     assert re.search(r'<meta property="og:image" content="[^"]+/image\.png">', html)
     assert '<p class="status" id="status">Valid</p>' in html
-    assert "Learner" in html and "Forklift safety" in html and links["openBadge2Url"] in html
+    assert "Forklift safety" in html and links["openBadge2Url"] in html
+    assert "The recipient (name not public)" in html and ">Learner<" not in html
 
     await ok(
         gql,
@@ -216,3 +217,47 @@ async def test_unknown_things_are_404(seeder: Seeder, gql: GraphQLClient, client
         path(links["png"]).replace("ob2.png", "ob2.gif"),
     ):
         assert (await client.get(url)).status_code == 404, url
+
+
+async def test_opt_in_public_profile(seeder: Seeder, gql: GraphQLClient, client: httpx.AsyncClient) -> None:
+    t = await seeder.tenant()
+    c, award_id, links = await _award(gql, t)
+    await ok(
+        gql,
+        c.issuer,
+        ISSUE,
+        {
+            "input": {
+                "badgeClassId": c.badge,
+                "recipientId": gid("Person", t.people["customer"].id),
+                "visibility": "PUBLIC",
+            }
+        },
+    )
+    person_url = f"/t/{t.slug}/people/{t.people['learner'].id}"
+    assert (await client.get(person_url)).status_code == 404  # not opted in
+    assert (await gql(t.tokens["learner"], "{ viewer { profileUrl } }"))["viewer"]["profileUrl"] is None
+    opted = await ok(
+        gql,
+        t.tokens["learner"],
+        "mutation { viewerProfileUpdate(profilePublic: true) { person { profilePublic profileUrl } errors { code } } }",
+    )
+    assert opted["person"]["profilePublic"] is True and path(opted["person"]["profileUrl"]) == person_url
+    page = await client.get(person_url)
+    assert page.status_code == 200
+    assert "<h1>Learner</h1>" in page.text and "Certified Forklift Operator" in page.text and award_id not in page.text
+    assert links["verificationUrl"] in page.text
+    # Now the badge page names the learner, linking to the profile.
+    assert (
+        f'<a href="{opted["person"]["profileUrl"]}">Learner</a>'
+        in (await client.get(path(links["verificationUrl"]))).text
+    )
+    key = await ok(
+        gql,
+        t.tokens["admin"],
+        'mutation { apiKeyCreate(input: {name: "K", scopes: [PEOPLE_READ]}) { secret errors { code } } }',
+    )
+    by_key = await gql(key["secret"], "mutation { viewerProfileUpdate(profilePublic: true) { errors { code } } }")
+    assert by_key["viewerProfileUpdate"]["errors"] == [{"code": "FORBIDDEN"}]
+    await ok(gql, t.tokens["learner"], "mutation { viewerProfileUpdate(profilePublic: false) { errors { code } } }")
+    assert (await client.get(person_url)).status_code == 404

@@ -203,6 +203,16 @@ async def deactivate_person(session: AsyncSession, principal: Principal, person_
     return person
 
 
+async def update_own_profile(session: AsyncSession, principal: Principal, *, profile_public: bool) -> Person:
+    """A person's own choice: a public profile page, and their name on their public badge pages."""
+    if principal.person is None:
+        raise PermissionDeniedError("Only a signed-in person has a profile.")
+    person = await get_person(session, principal.person.id)
+    person.profile_public = profile_public
+    await session.flush()
+    return person
+
+
 async def get_person(session: AsyncSession, person_id: uuid.UUID, field: str = "id") -> Person:
     person = await session.scalar(select(Person).where(Person.id == person_id))
     if person is None:

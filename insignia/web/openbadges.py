@@ -338,7 +338,40 @@ async def verification_page(request: Request) -> Response:
     return await _with_tenant(request, handle)
 
 
+async def profile(request: Request) -> Response:
+    """A learner's public profile (only if they opted in): their public, unrevoked awards."""
+
+    async def handle(scope: _Scope) -> Response:
+        try:
+            person_id = uuid.UUID(request.path_params["person_id"])
+        except ValueError:
+            return _not_found()
+        person = await scope.session.scalar(select(Person).where(Person.id == person_id))
+        if person is None or not person.active or not person.profile_public:
+            return HTMLResponse("<!doctype html><title>Not found</title><h1>Not found</h1>", status_code=404)
+        rows = (
+            await scope.session.execute(
+                select(Award, BadgeClass)
+                .join(BadgeClass, BadgeClass.id == Award.badge_class_id)
+                .where(
+                    Award.recipient_id == person.id,
+                    Award.visibility == "public",
+                    Award.revoked_at.is_(None),
+                    Award.superseded_at.is_(None),
+                )
+                .order_by(Award.issued_at.desc())
+            )
+        ).all()
+        awards = [(award, badge, _status(award)) for award, badge in rows]
+        html = sharing.profile_html(scope.urls, scope.tenant, person, awards)
+        modified = max([a.updated_at for a, _b, _s in awards], default=person.updated_at)
+        return _cached(request, html.encode(), "text/html; charset=utf-8", public=True, modified=modified)
+
+    return await _with_tenant(request, handle)
+
+
 ROUTES = [
+    Route("/t/{slug}/people/{person_id}", profile, methods=["GET"]),
     Route("/t/{slug}/ob2/issuer", issuer, methods=["GET"]),
     Route("/t/{slug}/ob2/badges/{badge_id}", badge_class, methods=["GET"]),
     Route("/t/{slug}/ob2/badges/{badge_id}/image.svg", badge_image, methods=["GET"]),

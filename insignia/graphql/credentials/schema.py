@@ -791,3 +791,7 @@ async def person_awards(
 async def person_progress(ctx: Context, person: Person) -> list[Eligibility]:
     results = await ctx.run(lambda s: credentials.progress_of(s, ctx.principal, person))
     return [Eligibility.from_result(r) for r in results]
+
+
+async def profile_url(ctx: Context, person: Person) -> str:
+    return (await _urls(ctx)).profile(person.id)

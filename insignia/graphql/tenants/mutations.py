@@ -176,6 +176,15 @@ class TenantMutations:
 
         return _person_payload(*await run_mutation(ctx, op))
 
+    @strawberry.mutation(description="The signed-in person opts in or out of a public profile page.")
+    async def viewer_profile_update(self, info: Info[Context, None], profile_public: bool) -> PersonPayload:
+        ctx = info.context
+
+        async def op(s: AsyncSession) -> Person:
+            return await person_service.update_own_profile(s, ctx.principal, profile_public=profile_public)
+
+        return _person_payload(*await run_mutation(ctx, op))
+
     @strawberry.mutation(description="Deactivate a person: sign-in and existing tokens stop working at once.")
     async def person_deactivate(self, info: Info[Context, None], id: strawberry.ID) -> PersonPayload:
         ctx = info.context

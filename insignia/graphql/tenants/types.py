@@ -89,6 +89,7 @@ class PersonType(Node):
     name: str
     active: bool
     created_at: datetime
+    profile_public: bool = strawberry.field(description="Opted in to a public profile page.")
 
     @strawberry.field
     def roles(self) -> list[Role]:
@@ -106,6 +107,14 @@ class PersonType(Node):
             return None
         manager = await person_by_id_loader(info.context).load(self.model.manager_id)
         return PersonType.from_model(manager) if manager else None
+
+    @strawberry.field(description="The public profile page, when the person opted in.")
+    async def profile_url(self, info: Info[Context, None]) -> str | None:
+        if not self.model.profile_public:
+            return None
+        from insignia.graphql.credentials.schema import profile_url
+
+        return await profile_url(info.context, self.model)
 
     @strawberry.field(description="This person's awards that you may see.")
     async def awards(
@@ -142,6 +151,7 @@ class PersonType(Node):
             name=person.name,
             active=person.active,
             created_at=person.created_at,
+            profile_public=person.profile_public,
         )
 
 

@@ -52,6 +52,9 @@ class Urls:
     def did_document(self) -> str:
         return f"{self.root}/did.json"
 
+    def profile(self, person_id: uuid.UUID) -> str:
+        return f"{self.root}/people/{person_id}"
+
     def page(self, award_id: uuid.UUID) -> str:
         return f"{self.root}/awards/{award_id}"
 

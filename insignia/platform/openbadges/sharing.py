@@ -76,6 +76,12 @@ def verification_html(
     if status == "revoked" and award.revocation_reason:
         status_line += f": {award.revocation_reason}"
     skill_items = "".join(f"<li>{escape(s.name)}</li>" for s in skills) or "<li>—</li>"
+    # The name only if the learner made their profile public; the badge verifies either way.
+    recipient = (
+        f'<a href="{escape(urls.profile(person.id))}">{escape(person.name)}</a>'
+        if person.profile_public
+        else "The recipient (name not public)"
+    )
     colour = {"active": "#1a7f37", "expired": "#9a6700", "revoked": "#cf222e"}[status]
     return f"""<!doctype html>
 <html lang="en">
@@ -108,7 +114,7 @@ dt {{ font-weight: bold; margin-top: .5rem; }}
 <p class="status" id="status">{escape(status_line)}</p>
 <p>{escape(badge.description)}</p>
 <dl>
-<dt>Awarded to</dt><dd>{escape(person.name)}</dd>
+<dt>Awarded to</dt><dd>{recipient}</dd>
 <dt>Issued by</dt><dd>{escape(tenant.name)}</dd>
 <dt>Issued on</dt><dd>{_date(award.issued_at)}</dd>
 <dt>Expires</dt><dd>{_date(award.expires_at)}</dd>
@@ -121,6 +127,39 @@ dt {{ font-weight: bold; margin-top: .5rem; }}
 <a href="{escape(urls.baked(award.id, "svg"))}">baked SVG</a></p>
 <p><a href="{escape(linkedin_url(urls, tenant, award, badge))}">Add to LinkedIn</a></p>
 </main>
+</body>
+</html>
+"""
+
+
+def profile_html(urls: Urls, tenant: Tenant, person: Person, awards: list[tuple[Award, BadgeClass, str]]) -> str:
+    """A learner's opt-in public profile: their public awards with live status."""
+    items = (
+        "".join(
+            f'<li><a href="{escape(urls.page(award.id))}"><img src="{escape(urls.image(award.id, "svg"))}" alt="" '
+            f'width="48" height="48"> {escape(badge.name)}</a> — {STATUS_TEXT[status]}, '
+            f"issued {_date(award.issued_at)}</li>"
+            for award, badge, status in awards
+        )
+        or "<li>No public badges yet.</li>"
+    )
+    title = f"{person.name} — badges from {tenant.name}"
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(title)}</title>
+<meta property="og:type" content="profile">
+<meta property="og:title" content="{escape(title)}">
+<meta property="og:url" content="{escape(urls.profile(person.id))}">
+<style>body {{ font-family: sans-serif; color: #1f2933; max-width: 720px; margin: 2rem auto; padding: 0 1rem; }}
+li {{ list-style: none; margin: .5rem 0; }} img {{ vertical-align: middle; }}</style>
+</head>
+<body>
+<h1>{escape(person.name)}</h1>
+<p>Badges earned at {escape(tenant.name)}</p>
+<ul id="awards">{items}</ul>
 </body>
 </html>
 """
