@@ -71,7 +71,13 @@ def start(args: list[str], env: dict[str, str], log: IO[bytes]) -> subprocess.Po
 
 
 async def seed_learners(
-    owner_url: str, learners: int, *, badge_classes: int = 0, awards_each: int = 0, skills_each: int = 3
+    owner_url: str,
+    learners: int,
+    *,
+    badge_classes: int = 0,
+    awards_each: int = 0,
+    skills_each: int = 3,
+    visibility: str = "tenant",
 ) -> dict[str, Any]:
     """A tenant with ``learners`` learners, published badge classes with skills, and awards."""
     db = Database(create_engine(owner_url, pool_size=2))
@@ -143,10 +149,11 @@ async def seed_learners(
                     "issued_at": now - timedelta(days=k),
                     "expires_at": now + timedelta(days=365),
                     "issuer_kind": "operator",
-                    "visibility": "tenant",
+                    "visibility": visibility,
                     "reminders_sent": [],
+                    "status_index": i * max(awards_each, 1) + k,
                 }
-                for p in people
+                for i, p in enumerate(people)
                 for k in range(awards_each if badge_classes else 0)
             ]
             for offset in range(0, len(rows), 5000):
