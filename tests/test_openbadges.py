@@ -261,3 +261,74 @@ async def test_opt_in_public_profile(seeder: Seeder, gql: GraphQLClient, client:
     assert by_key["viewerProfileUpdate"]["errors"] == [{"code": "FORBIDDEN"}]
     await ok(gql, t.tokens["learner"], "mutation { viewerProfileUpdate(profilePublic: false) { errors { code } } }")
     assert (await client.get(person_url)).status_code == 404
+
+
+SET_IMAGE = "mutation($id: ID!, $img: String!, $f: ImageFormat!) { badgeClassImageSet(id: $id, imageBase64: $img, format: $f) { badgeClass { imageUrl } errors { code field message } } }"
+EVIL_SVG = b"""<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10" onload="alert(1)">
+<script>alert(2)</script><foreignObject><iframe xmlns="http://www.w3.org/1999/xhtml" src="https://evil.example"/></foreignObject>
+<image href="https://evil.example/track.png" width="10" height="10"/>
+<rect width="10" height="10" fill="url(https://evil.example/x.svg#p)" style="fill:red"/>
+<a xlink:href="javascript:alert(3)"><circle r="4" fill="url(#grad)" onclick="alert(4)"/></a>
+<use xlink:href="#grad"/><circle r="2" fill="#123456"/><circle r="3" fill="url(#grad)"/></svg>"""
+
+
+async def test_badge_image_upload_png_and_sanitised_svg(
+    seeder: Seeder, gql: GraphQLClient, client: httpx.AsyncClient
+) -> None:
+    from insignia.platform.openbadges.baking import badge_png, bake_png
+
+    t = await seeder.tenant()
+    c, _award_id, links = await _award(gql, t)
+    # A PNG that already carries an old bake: the bake is dropped, the picture kept.
+    upload = bake_png(badge_png(size=64), "https://elsewhere.example/assertion")
+    result = await ok(gql, c.issuer, SET_IMAGE, {"id": c.badge, "img": base64.b64encode(upload).decode(), "f": "PNG"})
+    served = await client.get(path(result["badgeClass"]["imageUrl"]))
+    assert served.headers["content-type"] == "image/png" and unbake_png(served.content) is None
+    assert served.headers["x-content-type-options"] == "nosniff"
+    baked = (await client.get(path(links["png"]))).content
+    assert unbake_png(baked) == links["openBadge2Url"] and baked[16:24] == upload[16:24]  # the uploaded 64x64 IHDR
+
+    result = await ok(gql, c.issuer, SET_IMAGE, {"id": c.badge, "img": base64.b64encode(EVIL_SVG).decode(), "f": "SVG"})
+    svg = (await client.get(path(result["badgeClass"]["imageUrl"]))).text
+    for bad in (
+        "script",
+        "onload",
+        "onclick",
+        "foreignObject",
+        "iframe",
+        "evil.example",
+        "javascript:",
+        "<image",
+        "<a ",
+    ):
+        assert bad not in svg, bad
+    assert 'fill="url(#grad)"' in svg and 'xlink:href="#grad"' in svg and 'fill="#123456"' in svg
+    baked_svg = (await client.get(path(links["svg"]))).text
+    assert "<openbadges:assertion" in baked_svg and 'fill="#123456"' in baked_svg
+
+
+@pytest.mark.parametrize(
+    ("data", "fmt", "fragment"),
+    [
+        (b"GIF89a....", "PNG", "not a PNG"),
+        (b"<html><body>hi</body></html>", "SVG", "not an SVG"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'><rect", "SVG", "not well-formed"),
+        (
+            b'<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>',
+            "SVG",
+            "DOCTYPE",
+        ),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * (600 * 1024), "PNG", "over 512 KB"),
+        (b"", "PNG", "empty"),
+    ],
+)
+async def test_bad_badge_images_are_refused(
+    seeder: Seeder, gql: GraphQLClient, data: bytes, fmt: str, fragment: str
+) -> None:
+    t = await seeder.tenant()
+    c = await Catalog(t).build(gql)
+    result = await gql(c.issuer, SET_IMAGE, {"id": c.badge, "img": base64.b64encode(data).decode(), "f": fmt})
+    [error] = result["badgeClassImageSet"]["errors"]
+    assert fragment in error["message"] and error["field"] == "image"
+    image = await gql(c.issuer, "query($id: ID!) { node(id: $id) { ... on BadgeClass { imageUrl } } }", {"id": c.badge})
+    assert image["node"]["imageUrl"].endswith("/image")

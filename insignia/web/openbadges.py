@@ -151,8 +151,13 @@ async def badge_image(request: Request) -> Response:
         badge = await scope.session.scalar(select(BadgeClass).where(BadgeClass.id == badge_id))
         if badge is None or badge.status == "draft":
             return _not_found()
-        body = baking.badge_svg(badge.name).encode()
-        return _cached(request, body, "image/svg+xml", public=True, modified=badge.updated_at)
+        uploaded = await credentials.badge_image(scope.session, badge.id)
+        body, media = uploaded if uploaded else (baking.badge_svg(badge.name).encode(), "image/svg+xml")
+        response = _cached(request, body, media, public=True, modified=badge.updated_at)
+        # Served from our origin: never let a browser treat it as a document that can run code.
+        response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
 
     return await _with_tenant(request, handle)
 
@@ -294,19 +299,19 @@ async def baked(request: Request) -> Response:
         public = award.visibility == "public"
         fmt = request.path_params["fmt"]
         name = f"{badge.name}.{fmt}".replace('"', "")
+        uploaded = await credentials.badge_image(scope.session, badge.id)
+        base_png = uploaded[0] if uploaded and uploaded[1] == "image/png" else baking.badge_png()
+        base_svg = uploaded[0].decode() if uploaded and uploaded[1] == "image/svg+xml" else baking.badge_svg(badge.name)
         if request.path_params["version"] == "ob3":
             signed = await _credential(scope, request, award, badge, person)
             if fmt == "png":
-                body = baking.bake_png(baking.badge_png(), json.dumps(signed), keyword="openbadgecredential")
+                body = baking.bake_png(base_png, json.dumps(signed), keyword="openbadgecredential")
             else:
-                body = baking.bake_svg_credential(baking.badge_svg(badge.name), signed).encode()
+                body = baking.bake_svg_credential(base_svg, signed).encode()
         else:
             document = ob2.assertion_document(scope.urls, award, person.email, scope.secret_key)
             url = scope.urls.assertion(award.id)
-            if fmt == "png":
-                body = baking.bake_png(baking.badge_png(), url)
-            else:
-                body = baking.bake_svg(baking.badge_svg(badge.name), document, url).encode()
+            body = baking.bake_png(base_png, url) if fmt == "png" else baking.bake_svg(base_svg, document, url).encode()
         media = "image/png" if fmt == "png" else "image/svg+xml"
         response = _cached(request, body, media, public=public, modified=award.updated_at)
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -374,7 +379,7 @@ ROUTES = [
     Route("/t/{slug}/people/{person_id}", profile, methods=["GET"]),
     Route("/t/{slug}/ob2/issuer", issuer, methods=["GET"]),
     Route("/t/{slug}/ob2/badges/{badge_id}", badge_class, methods=["GET"]),
-    Route("/t/{slug}/ob2/badges/{badge_id}/image.svg", badge_image, methods=["GET"]),
+    Route("/t/{slug}/ob2/badges/{badge_id}/image", badge_image, methods=["GET"]),
     Route("/t/{slug}/ob2/assertions/{award_id}", assertion, methods=["GET"]),
     Route("/t/{slug}/awards/{award_id}", verification_page, methods=["GET"]),
     Route("/t/{slug}/awards/{award_id}/image.{fmt:str}", award_image, methods=["GET"]),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
 import uuid
 from datetime import UTC, datetime
@@ -199,7 +201,6 @@ class BadgeClassType(Node):
     model: strawberry.Private[BadgeClass]
     name: str
     description: str
-    image_url: str
     criteria_narrative: str
     status: BadgeClassStatus
     validity_days: int | None
@@ -207,6 +208,12 @@ class BadgeClassType(Node):
     evidence_required: bool
     criteria_version: int = strawberry.field(description="0 until published; each rule change adds one.")
     published_at: datetime | None
+
+    @strawberry.field(description="The badge image: the uploaded one (served by Insignia), a URL, or a generated one.")
+    async def image_url(self, info: Info[Context, None]) -> str:
+        if self.model.image_url:
+            return self.model.image_url
+        return (await _urls(info.context)).badge_image(self.model.id)
 
     @strawberry.field
     def criteria(self) -> Criteria:
@@ -238,7 +245,6 @@ class BadgeClassType(Node):
             model=b,
             name=b.name,
             description=b.description,
-            image_url=b.image_url,
             criteria_narrative=b.criteria_narrative,
             status=BadgeClassStatus(b.status),
             validity_days=b.validity_days,
@@ -654,6 +660,24 @@ class CredentialMutations:
                 points=input.points,
                 evidence_required=input.evidence_required,
             )
+
+        return _badge_payload(*await run_mutation(ctx, op))
+
+    @strawberry.mutation(description="Upload the badge image: PNG or SVG (sanitised), at most 512 KB, base64.")
+    async def badge_class_image_set(
+        self, info: Info[Context, None], id: strawberry.ID, image_base64: str, format: ImageFormat
+    ) -> BadgeClassPayload:
+        ctx = info.context
+
+        async def op(s: AsyncSession) -> BadgeClass:
+            if len(image_base64) > 800_000:
+                raise ValidationError("The image is over 512 KB.", "image")
+            try:
+                data = base64.b64decode(image_base64, validate=True)
+            except (binascii.Error, ValueError):
+                raise ValidationError("imageBase64 is not valid base64.", "imageBase64") from None
+            content_type = "image/png" if format is ImageFormat.PNG else "image/svg+xml"
+            return await credentials.set_badge_image(s, ctx.principal, expect_id(id, "BadgeClass"), data, content_type)
 
         return _badge_payload(*await run_mutation(ctx, op))
 

@@ -23,6 +23,9 @@ class BadgeClass(Base):
     name: Mapped[str]
     description: Mapped[str]
     image_url: Mapped[str] = mapped_column(default="")
+    # An uploaded image (PNG, or SVG already sanitised) takes precedence over image_url.
+    image_data: Mapped[bytes | None] = mapped_column(deferred=True)
+    image_type: Mapped[str | None]
     criteria_narrative: Mapped[str] = mapped_column(default="")
     status: Mapped[str] = mapped_column(default="draft")
     validity_days: Mapped[int | None]

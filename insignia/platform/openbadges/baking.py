@@ -74,23 +74,34 @@ def badge_png(status: str = "active", size: int = 128) -> bytes:
     )
 
 
-def _chunks(png: bytes) -> list[tuple[bytes, bytes]]:
+def chunks(png: bytes) -> list[tuple[bytes, bytes]]:
+    """The PNG's chunks (type, data), checking signature, lengths and CRCs."""
     if not png.startswith(PNG_SIGNATURE):
         raise ValueError("not a PNG")
     out, pos = [], len(PNG_SIGNATURE)
     while pos < len(png):
+        if pos + 12 > len(png):
+            raise ValueError("truncated PNG")
         (length,) = struct.unpack(">I", png[pos : pos + 4])
-        kind = png[pos + 4 : pos + 8]
-        out.append((kind, png[pos + 8 : pos + 8 + length]))
+        kind, data = png[pos + 4 : pos + 8], png[pos + 8 : pos + 8 + length]
+        if len(data) != length or struct.unpack(">I", png[pos + 8 + length : pos + 12 + length])[0] != (
+            zlib.crc32(kind + data) & 0xFFFFFFFF
+        ):
+            raise ValueError("corrupt PNG chunk")
+        out.append((kind, data))
         pos += 12 + length
     return out
+
+
+def assemble(parts: list[tuple[bytes, bytes]]) -> bytes:
+    return PNG_SIGNATURE + b"".join(_chunk(kind, data) for kind, data in parts)
 
 
 def bake_png(png: bytes, payload: str, keyword: str = "openbadges") -> bytes:
     """The PNG with ``payload`` (a URL or JSON) in one uncompressed iTXt chunk named ``keyword``."""
     itxt = keyword.encode("latin-1") + b"\x00" + b"\x00\x00" + b"\x00" + b"\x00" + payload.encode()
     out = bytearray(PNG_SIGNATURE)
-    for kind, data in _chunks(png):
+    for kind, data in chunks(png):
         if kind == b"iTXt" and data.split(b"\x00", 1)[0] == keyword.encode("latin-1"):
             continue  # one chunk per keyword: replace an earlier bake
         if kind == b"IEND":
@@ -100,7 +111,7 @@ def bake_png(png: bytes, payload: str, keyword: str = "openbadges") -> bytes:
 
 
 def unbake_png(png: bytes, keyword: str = "openbadges") -> str | None:
-    for kind, data in _chunks(png):
+    for kind, data in chunks(png):
         if kind == b"iTXt":
             key, rest = data.split(b"\x00", 1)
             if key == keyword.encode("latin-1"):

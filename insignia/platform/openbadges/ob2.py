@@ -65,7 +65,7 @@ class Urls:
         return f"{self.root}/awards/{award_id}/baked/{version}.{fmt}"
 
     def badge_image(self, badge_id: uuid.UUID) -> str:
-        return f"{self.root}/ob2/badges/{badge_id}/image.svg"
+        return f"{self.root}/ob2/badges/{badge_id}/image"
 
 
 def _iso(value: datetime) -> str:

@@ -47,12 +47,18 @@ def upgrade() -> None:
     enable_tenant_rls("status_lists")
     op.execute("ALTER TABLE awards ADD COLUMN status_index integer CHECK (status_index >= 0)")
     op.execute("CREATE UNIQUE INDEX awards_status_index_idx ON awards (tenant_id, status_index)")
+    # Uploaded badge images (PNG or sanitised SVG), served from the platform.
+    op.execute("ALTER TABLE badge_classes ADD COLUMN image_data bytea CHECK (octet_length(image_data) <= 524288)")
+    op.execute(
+        "ALTER TABLE badge_classes ADD COLUMN image_type text CHECK (image_type IN ('image/png', 'image/svg+xml'))"
+    )
     # Learners opt in to a public profile (and to their name on public badge pages).
     op.execute("ALTER TABLE people ADD COLUMN profile_public boolean NOT NULL DEFAULT false")
 
 
 def downgrade() -> None:
     op.execute("ALTER TABLE people DROP COLUMN profile_public")
+    op.execute("ALTER TABLE badge_classes DROP COLUMN image_data, DROP COLUMN image_type")
     op.execute("DROP INDEX awards_status_index_idx")
     op.execute("ALTER TABLE awards DROP COLUMN status_index")
     op.execute("DROP TABLE status_lists, signing_keys")
