@@ -14,6 +14,11 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
+# The independent Open Badges 3.0 verifier the tests run (Digital Bazaar's VC stack, pinned by the lock file).
+tests/js/node_modules/.installed: tests/js/package.json tests/js/package-lock.json
+	npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
+	touch $@
+
 install: $(VENV)/.installed
 
 run: install
@@ -25,7 +30,7 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint
+test: lint tests/js/node_modules/.installed
 	$(BIN)/pytest -q -p no:cacheprovider
 
 check: test

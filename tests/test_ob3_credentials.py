@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 from pathlib import Path
@@ -167,3 +168,50 @@ async def test_revocation_flips_the_status_list_bit(
     assert not await revoked(other)
     # The holder's copy still verifies cryptographically; the status list is what says revoked.
     assert await resolve_and_verify(client, credential)
+
+
+JS_VERIFIER = Path(__file__).parent / "js" / "verify.mjs"
+EXTRA_CONTEXTS: dict[str, Any] = {}
+
+
+async def verify_independently(client: httpx.AsyncClient, credential: dict[str, Any]) -> dict[str, Any]:
+    """Digital Bazaar's @digitalbazaar/vc (node) verifies the credential, with only bundled contexts
+    and the tenant's DID document (fetched from our own endpoint and handed over, never by node)."""
+    from insignia.platform.openbadges.jsonld import CONTEXTS_DIR
+
+    index = json.loads((CONTEXTS_DIR / "index.json").read_text())
+    documents: dict[str, Any] = {url: json.loads((CONTEXTS_DIR / name).read_text()) for url, name in index.items()}
+    documents.update(EXTRA_CONTEXTS)
+    method = credential["proof"][0]["verificationMethod"]
+    did = method.split("#", 1)[0]
+    did_document = (await client.get("/" + "/".join(did.split(":")[3:]) + "/did.json")).json()
+    documents[did] = did_document
+    [vm] = [m for m in did_document["verificationMethod"] if m["id"] == method]
+    documents[method] = {"@context": "https://w3id.org/security/multikey/v1", **vm}
+    process = await asyncio.create_subprocess_exec(
+        "node",
+        str(JS_VERIFIER),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await process.communicate(json.dumps({"credential": credential, "documents": documents}).encode())
+    assert process.returncode == 0, err.decode()
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
+async def test_an_independent_verifier_agrees(seeder: Seeder, gql: GraphQLClient, client: httpx.AsyncClient) -> None:
+    t = await seeder.tenant()
+    c = await Catalog(t).build(gql)
+    links = await _issue(gql, c, t, "learner")
+    credential = (await client.get(path(links["openBadge3Url"]))).json()
+    assert await verify_independently(client, credential) == {"verified": True, "error": None}
+    tampered = {**credential, "name": "Something else"}
+    assert (await verify_independently(client, tampered))["verified"] is False
+    other = await seeder.tenant()
+    forged = {
+        **credential,
+        "proof": [{**credential["proof"][0], "proofValue": credential["proof"][0]["proofValue"][:-4] + "abcd"}],
+    }
+    assert (await verify_independently(client, forged))["verified"] is False
+    assert other.slug not in json.dumps(credential)
