@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -12,7 +14,10 @@ from urllib.parse import unquote, urlsplit
 import httpx
 import jsonschema
 import pytest
+from sqlalchemy import update
 
+from insignia.infra.db import Database, set_tenant
+from insignia.platform.credentials.models import Award
 from insignia.platform.openbadges import dataintegrity, ob3
 from insignia.platform.openbadges.baking import unbake_png
 from tests.conftest import GraphQLClient, SeededTenant, Seeder
@@ -188,6 +193,9 @@ async def verify_independently(client: httpx.AsyncClient, credential: dict[str, 
     documents[did] = did_document
     [vm] = [m for m in did_document["verificationMethod"] if m["id"] == method]
     documents[method] = {"@context": "https://w3id.org/security/multikey/v1", **vm}
+    status = credential.get("credentialStatus")
+    if status:
+        documents[status["statusListCredential"]] = (await client.get(path(status["statusListCredential"]))).json()
     process = await asyncio.create_subprocess_exec(
         "node",
         str(JS_VERIFIER),
@@ -215,3 +223,61 @@ async def test_an_independent_verifier_agrees(seeder: Seeder, gql: GraphQLClient
     }
     assert (await verify_independently(client, forged))["verified"] is False
     assert other.slug not in json.dumps(credential)
+
+
+async def verify_ours(client: httpx.AsyncClient, credential: dict[str, Any]) -> Any:
+    """Our own full verification (proof, validity period, status list), resolving like a verifier."""
+    from insignia.platform.openbadges.verification import verify_credential
+
+    async def resolve_key(method: str) -> Any:
+        did = method.split("#", 1)[0]
+        document = (await client.get("/" + "/".join(did.split(":")[3:]) + "/did.json")).json()
+        found = [
+            m for m in document["verificationMethod"] if m["id"] == method and method in document["assertionMethod"]
+        ]
+        return dataintegrity.public_key_from_multibase(found[0]["publicKeyMultibase"]) if found else None
+
+    async def fetch(url: str) -> Any:
+        response = await client.get(path(url))
+        return response.json() if response.status_code == 200 else None
+
+    return await verify_credential(credential, resolve_key, fetch)
+
+
+async def test_both_verifiers_refuse_revoked_and_expired(
+    seeder: Seeder, gql: GraphQLClient, client: httpx.AsyncClient, owner_db: Database
+) -> None:
+    t = await seeder.tenant()
+    c = await Catalog(t).build(gql)
+    revoked = await _issue(gql, c, t, "learner")
+    copy = (await client.get(path(revoked["openBadge3Url"]))).json()  # the holder's copy
+    await ok(
+        gql,
+        c.issuer,
+        'mutation($id: ID!) { awardRevoke(input: {id: $id, reason: "Withdrawn"}) { errors { code } } }',
+        {"id": revoked["award"]},
+    )
+    result = await verify_independently(client, copy)
+    assert result["verified"] is False and "revoked" in (result["error"] or "")
+    assert (await verify_ours(client, copy)).problem == "revoked"
+
+    expiring = await _issue(gql, c, t, "customer")
+    award_id = uuid.UUID(base64.b64decode(expiring["award"]).decode().split(":", 1)[1])
+    async with owner_db.session() as s:
+        await set_tenant(s, t.id)
+        await s.execute(
+            update(Award)
+            .where(Award.id == award_id)
+            .values(
+                issued_at=datetime.now(UTC) - timedelta(days=400), expires_at=datetime.now(UTC) - timedelta(days=35)
+            )
+        )
+        await s.commit()
+    expired = (await client.get(path(expiring["openBadge3Url"]))).json()
+    assert await resolve_and_verify(client, expired)  # the signature itself is fine...
+    result = await verify_independently(client, expired)
+    assert result["verified"] is False  # ...but a verifier refuses it past validUntil
+    assert (await verify_ours(client, expired)).problem == "expired"
+    valid = (await client.get(path((await _issue(gql, c, t, "partner"))["openBadge3Url"]))).json()
+    assert (await verify_ours(client, valid)).verified is True
+    assert (await verify_ours(client, {**valid, "name": "Tampered"})).problem == "the proof does not verify"

@@ -20,7 +20,8 @@ pytestmark = pytest.mark.asyncio
 
 SHARING = """query($id: ID!) { node(id: $id) { ... on Award {
   verificationUrl openBadge2Url png: bakedImageUrl(format: PNG, version: V2) svg: bakedImageUrl(format: SVG, version: V2)
-  linkedInAddToProfileUrl emailSignatureHtml embedHtml } } }"""
+  linkedInAddToProfileUrl emailSignatureHtml embedHtml
+  linkedInFields { name organizationName issueYear issueMonth expirationYear credentialUrl credentialId } } } }"""
 
 
 def gid(type_name: str, value: object) -> str:
@@ -187,6 +188,13 @@ async def test_sharing_links(seeder: Seeder, gql: GraphQLClient) -> None:
     assert params["startTask"] == "CERTIFICATION_NAME" and params["name"] == "Certified Forklift Operator"
     assert params["organizationName"] == f"Org {t.slug}" and params["certUrl"] == links["verificationUrl"]
     assert params["certId"] in links["verificationUrl"] and "expirationYear" in params
+    copy = links["linkedInFields"]
+    assert (
+        copy["name"] == params["name"]
+        and copy["credentialUrl"] == params["certUrl"]
+        and copy["credentialId"] == params["certId"]
+    )
+    assert str(copy["issueYear"]) == params["issueYear"] and str(copy["expirationYear"]) == params["expirationYear"]
     assert links["verificationUrl"] in links["emailSignatureHtml"] and "/image.png" in links["emailSignatureHtml"]
     assert links["verificationUrl"] in links["embedHtml"]
     v3 = await gql(

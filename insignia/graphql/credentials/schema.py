@@ -256,6 +256,18 @@ class BadgeClassType(Node):
 
 
 @strawberry.type
+class LinkedInFields:
+    name: str
+    organization_name: str
+    issue_year: int
+    issue_month: int
+    expiration_year: int | None
+    expiration_month: int | None
+    credential_url: str
+    credential_id: str
+
+
+@strawberry.type
 class Evidence:
     url: str | None
     narrative: str | None
@@ -325,6 +337,21 @@ class AwardType(Node):
     async def linked_in_add_to_profile_url(self, info: Info[Context, None]) -> str:
         urls, tenant, badge = await _sharing_parts(info.context, self.model)
         return sharing.linkedin_url(urls, tenant, self.model, badge)
+
+    @strawberry.field(description="The same certification fields for copy-paste (LinkedIn may ignore pre-fill).")
+    async def linked_in_fields(self, info: Info[Context, None]) -> LinkedInFields:
+        urls, tenant, badge = await _sharing_parts(info.context, self.model)
+        f = sharing.linkedin_fields(urls, tenant, self.model, badge)
+        return LinkedInFields(
+            name=str(f["name"]),
+            organization_name=str(f["organizationName"]),
+            issue_year=int(f["issueYear"]),
+            issue_month=int(f["issueMonth"]),
+            expiration_year=int(f["expirationYear"]) if "expirationYear" in f else None,
+            expiration_month=int(f["expirationMonth"]) if "expirationMonth" in f else None,
+            credential_url=str(f["certUrl"]),
+            credential_id=str(f["certId"]),
+        )
 
     @strawberry.field(description="HTML for an email signature: the live badge image linking to the page.")
     async def email_signature_html(self, info: Info[Context, None]) -> str:

@@ -18,10 +18,9 @@ from insignia.tenants.models import Person, Tenant
 STATUS_TEXT = {"active": "Valid", "expired": "Expired", "revoked": "Revoked"}
 
 
-def linkedin_url(urls: Urls, tenant: Tenant, award: Award, badge: BadgeClass) -> str:
-    """LinkedIn's add-to-profile link for a certification, pre-filled."""
-    params: dict[str, str | int] = {
-        "startTask": "CERTIFICATION_NAME",
+def linkedin_fields(urls: Urls, tenant: Tenant, award: Award, badge: BadgeClass) -> dict[str, str | int]:
+    """What LinkedIn's "Add licence or certification" form asks for (also shown for copy-paste)."""
+    fields: dict[str, str | int] = {
         "name": badge.name,
         "organizationName": tenant.name,
         "issueYear": award.issued_at.year,
@@ -30,8 +29,14 @@ def linkedin_url(urls: Urls, tenant: Tenant, award: Award, badge: BadgeClass) ->
         "certId": str(award.id),
     }
     if award.expires_at is not None:
-        params["expirationYear"] = award.expires_at.year
-        params["expirationMonth"] = award.expires_at.month
+        fields["expirationYear"] = award.expires_at.year
+        fields["expirationMonth"] = award.expires_at.month
+    return fields
+
+
+def linkedin_url(urls: Urls, tenant: Tenant, award: Award, badge: BadgeClass) -> str:
+    """LinkedIn's add-to-profile link for a certification, pre-filled."""
+    params = {"startTask": "CERTIFICATION_NAME", **linkedin_fields(urls, tenant, award, badge)}
     return "https://www.linkedin.com/profile/add?" + urlencode(params)
 
 
