@@ -340,3 +340,22 @@ async def test_bad_badge_images_are_refused(
     assert fragment in error["message"] and error["field"] == "image"
     image = await gql(c.issuer, "query($id: ID!) { node(id: $id) { ... on BadgeClass { imageUrl } } }", {"id": c.badge})
     assert image["node"]["imageUrl"].endswith("/image")
+
+
+async def test_linkedin_organisation_id_per_tenant(
+    seeder: Seeder, gql: GraphQLClient, client: httpx.AsyncClient
+) -> None:
+    t = await seeder.tenant()
+    _c, award_id, links = await _award(gql, t)
+    update = "mutation($v: String) { tenantSettingsUpdate(input: {linkedInOrganizationId: $v}) { linkedInOrganizationId errors { code field } } }"
+    assert (await gql(t.tokens["learner"], update, {"v": "123"}))["tenantSettingsUpdate"]["errors"] == [
+        {"code": "FORBIDDEN", "field": None}
+    ]
+    bad = await gql(t.tokens["admin"], update, {"v": "acme-corp"})
+    assert bad["tenantSettingsUpdate"]["errors"] == [{"code": "INVALID", "field": "linkedInOrganizationId"}]
+    assert (await ok(gql, t.tokens["admin"], update, {"v": " 1337 "}))["linkedInOrganizationId"] == "1337"
+    fresh = (await gql(t.tokens["learner"], SHARING, {"id": award_id}))["node"]
+    params = {k: v[0] for k, v in parse_qs(urlsplit(fresh["linkedInAddToProfileUrl"]).query).items()}
+    assert params["organizationId"] == "1337" and "organizationName" not in params
+    assert "organizationId=1337" in (await client.get(path(links["verificationUrl"]))).text
+    assert (await ok(gql, t.tokens["admin"], update, {"v": ""}))["linkedInOrganizationId"] is None

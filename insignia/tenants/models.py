@@ -111,3 +111,13 @@ class WebhookDeliveryAttempt(Base):
     response_status: Mapped[int | None]
     latency_ms: Mapped[int]
     error: Mapped[str | None]
+
+
+class TenantSettings(Base):
+    """What a tenant's admins configure (the tenants registry itself is platform-owned)."""
+
+    __tablename__ = "tenant_settings"
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    linkedin_organization_id: Mapped[str | None]
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())

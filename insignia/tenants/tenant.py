@@ -5,15 +5,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from insignia.infra import validation
 from insignia.infra.db import set_tenant
-from insignia.infra.errors import ConflictError, NotFoundError
-from insignia.tenants.auth import Role
-from insignia.tenants.models import Audience, Person, Tenant
+from insignia.infra.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from insignia.tenants.auth import Principal, Role, Scope
+from insignia.tenants.models import Audience, Person, Tenant, TenantSettings
 
 
 async def create_tenant(
@@ -69,3 +70,35 @@ async def get_tenant(session: AsyncSession, tenant_id: uuid.UUID) -> Tenant:
 async def tenants_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Tenant]:
     """For loaders: callers pass only their own tenant's id (the principal's)."""
     return {t.id: t for t in await session.scalars(select(Tenant).where(Tenant.id.in_(ids)))}
+
+
+async def get_settings(session: AsyncSession, tenant_id: uuid.UUID) -> TenantSettings:
+    """The tenant's settings (defaults when never saved)."""
+    found = await session.scalar(select(TenantSettings).where(TenantSettings.tenant_id == tenant_id))
+    return found or TenantSettings(tenant_id=tenant_id, linkedin_organization_id=None)
+
+
+async def update_settings(
+    session: AsyncSession, principal: Principal, *, linkedin_organization_id: str | None
+) -> TenantSettings:
+    """Change the tenant's settings (admins); an empty LinkedIn organisation id clears it."""
+    if principal.person is None or not principal.has(Scope.API_KEYS_MANAGE):
+        raise PermissionDeniedError("Only tenant admins can change the organisation's settings.")
+    value = (linkedin_organization_id or "").strip() or None
+    if value is not None and not (value.isdigit() and len(value) <= 20):
+        raise ValidationError(
+            "The LinkedIn organisation id is the number in its company page URL.", "linkedInOrganizationId"
+        )
+    await session.execute(
+        insert(TenantSettings)
+        .values(tenant_id=principal.tenant_id, linkedin_organization_id=value)
+        .on_conflict_do_update(
+            index_elements=["tenant_id"], set_={"linkedin_organization_id": value, "updated_at": func.now()}
+        )
+    )
+    return await get_settings(session, principal.tenant_id)
+
+
+async def settings_by_tenant_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, TenantSettings]:
+    rows = await session.scalars(select(TenantSettings).where(TenantSettings.tenant_id.in_(ids)))
+    return {r.tenant_id: r for r in rows}

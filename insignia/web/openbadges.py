@@ -26,6 +26,7 @@ from insignia.infra.db import set_tenant
 from insignia.platform.credentials import service as credentials
 from insignia.platform.credentials.models import Award, BadgeClass
 from insignia.platform.openbadges import baking, ob2, ob3, sharing
+from insignia.tenants import tenant as tenant_service
 from insignia.tenants.auth import AuthenticationError, authenticate
 from insignia.tenants.models import Person, Tenant
 
@@ -329,9 +330,11 @@ async def verification_page(request: Request) -> Response:
             return HTMLResponse("<!doctype html><title>Not found</title><h1>Not found</h1>", status_code=404)
         award, badge, person = found
         skills = (await credentials.skills_by_badge_class(scope.session, [badge.id]))[badge.id]
+        settings = await tenant_service.get_settings(scope.session, scope.tenant.id)
         html = sharing.verification_html(
-            scope.urls, scope.tenant, award, badge, person=person, skills=skills, status=_status(award)
-        )
+            scope.urls, scope.tenant, award, badge, person=person, skills=skills, status=_status(award),
+            linkedin_organization_id=settings.linkedin_organization_id,
+        )  # fmt: skip
         return _cached(
             request,
             html.encode(),

@@ -34,13 +34,17 @@ from insignia.platform.learning.models import Skill
 from insignia.platform.openbadges import ob2, ob3, sharing
 from insignia.tenants import tenant as tenant_service
 from insignia.tenants.auth import Scope
-from insignia.tenants.models import Person, Tenant
+from insignia.tenants.models import Person, Tenant, TenantSettings
 
 # --- loaders ----------------------------------------------------------------------------------------
 
 
 def badge_class_by_id_loader(ctx: Context) -> DataLoader[uuid.UUID, BadgeClass | None]:
     return ctx.loader("BadgeClassByIdLoader", credentials.badge_classes_by_ids, none)
+
+
+def tenant_settings_loader(ctx: Context) -> DataLoader[uuid.UUID, TenantSettings | None]:
+    return ctx.loader("TenantSettingsByTenantIdLoader", tenant_service.settings_by_tenant_ids, none)
 
 
 def tenant_by_id_loader(ctx: Context) -> DataLoader[uuid.UUID, Tenant | None]:
@@ -114,6 +118,11 @@ async def _sharing_parts(ctx: Context, award: Award) -> tuple[ob2.Urls, Tenant, 
     badge = await badge_class_by_id_loader(ctx).load(award.badge_class_id)
     assert badge is not None
     return ob2.Urls(ctx.settings.public_url, tenant.slug), tenant, badge
+
+
+async def _linkedin_organization(ctx: Context) -> str | None:
+    found = await tenant_settings_loader(ctx).load(ctx.principal.tenant_id)
+    return found.linkedin_organization_id if found else None
 
 
 @strawberry.enum
@@ -259,6 +268,7 @@ class BadgeClassType(Node):
 class LinkedInFields:
     name: str
     organization_name: str
+    organization_id: str | None = strawberry.field(description="The tenant's LinkedIn organisation id, if set.")
     issue_year: int
     issue_month: int
     expiration_year: int | None
@@ -336,15 +346,16 @@ class AwardType(Node):
     @strawberry.field(description="LinkedIn's add-to-profile link, pre-filled (certification name, dates, URL, id).")
     async def linked_in_add_to_profile_url(self, info: Info[Context, None]) -> str:
         urls, tenant, badge = await _sharing_parts(info.context, self.model)
-        return sharing.linkedin_url(urls, tenant, self.model, badge)
+        return sharing.linkedin_url(urls, tenant, self.model, badge, await _linkedin_organization(info.context))
 
     @strawberry.field(description="The same certification fields for copy-paste (LinkedIn may ignore pre-fill).")
     async def linked_in_fields(self, info: Info[Context, None]) -> LinkedInFields:
         urls, tenant, badge = await _sharing_parts(info.context, self.model)
-        f = sharing.linkedin_fields(urls, tenant, self.model, badge)
+        f = sharing.linkedin_fields(urls, tenant, self.model, badge, await _linkedin_organization(info.context))
         return LinkedInFields(
             name=str(f["name"]),
-            organization_name=str(f["organizationName"]),
+            organization_name=tenant.name,
+            organization_id=str(f["organizationId"]) if "organizationId" in f else None,
             issue_year=int(f["issueYear"]),
             issue_month=int(f["issueMonth"]),
             expiration_year=int(f["expirationYear"]) if "expirationYear" in f else None,

@@ -14,7 +14,8 @@ from insignia.infra.errors import ValidationError
 from insignia.tenants import api_key as api_key_service
 from insignia.tenants import audience as audience_service
 from insignia.tenants import person as person_service
-from insignia.tenants.models import ApiKey, Audience, Person
+from insignia.tenants import tenant as tenant_service
+from insignia.tenants.models import ApiKey, Audience, Person, TenantSettings
 
 MAX_LIST_INPUT = 10
 
@@ -109,8 +110,37 @@ def _scopes(values: list[ApiKeyScope]) -> list[str]:
     return _bounded(values, "scopes")
 
 
+@strawberry.input
+class TenantSettingsUpdateInput:
+    linked_in_organization_id: str | None = strawberry.field(
+        default=None, description="The number in the organisation's LinkedIn company page URL; empty clears it."
+    )
+
+
+@strawberry.type
+class TenantSettingsPayload:
+    linked_in_organization_id: str | None
+    errors: list[UserError]
+
+
 @strawberry.type
 class TenantMutations:
+    @strawberry.mutation(description="Organisation settings (admins).")
+    async def tenant_settings_update(
+        self, info: Info[Context, None], input: TenantSettingsUpdateInput
+    ) -> TenantSettingsPayload:
+        ctx = info.context
+
+        async def op(s: AsyncSession) -> TenantSettings:
+            return await tenant_service.update_settings(
+                s, ctx.principal, linkedin_organization_id=input.linked_in_organization_id
+            )
+
+        result, errors = await run_mutation(ctx, op)
+        return TenantSettingsPayload(
+            linked_in_organization_id=result.linkedin_organization_id if result else None, errors=errors
+        )
+
     @strawberry.mutation
     async def audience_create(self, info: Info[Context, None], input: AudienceCreateInput) -> AudiencePayload:
         ctx = info.context

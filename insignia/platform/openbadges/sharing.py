@@ -18,11 +18,17 @@ from insignia.tenants.models import Person, Tenant
 STATUS_TEXT = {"active": "Valid", "expired": "Expired", "revoked": "Revoked"}
 
 
-def linkedin_fields(urls: Urls, tenant: Tenant, award: Award, badge: BadgeClass) -> dict[str, str | int]:
-    """What LinkedIn's "Add licence or certification" form asks for (also shown for copy-paste)."""
+def linkedin_fields(
+    urls: Urls, tenant: Tenant, award: Award, badge: BadgeClass, organization_id: str | None = None
+) -> dict[str, str | int]:
+    """What LinkedIn's "Add licence or certification" form asks for (also shown for copy-paste).
+    With the tenant's LinkedIn organisation id, the certification links to its company page."""
+    organization: dict[str, str | int] = (
+        {"organizationId": organization_id} if organization_id else {"organizationName": tenant.name}
+    )
     fields: dict[str, str | int] = {
         "name": badge.name,
-        "organizationName": tenant.name,
+        **organization,
         "issueYear": award.issued_at.year,
         "issueMonth": award.issued_at.month,
         "certUrl": urls.page(award.id),
@@ -34,9 +40,11 @@ def linkedin_fields(urls: Urls, tenant: Tenant, award: Award, badge: BadgeClass)
     return fields
 
 
-def linkedin_url(urls: Urls, tenant: Tenant, award: Award, badge: BadgeClass) -> str:
+def linkedin_url(
+    urls: Urls, tenant: Tenant, award: Award, badge: BadgeClass, organization_id: str | None = None
+) -> str:
     """LinkedIn's add-to-profile link for a certification, pre-filled."""
-    params = {"startTask": "CERTIFICATION_NAME", **linkedin_fields(urls, tenant, award, badge)}
+    params = {"startTask": "CERTIFICATION_NAME", **linkedin_fields(urls, tenant, award, badge, organization_id)}
     return "https://www.linkedin.com/profile/add?" + urlencode(params)
 
 
@@ -72,6 +80,7 @@ def verification_html(
     person: Person,
     skills: list[Skill],
     status: str,
+    linkedin_organization_id: str | None = None,
 ) -> str:
     """The public verification page, with Open Graph and Twitter tags so shared links unfurl."""
     title = f"{badge.name} — {tenant.name}"
@@ -130,7 +139,7 @@ dt {{ font-weight: bold; margin-top: .5rem; }}
 <a href="{escape(urls.assertion(award.id))}">Open Badges 2.0 assertion</a> ·
 <a href="{escape(urls.baked(award.id, "png"))}">baked PNG</a> ·
 <a href="{escape(urls.baked(award.id, "svg"))}">baked SVG</a></p>
-<p><a href="{escape(linkedin_url(urls, tenant, award, badge))}">Add to LinkedIn</a></p>
+<p><a href="{escape(linkedin_url(urls, tenant, award, badge, linkedin_organization_id))}">Add to LinkedIn</a></p>
 </main>
 </body>
 </html>

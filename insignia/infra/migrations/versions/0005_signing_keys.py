@@ -52,6 +52,17 @@ def upgrade() -> None:
     op.execute(
         "ALTER TABLE badge_classes ADD COLUMN image_type text CHECK (image_type IN ('image/png', 'image/svg+xml'))"
     )
+    # Per-tenant settings a tenant admin controls (the tenants registry itself is platform-owned).
+    op.execute(
+        """
+        CREATE TABLE tenant_settings (
+            tenant_id uuid PRIMARY KEY REFERENCES tenants (id) ON DELETE CASCADE,
+            linkedin_organization_id text CHECK (linkedin_organization_id ~ '^[0-9]{1,20}$'),
+            updated_at timestamptz NOT NULL DEFAULT now()
+        )
+        """
+    )
+    enable_tenant_rls("tenant_settings")
     # Learners opt in to a public profile (and to their name on public badge pages).
     op.execute("ALTER TABLE people ADD COLUMN profile_public boolean NOT NULL DEFAULT false")
 
@@ -61,4 +72,4 @@ def downgrade() -> None:
     op.execute("ALTER TABLE badge_classes DROP COLUMN image_data, DROP COLUMN image_type")
     op.execute("DROP INDEX awards_status_index_idx")
     op.execute("ALTER TABLE awards DROP COLUMN status_index")
-    op.execute("DROP TABLE status_lists, signing_keys")
+    op.execute("DROP TABLE tenant_settings, status_lists, signing_keys")
