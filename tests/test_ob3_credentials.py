@@ -281,3 +281,22 @@ async def test_both_verifiers_refuse_revoked_and_expired(
     valid = (await client.get(path((await _issue(gql, c, t, "partner"))["openBadge3Url"]))).json()
     assert (await verify_ours(client, valid)).verified is True
     assert (await verify_ours(client, {**valid, "name": "Tampered"})).problem == "the proof does not verify"
+
+
+async def test_the_learners_own_did_is_the_subject(
+    seeder: Seeder, gql: GraphQLClient, client: httpx.AsyncClient
+) -> None:
+    t = await seeder.tenant()
+    c = await Catalog(t).build(gql)
+    update = "mutation($d: String) { viewerProfileUpdate(did: $d) { person { did } errors { code field } } }"
+    bad = await gql(t.tokens["learner"], update, {"d": "not a did"})
+    assert bad["viewerProfileUpdate"]["errors"] == [{"code": "INVALID", "field": "did"}]
+    did = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+    assert (await ok(gql, t.tokens["learner"], update, {"d": did}))["person"]["did"] == did
+    links = await _issue(gql, c, t, "learner")
+    credential = (await client.get(path(links["openBadge3Url"]))).json()
+    assert credential["credentialSubject"]["id"] == did
+    assert credential["credentialSubject"]["identifier"][0]["identityType"] == "emailAddress"
+    jsonschema.Draft201909Validator(SCHEMA).validate(credential)
+    assert await resolve_and_verify(client, credential)
+    assert (await verify_independently(client, credential))["verified"] is True

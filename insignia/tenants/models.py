@@ -50,6 +50,7 @@ class Person(Base):
     deactivated_at: Mapped[datetime | None]
     session_version: Mapped[int] = mapped_column(default=1)
     profile_public: Mapped[bool] = mapped_column(default=False)
+    did: Mapped[str | None]
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
 

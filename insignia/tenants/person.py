@@ -6,6 +6,7 @@ indirect; everyone sees themselves.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -203,12 +204,24 @@ async def deactivate_person(session: AsyncSession, principal: Principal, person_
     return person
 
 
-async def update_own_profile(session: AsyncSession, principal: Principal, *, profile_public: bool) -> Person:
-    """A person's own choice: a public profile page, and their name on their public badge pages."""
+DID_RE = re.compile(r"^did:[a-z0-9]+:[A-Za-z0-9._:%-]+$")
+
+
+async def update_own_profile(
+    session: AsyncSession, principal: Principal, *, profile_public: bool | None = None, did: str | None = None
+) -> Person:
+    """A person's own choices: a public profile page (and their name on their public badge pages),
+    and their DID, which becomes the subject of their Open Badges 3.0 credentials (empty clears it)."""
     if principal.person is None:
         raise PermissionDeniedError("Only a signed-in person has a profile.")
     person = await get_person(session, principal.person.id)
-    person.profile_public = profile_public
+    if profile_public is not None:
+        person.profile_public = profile_public
+    if did is not None:
+        value = did.strip() or None
+        if value is not None and (len(value) > 500 or not DID_RE.match(value)):
+            raise ValidationError("did must be a DID such as did:web:example.com or did:key:z6Mk...", "did")
+        person.did = value
     await session.flush()
     return person
 

@@ -206,12 +206,16 @@ class TenantMutations:
 
         return _person_payload(*await run_mutation(ctx, op))
 
-    @strawberry.mutation(description="The signed-in person opts in or out of a public profile page.")
-    async def viewer_profile_update(self, info: Info[Context, None], profile_public: bool) -> PersonPayload:
+    @strawberry.mutation(
+        description="The signed-in person's choices: a public profile page; their DID for OB 3.0 credentials."
+    )
+    async def viewer_profile_update(
+        self, info: Info[Context, None], profile_public: bool | None = None, did: str | None = None
+    ) -> PersonPayload:
         ctx = info.context
 
         async def op(s: AsyncSession) -> Person:
-            return await person_service.update_own_profile(s, ctx.principal, profile_public=profile_public)
+            return await person_service.update_own_profile(s, ctx.principal, profile_public=profile_public, did=did)
 
         return _person_payload(*await run_mutation(ctx, op))
 

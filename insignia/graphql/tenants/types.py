@@ -90,6 +90,7 @@ class PersonType(Node):
     active: bool
     created_at: datetime
     profile_public: bool = strawberry.field(description="Opted in to a public profile page.")
+    did: str | None = strawberry.field(description="The person's DID: the subject of their OB 3.0 credentials.")
 
     @strawberry.field
     def roles(self) -> list[Role]:
@@ -152,6 +153,7 @@ class PersonType(Node):
             active=person.active,
             created_at=person.created_at,
             profile_public=person.profile_public,
+            did=person.did,
         )
 
 

@@ -170,6 +170,7 @@ def credential_document(
         "validFrom": _iso(award.issued_at),
         "name": badge.name,
         "credentialSubject": {
+            **({"id": person.did} if person.did else {}),
             "type": ["AchievementSubject"],
             "identifier": [
                 {

@@ -65,10 +65,14 @@ def upgrade() -> None:
     enable_tenant_rls("tenant_settings")
     # Learners opt in to a public profile (and to their name on public badge pages).
     op.execute("ALTER TABLE people ADD COLUMN profile_public boolean NOT NULL DEFAULT false")
+    # A learner's own DID, used as the subject id of their Open Badges 3.0 credentials.
+    op.execute(
+        "ALTER TABLE people ADD COLUMN did text CHECK (did ~ '^did:[a-z0-9]+:[A-Za-z0-9._:%-]+$' AND char_length(did) <= 500)"
+    )
 
 
 def downgrade() -> None:
-    op.execute("ALTER TABLE people DROP COLUMN profile_public")
+    op.execute("ALTER TABLE people DROP COLUMN profile_public, DROP COLUMN did")
     op.execute("ALTER TABLE badge_classes DROP COLUMN image_data, DROP COLUMN image_type")
     op.execute("DROP INDEX awards_status_index_idx")
     op.execute("ALTER TABLE awards DROP COLUMN status_index")
