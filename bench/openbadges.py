@@ -44,8 +44,8 @@ async def sign_all(owner_url: str, tenant_id: uuid.UUID) -> tuple[int, float]:
                     .join(Person, Person.id == Award.recipient_id)
                 )
             ).all()
-            urls = ob2.Urls("http://127.0.0.1:8000", tenant.slug)
-            did = ob3.did_for(urls.base, tenant.slug)
+            urls = ob2.Urls.for_tenant("http://127.0.0.1:8000", tenant)
+            did = ob3.did_for(urls)
             await ob3.key_for(s, tenant_id, box, rows[0][0].issued_at)  # the first key, outside the timing
             started = time.perf_counter()
             for award, badge, person in rows:

@@ -254,6 +254,25 @@ def tenant_create(slug: str, name: str, admin_email: str, admin_name: str | None
     click.echo(_run(_with_databases(settings, targets, work)))
 
 
+@tenant.command("domain")
+@click.option("--slug", required=True, help="The tenant's slug.")
+@click.option("--domain", required=True, help="Its own host name, e.g. badges.example.com; empty to remove.")
+def tenant_domain(slug: str, domain: str) -> None:
+    """Serve a tenant's badge pages and documents at the root of its own https domain."""
+    from insignia.tenants.tenant import set_domain
+
+    settings = _settings()
+    targets = _prepare(settings)
+
+    async def work(owner: Database, _app: Database) -> str:
+        async with owner.session() as session:
+            changed = await set_domain(session, slug, domain)
+            await session.commit()
+            return f"{changed.slug}: {'https://' + changed.domain if changed.domain else 'no own domain'}"
+
+    click.echo(_run(_with_databases(settings, targets, work)))
+
+
 @tenant.command("list")
 def tenant_list() -> None:
     """Slug, name and id of every tenant."""

@@ -48,7 +48,7 @@ def test_every_command_has_help(cli_env: dict[str, str]) -> None:
         ["token"],
         ["demo"],
     ]
-    for args in [*commands, ["jobs"], ["jobs", "list"], ["jobs", "retry"]]:
+    for args in [*commands, ["jobs"], ["jobs", "list"], ["jobs", "retry"], ["tenant", "domain"]]:
         result = run(cli_env, *args, "--help")
         assert result.returncode == 0, result.stderr
         assert "Usage:" in result.stdout
@@ -181,3 +181,23 @@ async def test_jobs_list_dead_and_retry(
     missing = run(cli_env, "jobs", "retry", str(uuid.uuid4()))
     assert missing.stderr.strip() == "error: No such job."
     assert run(cli_env, "jobs", "retry", "nope").returncode == 2
+
+
+def test_tenant_domain(cli_env: dict[str, str]) -> None:
+    slug = f"dom-{uuid.uuid4().hex[:6]}"
+    assert (
+        run(cli_env, "tenant", "create", "--slug", slug, "--name", "D", "--admin-email", "a@d.example").returncode == 0
+    )
+    done = run(cli_env, "tenant", "domain", "--slug", slug, "--domain", f"Badges.{slug}.example")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"{slug}: https://badges.{slug}.example"
+    bad = run(cli_env, "tenant", "domain", "--slug", slug, "--domain", "http://x")
+    assert bad.returncode == 1 and bad.stderr.strip() == "error: domain must be a host name such as badges.example.com"
+    other = f"dom-{uuid.uuid4().hex[:6]}"
+    assert (
+        run(cli_env, "tenant", "create", "--slug", other, "--name", "E", "--admin-email", "a@e.example").returncode == 0
+    )
+    taken = run(cli_env, "tenant", "domain", "--slug", other, "--domain", f"badges.{slug}.example")
+    assert taken.returncode == 1 and f"already used by tenant '{slug}'" in taken.stderr
+    cleared = run(cli_env, "tenant", "domain", "--slug", slug, "--domain", "")
+    assert cleared.stdout.strip() == f"{slug}: no own domain"

@@ -359,3 +359,43 @@ async def test_linkedin_organisation_id_per_tenant(
     assert params["organizationId"] == "1337" and "organizationName" not in params
     assert "organizationId=1337" in (await client.get(path(links["verificationUrl"]))).text
     assert (await ok(gql, t.tokens["admin"], update, {"v": ""}))["linkedInOrganizationId"] is None
+
+
+async def test_a_tenant_with_its_own_domain(
+    seeder: Seeder, gql: GraphQLClient, client: httpx.AsyncClient, owner_db: Any
+) -> None:
+    from insignia.tenants.tenant import set_domain
+
+    t = await seeder.tenant()
+    domain = f"badges.{t.slug}.example"
+    async with owner_db.session() as s:
+        await set_domain(s, t.slug, domain.upper())
+        await s.commit()
+    _c, _award_id, links = await _award(gql, t)
+    assert links["verificationUrl"].startswith(f"https://{domain}/awards/")
+    host = {"Host": domain}
+    page = await client.get(path(links["verificationUrl"]), headers=host)
+    assert page.status_code == 200 and "Certified Forklift Operator" in page.text
+    assertion = (await client.get(path(links["openBadge2Url"]), headers=host)).json()
+    assert assertion["id"] == links["openBadge2Url"] and assertion["badge"].startswith(f"https://{domain}/ob2/badges/")
+    # Other hosts do not serve this tenant at the root; the platform path keeps working.
+    assert (await client.get(path(links["verificationUrl"]), headers={"Host": "elsewhere.example"})).status_code == 404
+    assert (await client.get(f"/t/{t.slug}" + path(links["verificationUrl"]))).status_code == 200
+    credential_url = (
+        await gql(
+            t.tokens["learner"],
+            "query($id: ID!) { node(id: $id) { ... on Award { openBadge3Url } } }",
+            {"id": _award_id},
+        )
+    )["node"]["openBadge3Url"]
+    credential = (await client.get(path(credential_url), headers=host)).json()
+    assert credential["issuer"]["id"] == f"did:web:{domain}"
+    did_document = (await client.get("/.well-known/did.json", headers=host)).json()
+    assert did_document["id"] == f"did:web:{domain}"
+    [vm] = did_document["verificationMethod"]
+    from insignia.platform.openbadges import dataintegrity
+
+    assert dataintegrity.verify(credential, dataintegrity.public_key_from_multibase(vm["publicKeyMultibase"]))
+    async with owner_db.session() as s:
+        with pytest.raises(Exception, match="domain must be a host name"):
+            await set_domain(s, t.slug, "not a domain")

@@ -21,6 +21,8 @@ class Tenant(Base):
     slug: Mapped[str]
     name: Mapped[str]
     status: Mapped[str] = mapped_column(default="active")
+    # The tenant's own public origin (``badges.example.com``), served over https; None: the platform's.
+    domain: Mapped[str | None]
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 

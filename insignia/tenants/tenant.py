@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 
@@ -102,3 +103,22 @@ async def update_settings(
 async def settings_by_tenant_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, TenantSettings]:
     rows = await session.scalars(select(TenantSettings).where(TenantSettings.tenant_id.in_(ids)))
     return {r.tenant_id: r for r in rows}
+
+
+_DOMAIN_RE = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
+
+
+async def set_domain(session: AsyncSession, slug: str, domain: str | None) -> Tenant:
+    """Give a tenant its own public origin (https://<domain>) for badge pages and documents, or
+    take it away (None). Platform administration: the DNS and TLS certificate are the operator's."""
+    tenant = await get_tenant_by_slug(session, slug)
+    value = (domain or "").strip().lower().rstrip(".") or None
+    if value is not None:
+        if len(value) > 253 or not _DOMAIN_RE.match(value) or value.replace(".", "").isdigit():
+            raise ValidationError("domain must be a host name such as badges.example.com", "domain")
+        taken = await session.scalar(select(Tenant.slug).where(Tenant.domain == value, Tenant.id != tenant.id))
+        if taken is not None:
+            raise ConflictError(f"The domain {value} is already used by tenant {taken!r}.", "domain")
+    tenant.domain = value
+    await session.flush()
+    return tenant

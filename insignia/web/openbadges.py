@@ -69,7 +69,7 @@ class _Scope:
         self.tenant = tenant
         settings = request.app.state.settings
         self.secret_key: str = settings.secret_key
-        self.urls = ob2.Urls(settings.public_url, tenant.slug)
+        self.urls = ob2.Urls.for_tenant(settings.public_url, tenant)
 
     async def signed_in(self) -> bool:
         """Whether the caller holds a valid credential of this tenant (for TENANT awards)."""
@@ -106,9 +106,16 @@ class _Scope:
 
 
 async def _with_tenant(request: Request, handler: Any) -> Response:
-    slug = request.path_params["slug"]
+    """Run ``handler`` in the tenant's RLS transaction; the tenant is the path's slug or, on the
+    prefix-less routes, the tenant whose own domain is the request's host."""
+    slug = request.path_params.get("slug")
     async with request.app.state.database.session() as session:
-        tenant = await session.scalar(select(Tenant).where(Tenant.slug == slug, Tenant.status == "active"))
+        if slug is not None:
+            stmt = select(Tenant).where(Tenant.slug == slug)
+        else:
+            host = request.headers.get("host", "").split(":", 1)[0].strip().lower()
+            stmt = select(Tenant).where(Tenant.domain == host)
+        tenant = await session.scalar(stmt.where(Tenant.status == "active"))
         if tenant is None:
             return _not_found()
         await set_tenant(session, tenant.id)
@@ -192,7 +199,7 @@ async def did_document(request: Request) -> Response:
     """The tenant's ``did:web`` document: every signing key, current and retired."""
 
     async def handle(scope: _Scope) -> Response:
-        did = ob3.did_for(scope.urls.base, scope.tenant.slug)
+        did = ob3.did_for(scope.urls)
         all_keys = await ob3.keys(scope.session)
         if not all_keys:
             await ob3.key_for(scope.session, scope.tenant.id, _box(request), datetime.now(UTC))
@@ -210,7 +217,7 @@ async def _credential(
 ) -> dict[str, Any]:
     skills = (await credentials.skills_by_badge_class(scope.session, [badge.id]))[badge.id]
     alignments = (await credentials.alignments_by_badge_class(scope.session, [badge.id]))[badge.id]
-    did = ob3.did_for(scope.urls.base, scope.tenant.slug)
+    did = ob3.did_for(scope.urls)
     document = ob3.credential_document(
         scope.urls, did, scope.tenant, award, badge=badge, person=person, skills=skills, alignments=alignments,
         secret_key=scope.secret_key,
@@ -247,7 +254,7 @@ async def status_list(request: Request) -> Response:
         raw = request.path_params["number"]
         if not raw.isdigit() or len(raw) > 6:
             return _not_found()
-        did = ob3.did_for(scope.urls.base, scope.tenant.slug)
+        did = ob3.did_for(scope.urls)
         signed = await ob3.status_list_credential(
             scope.session, _box(request), scope.urls, did, scope.tenant, number=int(raw)
         )
@@ -378,16 +385,22 @@ async def profile(request: Request) -> Response:
     return await _with_tenant(request, handle)
 
 
+_PAGES = [
+    ("/people/{person_id}", profile),
+    ("/ob2/issuer", issuer),
+    ("/ob2/badges/{badge_id}", badge_class),
+    ("/ob2/badges/{badge_id}/image", badge_image),
+    ("/ob2/assertions/{award_id}", assertion),
+    ("/awards/{award_id}", verification_page),
+    ("/awards/{award_id}/image.{fmt:str}", award_image),
+    ("/awards/{award_id}/baked/{version}.{fmt:str}", baked),
+    ("/ob3/credentials/{award_id}", credential),
+    ("/ob3/status/revocation/{number}", status_list),
+]
+# Under /t/<slug> on the platform's origin, and at the root of a tenant's own domain (by Host).
 ROUTES = [
-    Route("/t/{slug}/people/{person_id}", profile, methods=["GET"]),
-    Route("/t/{slug}/ob2/issuer", issuer, methods=["GET"]),
-    Route("/t/{slug}/ob2/badges/{badge_id}", badge_class, methods=["GET"]),
-    Route("/t/{slug}/ob2/badges/{badge_id}/image", badge_image, methods=["GET"]),
-    Route("/t/{slug}/ob2/assertions/{award_id}", assertion, methods=["GET"]),
-    Route("/t/{slug}/awards/{award_id}", verification_page, methods=["GET"]),
-    Route("/t/{slug}/awards/{award_id}/image.{fmt:str}", award_image, methods=["GET"]),
-    Route("/t/{slug}/awards/{award_id}/baked/{version}.{fmt:str}", baked, methods=["GET"]),
-    Route("/t/{slug}/ob3/credentials/{award_id}", credential, methods=["GET"]),
+    *(Route("/t/{slug}" + path, handler, methods=["GET"]) for path, handler in _PAGES),
     Route("/t/{slug}/did.json", did_document, methods=["GET"]),
-    Route("/t/{slug}/ob3/status/revocation/{number}", status_list, methods=["GET"]),
+    *(Route(path, handler, methods=["GET"]) for path, handler in _PAGES),
+    Route("/.well-known/did.json", did_document, methods=["GET"]),
 ]

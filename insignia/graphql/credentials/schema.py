@@ -110,14 +110,14 @@ async def _tenant(ctx: Context) -> Tenant:
 
 
 async def _urls(ctx: Context) -> ob2.Urls:
-    return ob2.Urls(ctx.settings.public_url, (await _tenant(ctx)).slug)
+    return ob2.Urls.for_tenant(ctx.settings.public_url, await _tenant(ctx))
 
 
 async def _sharing_parts(ctx: Context, award: Award) -> tuple[ob2.Urls, Tenant, BadgeClass]:
     tenant = await _tenant(ctx)
     badge = await badge_class_by_id_loader(ctx).load(award.badge_class_id)
     assert badge is not None
-    return ob2.Urls(ctx.settings.public_url, tenant.slug), tenant, badge
+    return ob2.Urls.for_tenant(ctx.settings.public_url, tenant), tenant, badge
 
 
 async def _linkedin_organization(ctx: Context) -> str | None:
@@ -812,7 +812,7 @@ class SigningKeyMutations:
         key, errors = await run_mutation(ctx, op)
         if key is None:
             return SigningKeyPayload(signing_key=None, errors=errors)
-        did = ob3.did_for(ctx.settings.public_url, (await _tenant(ctx)).slug)
+        did = ob3.did_for(await _urls(ctx))
         return SigningKeyPayload(
             signing_key=SigningKeyType(
                 public_key_multibase=key.public_key_multibase,

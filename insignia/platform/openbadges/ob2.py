@@ -23,14 +23,20 @@ CONTEXT = "https://w3id.org/openbadges/v2"
 
 @dataclass(frozen=True)
 class Urls:
-    """Where a tenant's public documents live."""
+    """Where a tenant's public documents live: ``<public url>/t/<slug>``, or the root of the
+    tenant's own domain when it has one."""
 
     base: str
     slug: str
+    domain: str | None = None
+
+    @classmethod
+    def for_tenant(cls, public_url: str, tenant: Tenant) -> Urls:
+        return cls(public_url, tenant.slug, tenant.domain)
 
     @property
     def root(self) -> str:
-        return f"{self.base}/t/{self.slug}"
+        return f"https://{self.domain}" if self.domain else f"{self.base}/t/{self.slug}"
 
     @property
     def issuer(self) -> str:

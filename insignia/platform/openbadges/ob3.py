@@ -54,9 +54,13 @@ class SigningKey(Base):
     retired_at: Mapped[datetime | None]
 
 
-def did_for(public_url: str, slug: str) -> str:
-    host = urlsplit(public_url).netloc
-    return f"did:web:{quote(host, safe='')}:t:{slug}"
+def did_for(urls: ob2.Urls) -> str:
+    """``did:web:<domain>`` (document at ``/.well-known/did.json``) for a tenant with its own domain,
+    else ``did:web:<platform host>:t:<slug>`` (document at ``/t/<slug>/did.json``)."""
+    if urls.domain:
+        return f"did:web:{urls.domain}"
+    host = urlsplit(urls.base).netloc
+    return f"did:web:{quote(host, safe='')}:t:{urls.slug}"
 
 
 def _context(key: SigningKey) -> bytes:

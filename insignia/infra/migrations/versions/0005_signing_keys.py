@@ -52,6 +52,11 @@ def upgrade() -> None:
     op.execute(
         "ALTER TABLE badge_classes ADD COLUMN image_type text CHECK (image_type IN ('image/png', 'image/svg+xml'))"
     )
+    # A tenant's own public origin (custom domain), set by the platform operator.
+    op.execute(
+        "ALTER TABLE tenants ADD COLUMN domain text UNIQUE "
+        "CHECK (domain ~ '^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$')"
+    )
     # Per-tenant settings a tenant admin controls (the tenants registry itself is platform-owned).
     op.execute(
         """
@@ -77,3 +82,4 @@ def downgrade() -> None:
     op.execute("DROP INDEX awards_status_index_idx")
     op.execute("ALTER TABLE awards DROP COLUMN status_index")
     op.execute("DROP TABLE tenant_settings, status_lists, signing_keys")
+    op.execute("ALTER TABLE tenants DROP COLUMN domain")
