@@ -7,6 +7,7 @@ Every failure is one clear line on stderr and a non-zero exit, never a traceback
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import re
 import sys
@@ -123,6 +124,9 @@ def serve(host: str, port: int, demo: bool) -> None:
     from insignia.app import create_app
 
     settings = load_settings()
+    if not os.environ.get("INSIGNIA_PUBLIC_URL"):
+        # Links in documents and emails point at this very server unless told otherwise.
+        settings = dataclasses.replace(settings, public_url=f"http://{host}:{port}")
     configure_logging(settings.log_level)
     targets = _prepare(settings)
     if demo:

@@ -78,6 +78,19 @@ async def test_serve_with_embedded_postgres_and_demo(tmp_path: Path, data_dir: P
             )
             data = response.json()["data"]
             assert data["viewer"]["email"] == "admin@acme.example"
+            learner = re.search(r"acme learner .*\n\s+(eyJ[\w.-]+)", output)
+            assert learner, output
+            mine = await client.post(
+                "/graphql",
+                json={
+                    "query": "{ viewer { awards { edges { node { verificationUrl } } } progress { badgeClass { name } } } }"
+                },
+                headers={"Authorization": f"Bearer {learner.group(1)}"},
+            )
+            [award] = mine.json()["data"]["viewer"]["awards"]["edges"]
+            # Links point at this server, and the public page answers there.
+            assert award["node"]["verificationUrl"].startswith(base)
+            assert (await client.get(award["node"]["verificationUrl"].removeprefix(base))).status_code == 200
             assert data["tenant"]["slug"] == "acme"
             assert {a["kind"] for a in data["audiences"]} == {"EMPLOYEE", "PARTNER", "CUSTOMER"}
             assert all(e["node"]["email"].endswith("@acme.example") for e in data["people"]["edges"])
