@@ -77,6 +77,7 @@ def main() -> None:
     parser.add_argument("--awards-each", type=int, default=5)
     parser.add_argument("--requests", type=int, default=4000)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=1, help="API processes (insignia serve --workers)")
     args = parser.parse_args()
     name = f"insignia_bench_{uuid.uuid4().hex[:8]}"
     owner_url = run(create_database(name))
@@ -92,7 +93,7 @@ def main() -> None:
         port = _port()
         with tempfile.TemporaryFile() as log:
             server = start(
-                ["serve", "--port", str(port)],
+                ["serve", "--port", str(port), "--workers", str(args.workers)],
                 worker_env(
                     owner_url,
                     INSIGNIA_ENV="production",
@@ -117,7 +118,7 @@ def main() -> None:
             f"tenant: {args.learners} learners, {args.learners * args.awards_each} awards; query: viewer.awards(first: 50) with badge classes and skills"
         )
         print(
-            f"requests: {args.requests} at concurrency {args.concurrency}, one API process (uvicorn), PostgreSQL on the same 2 cores"
+            f"requests: {args.requests} at concurrency {args.concurrency}, {args.workers} API process(es), client and PostgreSQL on the same 2 cores"
         )
         print(f"throughput: {args.requests / elapsed:,.0f} requests/s")
         print(

@@ -10,9 +10,10 @@ from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from insignia.graphql.view import GraphQLEndpoint
-from insignia.infra.db import Database
+from insignia.infra.db import Database, create_engine
 from insignia.infra.http import BodySizeLimitMiddleware, RequestIdMiddleware
-from insignia.infra.settings import Settings
+from insignia.infra.logging import configure_logging
+from insignia.infra.settings import ConfigurationError, Settings, load_settings
 from insignia.web import openbadges, xapi
 from insignia.web.health import healthz, readyz
 from insignia.workers.runtime import InlineJobs
@@ -56,3 +57,14 @@ def create_app(
     app.state.database = database
     app.state.settings = settings
     return app
+
+
+def app_from_settings() -> Starlette:
+    """For ``insignia serve --workers N``: each worker process builds its app from the settings
+    (the parent resolved ``INSIGNIA_APP_DATABASE_URL``, migrated and seeded before starting them)."""
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    if settings.app_database_url is None:
+        raise ConfigurationError("INSIGNIA_APP_DATABASE_URL is required for worker processes")
+    database = Database(create_engine(settings.app_database_url, pool_size=settings.db_pool_size))
+    return create_app(settings, database, inline_jobs=settings.broker_url is None)

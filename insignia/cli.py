@@ -117,7 +117,10 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--demo", is_flag=True, help="Seed the demo first and print bearer tokens for demo people.")
-def serve(host: str, port: int, demo: bool) -> None:
+@click.option(
+    "--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="API processes (one per core)."
+)
+def serve(host: str, port: int, demo: bool, workers: int) -> None:
     """Run the API (GraphQL at /graphql, health at /healthz and /readyz)."""
     import uvicorn
 
@@ -131,11 +134,24 @@ def serve(host: str, port: int, demo: bool) -> None:
     targets = _prepare(settings)
     if demo:
         _run(_with_databases(settings, targets, lambda owner, _app: _print_demo(settings, owner, host, port)))
-    database = open_app_database(settings, targets)
     inline = settings.broker_url is None
-    app = create_app(settings, database, inline_jobs=inline)
     jobs = "in this process" if inline else "by `insignia worker` processes via the broker"
     click.echo(f"Insignia API on http://{host}:{port}/graphql (database {redacted(targets.app_url)}; jobs run {jobs})")
+    if workers > 1:
+        # Worker processes build the app from settings: hand them the resolved database and origin.
+        os.environ["INSIGNIA_APP_DATABASE_URL"] = targets.app_url.render_as_string(hide_password=False)
+        os.environ["INSIGNIA_PUBLIC_URL"] = settings.public_url
+        uvicorn.run(
+            "insignia.app:app_from_settings",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_config=None,
+            access_log=False,
+        )
+        return
+    app = create_app(settings, open_app_database(settings, targets), inline_jobs=inline)
     uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
 
 

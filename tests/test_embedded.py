@@ -114,3 +114,35 @@ async def test_serve_with_embedded_postgres_and_demo(tmp_path: Path, data_dir: P
     while (data_dir / "pgdata" / "postmaster.pid").exists() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not (data_dir / "pgdata" / "postmaster.pid").exists()
+
+
+async def test_serve_with_several_worker_processes(data_dir: Path, tmp_path: Path) -> None:
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("INSIGNIA_", "DATABASE_URL"))}
+    env.update(INSIGNIA_ENV="development", INSIGNIA_DATA_DIR=str(data_dir))
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "insignia", "serve", "--demo", "--workers", "2", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base, process, log)
+        match = re.search(r"acme manager .*\n\s+(eyJ[\w.-]+)", log.read_text())
+        assert match, log.read_text()
+        async with httpx.AsyncClient(base_url=base) as client:
+            for _ in range(6):  # spread over both processes
+                response = await client.post(
+                    "/graphql",
+                    json={"query": "{ people { edges { node { email } } } }"},
+                    headers={"Authorization": f"Bearer {match.group(1)}"},
+                )
+                emails = {e["node"]["email"] for e in response.json()["data"]["people"]["edges"]}
+                assert "lee.learner@acme.example" in emails
+        assert log.read_text().count("Application startup complete") == 2
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
