@@ -172,3 +172,18 @@ async def seed_learners(
 
 def run(coro: Any) -> Any:
     return asyncio.run(coro)
+
+
+async def wait_ready(base: str) -> None:
+    """Until ``/readyz`` answers 200 (at most 20 s)."""
+    import httpx
+
+    async with httpx.AsyncClient(base_url=base) as client:
+        for _ in range(200):
+            try:
+                if (await client.get("/readyz")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.1)
+    raise SystemExit("the server did not start")

@@ -25,7 +25,7 @@ from datetime import timedelta
 
 import httpx
 
-from bench._common import SECRET, create_database, drop_database, run, seed_learners, start, worker_env
+from bench._common import SECRET, create_database, drop_database, run, seed_learners, start, wait_ready, worker_env
 from insignia.tenants.auth import issue_token
 from insignia.tenants.models import Person
 
@@ -57,18 +57,6 @@ async def load(base: str, tokens: list[str], requests: int, concurrency: int) ->
 
         await asyncio.gather(*(one_worker() for _ in range(concurrency)))
     return latencies
-
-
-async def ready(base: str) -> None:
-    async with httpx.AsyncClient(base_url=base) as client:
-        for _ in range(200):
-            try:
-                if (await client.get("/readyz")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.1)
-    raise SystemExit("the server did not start")
 
 
 def main() -> None:
@@ -104,7 +92,7 @@ def main() -> None:
             )
             try:
                 base = f"http://127.0.0.1:{port}"
-                run(ready(base))
+                run(wait_ready(base))
                 run(load(base, tokens, 200, args.concurrency))  # warm-up: connections, caches
                 started = time.perf_counter()
                 latencies = run(load(base, tokens, args.requests, args.concurrency))

@@ -22,7 +22,7 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
-from bench._common import APP, SECRET, create_database, drop_database, run, seed_learners, start, worker_env
+from bench._common import APP, SECRET, create_database, drop_database, run, seed_learners, start, wait_ready, worker_env
 from insignia.infra.crypto import SecretBox
 from insignia.infra.db import Database, create_engine, set_tenant
 from insignia.platform.credentials.models import Award, BadgeClass
@@ -76,18 +76,6 @@ async def pages(base: str, paths: list[str], requests: int, concurrency: int) ->
         return time.perf_counter() - started, sorted(latencies)
 
 
-async def ready(base: str) -> None:
-    async with httpx.AsyncClient(base_url=base) as client:
-        for _ in range(200):
-            try:
-                if (await client.get("/readyz")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.1)
-    raise SystemExit("the server did not start")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--awards", type=int, default=2000)
@@ -130,7 +118,7 @@ def main() -> None:
             )
             try:
                 base = f"http://127.0.0.1:{port}"
-                run(ready(base))
+                run(wait_ready(base))
                 run(pages(base, paths, 100, args.concurrency))
                 elapsed, latencies = run(pages(base, paths, args.requests, args.concurrency))
             finally:

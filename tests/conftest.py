@@ -22,6 +22,7 @@ import pytest
 from sqlalchemy.engine import URL, make_url
 
 from insignia.app import create_app
+from insignia.infra import global_ids
 from insignia.infra.db import Database, create_engine, set_tenant
 from insignia.infra.migrate import migrate
 from insignia.infra.settings import Settings
@@ -35,6 +36,11 @@ ADMIN_URL = os.environ.get("INSIGNIA_TEST_DATABASE_URL", "postgresql://postgres@
 OWNER_ROLE = "insignia_test_owner"
 APP_ROLE = "insignia_test_app"
 SECRET = "test-secret-" + "x" * 40
+
+
+def gid(type_name: str, value: object) -> str:
+    """The Relay global id of an object, as a portal would hold it."""
+    return global_ids.encode(type_name, value)  # type: ignore[arg-type]
 
 
 @dataclass

@@ -14,13 +14,9 @@ from joserfc import jwt
 from joserfc.jwk import OctKey
 
 from insignia.tenants.auth import issue_token
-from tests.conftest import SECRET, GraphQLClient, Seeder
+from tests.conftest import SECRET, GraphQLClient, Seeder, gid
 
 pytestmark = pytest.mark.asyncio
-
-
-def gid(type_name: str, value: object) -> str:
-    return base64.b64encode(f"{type_name}:{value}".encode()).decode()
 
 
 INVITE = "mutation($input: PersonInviteInput!) { personInvite(input: $input) { person { id } errors { code field message } } }"

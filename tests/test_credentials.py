@@ -3,7 +3,6 @@ re-issue, version criteria, expire and remind, and who may see what."""
 
 from __future__ import annotations
 
-import base64
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,14 +14,10 @@ from insignia.infra.outbox import OutboxEvent
 from insignia.infra.settings import Settings
 from insignia.platform.credentials.models import Award
 from insignia.workers.scheduler import default_tasks
-from tests.conftest import GraphQLClient, SeededTenant, Seeder
+from tests.conftest import GraphQLClient, SeededTenant, Seeder, gid
 from tests.support import run_jobs_until
 
 pytestmark = pytest.mark.asyncio
-
-
-def gid(type_name: str, value: object) -> str:
-    return base64.b64encode(f"{type_name}:{value}".encode()).decode()
 
 
 async def ok(gql: GraphQLClient, token: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from insignia.app import create_app
 from insignia.infra.db import Database, count_statements
 from insignia.infra.settings import Settings
 from insignia.tenants import tenant as tenant_service
-from tests.conftest import GraphQLClient, Seeder
+from tests.conftest import GraphQLClient, Seeder, gid
 
 pytestmark = pytest.mark.asyncio
 
@@ -124,15 +124,9 @@ async def test_nested_people_list_issues_a_fixed_number_of_statements(seeder: Se
             'mutation($a: ID!, $m: ID!) { personInvite(input: {email: $e, name: "N", audienceId: $a, managerId: $m}) { errors { code } } }'.replace(
                 "$e", f'"extra{i}@example.com"'
             ),
-            {"a": _gid("Audience", t.audiences["customers"]), "m": _gid("Person", t.people["lead"].id)},
+            {"a": gid("Audience", t.audiences["customers"]), "m": gid("Person", t.people["lead"].id)},
         )
     # Authentication (set tenant, person, tenant status) 3 + people page 1 + one batch per
     # loader: audiences (people's and managers' together), managers, managers' managers.
     assert baseline == 6
     assert await statements() == 6
-
-
-def _gid(type_name: str, value: object) -> str:
-    import base64
-
-    return base64.b64encode(f"{type_name}:{value}".encode()).decode()

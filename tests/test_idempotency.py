@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 
 import httpx
 import pytest
 
-from tests.conftest import GraphQLClient, Seeder
+from tests.conftest import GraphQLClient, Seeder, gid
 
 pytestmark = pytest.mark.asyncio
-
-
-def gid(type_name: str, value: object) -> str:
-    return base64.b64encode(f"{type_name}:{value}".encode()).decode()
 
 
 INVITE = 'mutation($a: ID!, $e: String!) { personInvite(input: {email: $e, name: "Idem", audienceId: $a}) { person { id email } errors { code } } }'

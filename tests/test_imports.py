@@ -14,7 +14,7 @@ from insignia.infra.db import Database, set_tenant
 from insignia.infra.settings import Settings
 from insignia.platform.credentials.models import Award
 from insignia.platform.learning.models import AssessmentResult, Completion
-from tests.conftest import GraphQLClient, SeededTenant, Seeder
+from tests.conftest import GraphQLClient, SeededTenant, Seeder, gid
 from tests.support import run_jobs_until
 from tests.test_credentials import ASSESSMENT, COURSE, Catalog, ok
 
@@ -22,10 +22,6 @@ pytestmark = pytest.mark.asyncio
 
 IMPORT = "mutation($input: ImportCreateInput!) { importCreate(input: $input) { import { id status totalRows } errors { code field message } } }"
 PROGRESS = "query($id: ID!) { node(id: $id) { ... on Import { status totalRows processedRows succeededRows unchangedRows failedRows rowErrors { row field code message } } } }"
-
-
-def gid(type_name: str, value: object) -> str:
-    return base64.b64encode(f"{type_name}:{value}".encode()).decode()
 
 
 async def _count(owner_db: Database, t: SeededTenant, model: Any) -> int:

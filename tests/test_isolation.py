@@ -15,14 +15,10 @@ from sqlalchemy import select
 from insignia.infra.db import Database, set_tenant
 from insignia.infra.settings import Settings
 from insignia.tenants.models import ApiKey, Audience, Person
-from tests.conftest import GraphQLClient, SeededTenant, Seeder
+from tests.conftest import GraphQLClient, SeededTenant, Seeder, gid
 from tests.support import WebhookReceiver, run_jobs_until
 
 pytestmark = pytest.mark.asyncio
-
-
-def gid(type_name: str, value: object) -> str:
-    return base64.b64encode(f"{type_name}:{value}".encode()).decode()
 
 
 ROOT_QUERIES = [

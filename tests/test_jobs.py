@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 from collections.abc import Iterator
@@ -16,14 +15,10 @@ from insignia.infra.outbox import OutboxEvent
 from insignia.infra.settings import Settings
 from insignia.tenants import person as person_service
 from insignia.tenants.auth import operator_principal
-from tests.conftest import GraphQLClient, SeededTenant, Seeder
+from tests.conftest import GraphQLClient, SeededTenant, Seeder, gid
 from tests.support import SmtpServer, WebhookReceiver, run_jobs_until
 
 pytestmark = pytest.mark.asyncio
-
-
-def gid(type_name: str, value: object) -> str:
-    return base64.b64encode(f"{type_name}:{value}".encode()).decode()
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from insignia.infra.db import Database, set_tenant
 from insignia.platform.credentials.models import Award
 from insignia.platform.openbadges import dataintegrity, ob3
 from insignia.platform.openbadges.baking import unbake_png
-from tests.conftest import GraphQLClient, SeededTenant, Seeder
+from tests.conftest import GraphQLClient, SeededTenant, Seeder, gid
 from tests.test_credentials import ISSUE, Catalog, ok
 
 pytestmark = pytest.mark.asyncio
@@ -28,10 +28,6 @@ pytestmark = pytest.mark.asyncio
 SCHEMA = json.loads((Path(__file__).parent / "vectors" / "ob_v3p0_achievementcredential_schema.json").read_text())
 LINKS = "query($id: ID!) { node(id: $id) { ... on Award { openBadge3Url png: bakedImageUrl(format: PNG, version: V3) svg: bakedImageUrl(format: SVG, version: V3) } } }"
 ROTATE = "mutation { signingKeyRotate { signingKey { publicKeyMultibase verificationMethod } errors { code } } }"
-
-
-def gid(type_name: str, value: object) -> str:
-    return base64.b64encode(f"{type_name}:{value}".encode()).decode()
 
 
 def path(url: str) -> str:

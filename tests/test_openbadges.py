@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from insignia.platform.openbadges.baking import unbake_png
-from tests.conftest import GraphQLClient, SeededTenant, Seeder
+from tests.conftest import GraphQLClient, SeededTenant, Seeder, gid
 from tests.test_credentials import ISSUE, Catalog, ok
 
 pytestmark = pytest.mark.asyncio
@@ -22,10 +22,6 @@ SHARING = """query($id: ID!) { node(id: $id) { ... on Award {
   verificationUrl openBadge2Url png: bakedImageUrl(format: PNG, version: V2) svg: bakedImageUrl(format: SVG, version: V2)
   linkedInAddToProfileUrl emailSignatureHtml embedHtml
   linkedInFields { name organizationName issueYear issueMonth expirationYear credentialUrl credentialId } } } }"""
-
-
-def gid(type_name: str, value: object) -> str:
-    return base64.b64encode(f"{type_name}:{value}".encode()).decode()
 
 
 def path(url: str) -> str:

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import base64
-
 import pytest
 
-from tests.conftest import GraphQLClient, Seeder
+from tests.conftest import GraphQLClient, Seeder, gid
 
 pytestmark = pytest.mark.asyncio
-
-
-def gid(type_name: str, value: object) -> str:
-    return base64.b64encode(f"{type_name}:{value}".encode()).decode()
 
 
 PEOPLE = "query($first: Int, $after: String, $filter: PersonFilter) { people(first: $first, after: $after, filter: $filter) { edges { cursor node { email } } pageInfo { hasNextPage endCursor } } }"

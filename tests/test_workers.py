@@ -4,7 +4,6 @@ delivery, a worker killed mid-job, and a broker that is down while changes are c
 from __future__ import annotations
 
 import asyncio
-import base64
 import os
 import signal
 import subprocess
@@ -19,7 +18,7 @@ from sqlalchemy import select
 
 from insignia.infra.db import Database, set_tenant
 from insignia.tenants.models import WebhookDelivery, WebhookDeliveryAttempt
-from tests.conftest import APP_ROLE, SECRET, DatabaseInfo, GraphQLClient, SeededTenant, Seeder
+from tests.conftest import APP_ROLE, SECRET, DatabaseInfo, GraphQLClient, SeededTenant, Seeder, gid
 from tests.support import WebhookReceiver
 
 pytestmark = pytest.mark.asyncio
@@ -27,10 +26,6 @@ pytestmark = pytest.mark.asyncio
 REDIS = "redis://127.0.0.1:6379/0"
 RABBITMQ = "amqp://guest:guest@127.0.0.1:5672/%2F"
 BROKERS = {"redis": REDIS, "rabbitmq": RABBITMQ, "in-process": None}
-
-
-def gid(type_name: str, value: object) -> str:
-    return base64.b64encode(f"{type_name}:{value}".encode()).decode()
 
 
 class Worker:

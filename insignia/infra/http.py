@@ -96,7 +96,7 @@ class BodySizeLimitMiddleware:
 
 
 class _BodyTooLarge(Exception):
-    pass
+    """Raised from ``receive`` to stop reading a body that went over the limit."""
 
 
 async def _too_large(send: Send, limit: int) -> None:

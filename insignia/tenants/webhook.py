@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from insignia.infra import outbound, validation
 from insignia.infra.crypto import SecretBox
 from insignia.infra.errors import NotFoundError, PermissionDeniedError, ValidationError
+from insignia.infra.grouping import group_by
 from insignia.infra.ids import uuid7
 from insignia.infra.outbox import Attempt, JobFailed, OutboxEvent, enqueue, new_event
 from insignia.infra.pagination import Page, paginate
@@ -217,10 +218,7 @@ async def attempts_by_delivery(
         .where(WebhookDeliveryAttempt.delivery_id.in_(delivery_ids))
         .order_by(WebhookDeliveryAttempt.id)
     )
-    grouped: dict[uuid.UUID, list[WebhookDeliveryAttempt]] = {i: [] for i in delivery_ids}
-    for attempt in rows:
-        grouped[attempt.delivery_id].append(attempt)
-    return grouped
+    return group_by(delivery_ids, ((a.delivery_id, a) for a in rows))
 
 
 def publish_event(tenant_id: uuid.UUID, event_type: str, data: dict[str, Any]) -> OutboxEvent:

@@ -88,6 +88,15 @@ class _Scope:
         await set_tenant(self.session, self.tenant.id)
         return principal.tenant_id == self.tenant.id
 
+    async def public_badge(self, raw_id: str) -> BadgeClass | None:
+        """A badge class that has been published (archived ones stay readable for old awards)."""
+        try:
+            badge_id = uuid.UUID(raw_id)
+        except ValueError:
+            return None
+        badge = await self.session.scalar(select(BadgeClass).where(BadgeClass.id == badge_id))
+        return None if badge is None or badge.status == "draft" else badge
+
     async def award(self, raw_id: str) -> tuple[Award, BadgeClass, Person] | None:
         try:
             award_id = uuid.UUID(raw_id)
@@ -135,12 +144,8 @@ async def issuer(request: Request) -> Response:
 
 async def badge_class(request: Request) -> Response:
     async def handle(scope: _Scope) -> Response:
-        try:
-            badge_id = uuid.UUID(request.path_params["badge_id"])
-        except ValueError:
-            return _not_found()
-        badge = await scope.session.scalar(select(BadgeClass).where(BadgeClass.id == badge_id))
-        if badge is None or badge.status == "draft":
+        badge = await scope.public_badge(request.path_params["badge_id"])
+        if badge is None:
             return _not_found()
         skills = (await credentials.skills_by_badge_class(scope.session, [badge.id]))[badge.id]
         alignments = (await credentials.alignments_by_badge_class(scope.session, [badge.id]))[badge.id]
@@ -152,12 +157,8 @@ async def badge_class(request: Request) -> Response:
 
 async def badge_image(request: Request) -> Response:
     async def handle(scope: _Scope) -> Response:
-        try:
-            badge_id = uuid.UUID(request.path_params["badge_id"])
-        except ValueError:
-            return _not_found()
-        badge = await scope.session.scalar(select(BadgeClass).where(BadgeClass.id == badge_id))
-        if badge is None or badge.status == "draft":
+        badge = await scope.public_badge(request.path_params["badge_id"])
+        if badge is None:
             return _not_found()
         uploaded = await credentials.badge_image(scope.session, badge.id)
         body, media = uploaded if uploaded else (baking.badge_svg(badge.name).encode(), "image/svg+xml")

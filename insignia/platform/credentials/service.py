@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from insignia.infra import audit, validation
 from insignia.infra.errors import ConflictError, NotFoundError, PermissionDeniedError, ServiceError, ValidationError
+from insignia.infra.grouping import group_by
 from insignia.infra.ids import uuid7
 from insignia.infra.outbox import OutboxEvent, enqueue, new_event
 from insignia.infra.pagination import Page, paginate
@@ -367,10 +368,7 @@ async def skills_by_badge_class(session: AsyncSession, ids: Sequence[uuid.UUID])
         .where(BadgeClassSkill.badge_class_id.in_(ids))
         .order_by(Skill.name)
     )
-    grouped: dict[uuid.UUID, list[Skill]] = {i: [] for i in ids}
-    for badge_id, skill in rows:
-        grouped[badge_id].append(skill)
-    return grouped
+    return group_by(ids, ((badge_id, skill) for badge_id, skill in rows))
 
 
 async def audiences_by_badge_class(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
@@ -379,20 +377,14 @@ async def audiences_by_badge_class(session: AsyncSession, ids: Sequence[uuid.UUI
             BadgeClassAudience.badge_class_id.in_(ids)
         )
     )
-    grouped: dict[uuid.UUID, list[uuid.UUID]] = {i: [] for i in ids}
-    for badge_id, audience_id in rows:
-        grouped[badge_id].append(audience_id)
-    return grouped
+    return group_by(ids, ((badge_id, audience_id) for badge_id, audience_id in rows))
 
 
 async def alignments_by_badge_class(
     session: AsyncSession, ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[Alignment]]:
     rows = await session.scalars(select(Alignment).where(Alignment.badge_class_id.in_(ids)).order_by(Alignment.id))
-    grouped: dict[uuid.UUID, list[Alignment]] = {i: [] for i in ids}
-    for alignment in rows:
-        grouped[alignment.badge_class_id].append(alignment)
-    return grouped
+    return group_by(ids, ((a.badge_class_id, a) for a in rows))
 
 
 # --- awards ---------------------------------------------------------------------------------------

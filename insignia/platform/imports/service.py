@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import csv
 import io
 import logging
@@ -25,7 +26,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from insignia.infra import validation
+from insignia.infra import global_ids, validation
 from insignia.infra.errors import NotFoundError, PermissionDeniedError, ServiceError, ValidationError
 from insignia.infra.ids import uuid7
 from insignia.infra.orm import Base
@@ -252,17 +253,11 @@ def _ref(value: str, type_name: str, by_activity: dict[str, uuid.UUID], field: s
     """A course or assessment by its xAPI activity id, its Relay global id, or its UUID."""
     if value in by_activity:
         return by_activity[value]
-    try:
+    with contextlib.suppress(ValueError):
         return uuid.UUID(value)
-    except ValueError:
-        pass
-    try:
-        decoded = base64.b64decode(value, validate=True).decode()
-        name, _, raw = decoded.partition(":")
-        if name == type_name:
-            return uuid.UUID(raw)
-    except (binascii.Error, UnicodeError, ValueError):
-        pass
+    parsed = global_ids.decode(value)
+    if parsed is not None and parsed[0] == type_name:
+        return parsed[1]
     raise NotFoundError(f"No {type_name.lower()} {value!r}.", field)
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from insignia.infra import validation
 from insignia.infra.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from insignia.infra.grouping import group_by
 from insignia.infra.ids import uuid7
 from insignia.infra.outbox import enqueue
 from insignia.infra.pagination import Page, paginate
@@ -285,20 +286,14 @@ async def skills_by_course(session: AsyncSession, course_ids: Sequence[uuid.UUID
         .where(CourseSkill.course_id.in_(course_ids))
         .order_by(Skill.name)
     )
-    grouped: dict[uuid.UUID, list[Skill]] = {i: [] for i in course_ids}
-    for course_id, skill in rows:
-        grouped[course_id].append(skill)
-    return grouped
+    return group_by(course_ids, ((course_id, skill) for course_id, skill in rows))
 
 
 async def assessments_by_course(
     session: AsyncSession, course_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[Assessment]]:
     rows = await session.scalars(select(Assessment).where(Assessment.course_id.in_(course_ids)).order_by(Assessment.id))
-    grouped: dict[uuid.UUID, list[Assessment]] = {i: [] for i in course_ids}
-    for assessment in rows:
-        grouped[assessment.course_id].append(assessment)
-    return grouped
+    return group_by(course_ids, ((a.course_id, a) for a in rows))
 
 
 def _score(value: float | Decimal | str, field: str) -> Decimal:
@@ -518,10 +513,7 @@ async def completions_of(session: AsyncSession, person_ids: Sequence[uuid.UUID])
     rows = await session.scalars(
         select(Completion).where(Completion.person_id.in_(person_ids)).order_by(Completion.completed_at)
     )
-    grouped: dict[uuid.UUID, list[Completion]] = {i: [] for i in person_ids}
-    for row in rows:
-        grouped[row.person_id].append(row)
-    return grouped
+    return group_by(person_ids, ((row.person_id, row) for row in rows))
 
 
 async def best_scores_of(

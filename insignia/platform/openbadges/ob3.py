@@ -19,6 +19,7 @@ from urllib.parse import quote, urlsplit
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -91,7 +92,12 @@ async def key_for(session: AsyncSession, tenant_id: uuid.UUID, box: SecretBox, i
     """The key that signs an award issued at ``issued_at``: the one active then (or the oldest)."""
     all_keys = await keys(session)
     if not all_keys:
-        return await _create_key(session, tenant_id, box)
+        # The first key is created on first use; two requests racing to create it settle on one.
+        try:
+            async with session.begin_nested():
+                return await _create_key(session, tenant_id, box)
+        except IntegrityError:
+            all_keys = await keys(session)
     for key in reversed(all_keys):
         if key.created_at <= issued_at:
             return key
