@@ -14,7 +14,7 @@ from insignia.infra.db import Database, create_engine
 from insignia.infra.http import BodySizeLimitMiddleware, RequestIdMiddleware
 from insignia.infra.logging import configure_logging
 from insignia.infra.settings import ConfigurationError, Settings, load_settings
-from insignia.web import openbadges, xapi
+from insignia.web import openbadges, sso, xapi
 from insignia.web.health import healthz, readyz
 from insignia.workers.runtime import InlineJobs
 
@@ -42,11 +42,12 @@ def create_app(
 
     app = Starlette(
         routes=[
-            Route("/graphql", GraphQLEndpoint(settings, database), methods=["GET", "POST"]),
+            Route("/graphql", GraphQLEndpoint(settings, database), methods=["GET", "POST", "OPTIONS"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/xapi/statements", xapi.statements, methods=["POST"]),
             *openbadges.ROUTES,
+            *sso.ROUTES,
         ],
         middleware=[
             Middleware(RequestIdMiddleware),

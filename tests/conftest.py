@@ -87,6 +87,7 @@ def settings(database_info: DatabaseInfo, tmp_path_factory: pytest.TempPathFacto
         webhook_max_attempts=4,
         webhook_timeout_seconds=5.0,
         webhook_allow_private=True,
+        sso_allow_private=True,
         email_dir=tmp_path_factory.mktemp("mail"),
     )
 

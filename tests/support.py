@@ -94,14 +94,20 @@ class _Collector:
         return "250 Message accepted for delivery"
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
 class SmtpServer:
     """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it receives."""
 
     def __init__(self) -> None:
         self.collector = _Collector()
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.port = free_port()
         self.controller = Controller(self.collector, hostname="127.0.0.1", port=self.port)
 
     def start(self) -> SmtpServer:

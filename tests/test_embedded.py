@@ -6,7 +6,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -18,12 +17,7 @@ import asyncpg
 import httpx
 import pytest
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+from tests.support import free_port
 
 
 def _wait_until_up(base: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 90) -> None:
@@ -50,7 +44,7 @@ def data_dir() -> Iterator[Path]:
 
 
 async def test_serve_with_embedded_postgres_and_demo(tmp_path: Path, data_dir: Path) -> None:
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "serve.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("INSIGNIA_", "DATABASE_URL"))}
     env.update(INSIGNIA_ENV="development", INSIGNIA_DATA_DIR=str(data_dir))
@@ -117,7 +111,7 @@ async def test_serve_with_embedded_postgres_and_demo(tmp_path: Path, data_dir: P
 
 
 async def test_serve_with_several_worker_processes(data_dir: Path, tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "serve.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("INSIGNIA_", "DATABASE_URL"))}
     env.update(INSIGNIA_ENV="development", INSIGNIA_DATA_DIR=str(data_dir))

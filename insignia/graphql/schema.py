@@ -28,6 +28,7 @@ from insignia.graphql.imports.schema import ImportMutations, ImportQueries
 from insignia.graphql.jobs.queries import JobMutations, JobQueries
 from insignia.graphql.learning.schema import LearningMutations, LearningQueries
 from insignia.graphql.node import NODE_RESOLVERS, Node
+from insignia.graphql.sso.schema import SsoMutations, SsoQueries
 from insignia.graphql.tenants.mutations import TenantMutations
 from insignia.graphql.tenants.queries import TenantQueries
 from insignia.graphql.webhooks.schema import WebhookMutations, WebhookQueries
@@ -39,7 +40,7 @@ logger = logging.getLogger("insignia.graphql")
 
 
 @strawberry.type
-class Query(TenantQueries, LearningQueries, CredentialQueries, ImportQueries, WebhookQueries, JobQueries):
+class Query(TenantQueries, LearningQueries, CredentialQueries, ImportQueries, WebhookQueries, JobQueries, SsoQueries):
     @strawberry.field(description="Any object by its global id; null if it does not exist or is not yours to see.")
     async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:
         parsed = parse_global_id(id)
@@ -61,6 +62,7 @@ class Mutation(
     SigningKeyMutations,
     WebhookMutations,
     JobMutations,
+    SsoMutations,
 ):
     pass
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 from cross_web import HTTPException
 from starlette.requests import Request
@@ -25,6 +26,7 @@ from insignia.infra.errors import ServiceError
 from insignia.infra.logging import principal_var, request_id_var, tenant_var
 from insignia.infra.settings import Settings
 from insignia.tenants.auth import AuthenticationError, Principal, authenticate
+from insignia.tenants.tenant import portal_origin_allowed, portal_origin_known
 from insignia.tenants.webhook import WebhookConfig
 
 logger = logging.getLogger("insignia.graphql")
@@ -54,6 +56,8 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         self.settings = settings
         self.database = database
         self.webhook_config = WebhookConfig.from_settings(settings)
+        parts = urlsplit(settings.public_url)
+        self.own_origin = f"{parts.scheme}://{parts.netloc}"
 
     async def get_context(self, request: Any, response: Any) -> Context:
         session, principal = request.scope[_STATE_KEY]
@@ -80,6 +84,9 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             await _error_response(404, "NOT_FOUND", "Not found.")(scope, receive, send)
             return
         request = Request(scope, receive)
+        if request.method == "OPTIONS":
+            await (await self._preflight(request))(scope, receive, send)
+            return
         if self._wants_ide(request):
             # The IDE page itself needs no credential; its queries carry one (headers editor).
             await (await self.render_graphql_ide(request))(scope, receive, send)
@@ -104,9 +111,45 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                 response = _error_response(401, "UNAUTHENTICATED", str(exc), {"WWW-Authenticate": "Bearer"})
                 await response(scope, receive, send)
                 return
+            origin = request.headers.get("origin")
+            cross_origin = origin is not None and origin != self.own_origin
+            if cross_origin and not await portal_origin_allowed(session, principal.tenant_id, origin or ""):
+                await session.rollback()
+                response = _error_response(
+                    403, "ORIGIN_NOT_ALLOWED", "This origin is not a registered portal of the organisation."
+                )
+                response.headers["Vary"] = "Origin"
+                await response(scope, receive, send)
+                return
             response = await self._execute(request, session, principal)
             scope["insignia_sql_statements"] = statements[0]
+        if cross_origin and origin is not None:
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.headers["Vary"] = "Origin"
         await response(scope, receive, send)
+
+    async def _preflight(self, request: Request) -> Response:
+        """CORS preflight: it carries no credential, so it is allowed for an origin that some tenant
+        registered as a portal; the request itself is then checked against the caller's tenant."""
+        origin = request.headers.get("origin")
+        if origin is None or request.headers.get("access-control-request-method") is None:
+            return _error_response(405, "METHOD_NOT_ALLOWED", "OPTIONS is only for CORS preflight requests.")
+        async with self.database.session() as session:
+            known = await portal_origin_known(session, origin)
+            await session.rollback()
+        if not known:
+            return Response(status_code=403, headers={"Vary": "Origin"})
+        return Response(
+            status_code=204,
+            headers={
+                "Access-Control-Allow-Origin": origin,
+                "Access-Control-Allow-Methods": "GET, POST",
+                "Access-Control-Allow-Headers": "authorization, content-type, idempotency-key",
+                "Access-Control-Expose-Headers": "x-request-id, idempotent-replayed",
+                "Access-Control-Max-Age": "600",
+                "Vary": "Origin",
+            },
+        )
 
     async def _execute(self, request: Request, session: Any, principal: Principal) -> Response:
         request.scope[_STATE_KEY] = (session, principal)

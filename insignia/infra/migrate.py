@@ -92,6 +92,7 @@ def _grant(connection: Connection, role: str) -> None:
         "insignia_outbox_claim(integer, double precision)",
         "insignia_housekeeping(integer)",
         "insignia_awards_due(integer, integer, timestamptz, uuid)",
+        "insignia_portal_origin_known(text)",
     ):
         connection.execute(text(f"GRANT EXECUTE ON FUNCTION {function} TO {ident}"))
 

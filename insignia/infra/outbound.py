@@ -65,15 +65,26 @@ async def resolve_allowed(host: str, port: int, allow_private: bool) -> str:
     return addresses[0]
 
 
-async def post(
+@dataclass(frozen=True)
+class OutboundResponse:
+    status: int
+    latency_ms: int
+    headers: httpx.Headers
+    body: bytes
+
+
+async def send(
+    method: str,
     url: str,
-    body: bytes,
-    headers: dict[str, str],
     *,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
     timeout: float,  # noqa: ASYNC109 - httpx applies it per phase (connect, read, write)
     allow_private: bool,
-) -> OutboundResult:
-    """POST ``body``; returns the status and latency (3xx counts as a failure: redirects are not followed)."""
+    max_bytes: int = MAX_RESPONSE_BYTES,
+) -> OutboundResponse:
+    """One request to a tenant-chosen URL; reads at most ``max_bytes`` of the answer. Redirects are
+    not followed (a 3xx is returned as it is)."""
     check_url(url, require_https=not allow_private)
     parts = urlsplit(url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -86,20 +97,33 @@ async def post(
     started = time.perf_counter()
     async with httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False) as client:
         request = client.build_request(
-            "POST",
+            method,
             target,
             content=body,
-            headers={**headers, "Host": parts.netloc.split("@")[-1]},
+            headers={**(headers or {}), "Host": parts.netloc.split("@")[-1]},
             extensions=extensions,
         )
         response = await client.send(request, stream=True)
         try:
             received = bytearray()
-            async for chunk in response.aiter_raw():
-                received.extend(chunk[: MAX_RESPONSE_BYTES - len(received)])
-                if len(received) >= MAX_RESPONSE_BYTES:
+            async for chunk in response.aiter_bytes():
+                received.extend(chunk[: max_bytes - len(received)])
+                if len(received) >= max_bytes:
                     break
         finally:
             await response.aclose()
     latency = int((time.perf_counter() - started) * 1000)
-    return OutboundResult(response.status_code, latency, bytes(received[:500]).decode(errors="replace"))
+    return OutboundResponse(response.status_code, latency, response.headers, bytes(received))
+
+
+async def post(
+    url: str,
+    body: bytes,
+    headers: dict[str, str],
+    *,
+    timeout: float,  # noqa: ASYNC109 - httpx applies it per phase (connect, read, write)
+    allow_private: bool,
+) -> OutboundResult:
+    """POST ``body``; returns the status and latency (3xx counts as a failure: redirects are not followed)."""
+    answer = await send("POST", url, body=body, headers=headers, timeout=timeout, allow_private=allow_private)
+    return OutboundResult(answer.status, answer.latency_ms, answer.body[:500].decode(errors="replace"))

@@ -64,6 +64,13 @@ class Settings:
     # Awards: how often the scheduler looks for expiring awards, and reminder offsets in days.
     expiry_sweep_seconds: float = 300.0
     expiry_reminder_days: tuple[int, ...] = (30, 7)
+    # Sign-in (SSO): browser sessions, the short-lived bearer tokens portals get from them, and
+    # whether identity providers may live on private addresses (refused in production by default).
+    session_ttl_seconds: int = 12 * 3600
+    access_token_ttl_seconds: int = 900
+    sso_allow_private: bool = False
+    sso_timeout_seconds: float = 10.0
+    sso_clock_skew_seconds: int = 120
 
     @property
     def development(self) -> bool:
@@ -157,6 +164,11 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         email_dir=Path(env["INSIGNIA_EMAIL_DIR"]) if env.get("INSIGNIA_EMAIL_DIR") else None,
         expiry_sweep_seconds=_float(env, "INSIGNIA_EXPIRY_SWEEP_SECONDS", 300.0),
         expiry_reminder_days=_days(env.get("INSIGNIA_EXPIRY_REMINDER_DAYS", "30,7")),
+        session_ttl_seconds=_int(env, "INSIGNIA_SESSION_TTL_SECONDS", 12 * 3600),
+        access_token_ttl_seconds=_int(env, "INSIGNIA_ACCESS_TOKEN_TTL_SECONDS", 900),
+        sso_allow_private=_bool(env, "INSIGNIA_SSO_ALLOW_PRIVATE", mode != "production"),
+        sso_timeout_seconds=_float(env, "INSIGNIA_SSO_TIMEOUT_SECONDS", 10.0),
+        sso_clock_skew_seconds=_int(env, "INSIGNIA_SSO_CLOCK_SKEW_SECONDS", 120),
     )
 
 

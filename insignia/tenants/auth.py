@@ -19,11 +19,11 @@ from enum import StrEnum
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import OctKey
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from insignia.infra.db import set_tenant
-from insignia.tenants.models import ApiKey, Person, Tenant
+from insignia.tenants.models import ApiKey, Person, SignInSession, Tenant
 
 API_KEY_PREFIX = "insk"
 _TOKEN_ALGORITHM = "HS256"  # noqa: S105 - an algorithm name
@@ -51,11 +51,14 @@ class Scope(StrEnum):
     BADGES_WRITE = "badges:write"  # badge classes and their criteria
     AWARDS_ISSUE = "awards:issue"  # issue, revoke, re-evaluate
     AWARDS_READ = "awards:read"  # everyone's awards and progress
+    SCIM_PROVISION = "scim:provision"  # the tenant directory's SCIM 2.0 client (/scim/v2)
+    # Only people (admins) configure sign-in: SSO connections, portal origins, group mappings.
+    SSO_MANAGE = "sso:manage"
     # Only people (admins) manage API keys; a key can never mint another key.
     API_KEYS_MANAGE = "api_keys:manage"
 
 
-API_KEY_SCOPES = frozenset(set(Scope) - {Scope.API_KEYS_MANAGE})
+API_KEY_SCOPES = frozenset(set(Scope) - {Scope.API_KEYS_MANAGE, Scope.SSO_MANAGE})
 
 ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
     Role.ADMIN: frozenset(Scope),
@@ -118,10 +121,13 @@ def _token_key(secret_key: str) -> OctKey:
     return OctKey.import_key(derived)
 
 
-def issue_token(secret_key: str, issuer: str, person: Person, ttl: timedelta) -> str:
-    """A signed bearer token for ``person``; it stops working when they are deactivated."""
+def issue_token(
+    secret_key: str, issuer: str, person: Person, ttl: timedelta, session_id: uuid.UUID | None = None
+) -> str:
+    """A signed bearer token for ``person``; it stops working when they are deactivated, and, when
+    it was minted for a sign-in session (``sid``), when that session ends."""
     now = int(time.time())
-    claims = {
+    claims: dict[str, object] = {
         "iss": issuer,
         "sub": str(person.id),
         "tid": str(person.tenant_id),
@@ -130,10 +136,20 @@ def issue_token(secret_key: str, issuer: str, person: Person, ttl: timedelta) ->
         "exp": now + int(ttl.total_seconds()),
         "jti": secrets.token_urlsafe(12),
     }
+    if session_id is not None:
+        claims["sid"] = str(session_id)
     return jwt.encode({"alg": _TOKEN_ALGORITHM}, claims, _token_key(secret_key))
 
 
-def _decode_token(secret_key: str, issuer: str, token: str) -> tuple[uuid.UUID, uuid.UUID, int]:
+@dataclass(frozen=True)
+class _TokenClaims:
+    person_id: uuid.UUID
+    tenant_id: uuid.UUID
+    version: int
+    session_id: uuid.UUID | None
+
+
+def _decode_token(secret_key: str, issuer: str, token: str) -> _TokenClaims:
     try:
         decoded = jwt.decode(token, _token_key(secret_key), algorithms=[_TOKEN_ALGORITHM])
         jwt.JWTClaimsRegistry(
@@ -142,7 +158,13 @@ def _decode_token(secret_key: str, issuer: str, token: str) -> tuple[uuid.UUID, 
             sub={"essential": True},
         ).validate(decoded.claims)
         claims = decoded.claims
-        return uuid.UUID(claims["sub"]), uuid.UUID(claims["tid"]), int(claims["ver"])
+        sid = claims.get("sid")
+        return _TokenClaims(
+            uuid.UUID(claims["sub"]),
+            uuid.UUID(claims["tid"]),
+            int(claims["ver"]),
+            uuid.UUID(sid) if sid is not None else None,
+        )
     except JoseError as exc:
         reason = "expired" if "expired" in str(exc).lower() else "invalid"
         raise AuthenticationError(f"The bearer token is {reason}.") from None
@@ -194,11 +216,23 @@ async def authenticate(session: AsyncSession, credential: str, *, secret_key: st
             await session.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=now))
         return Principal(tenant_id=tenant_id, api_key_id=key_id, scopes=frozenset(key.scopes))
 
-    person_id, tenant_id, version = _decode_token(secret_key, issuer, credential)
+    token = _decode_token(secret_key, issuer, credential)
+    tenant_id = token.tenant_id
     await set_tenant(session, tenant_id)
-    person = await session.scalar(select(Person).where(Person.id == person_id))
-    if person is None or not person.active or person.session_version != version:
+    person = await session.scalar(select(Person).where(Person.id == token.person_id))
+    if person is None or not person.active or person.session_version != token.version:
         raise AuthenticationError("The person behind this token cannot sign in.")
+    if token.session_id is not None:
+        live = await session.scalar(
+            select(SignInSession.id).where(
+                SignInSession.id == token.session_id,
+                SignInSession.person_id == person.id,
+                SignInSession.ended_at.is_(None),
+                SignInSession.expires_at > func.now(),
+            )
+        )
+        if live is None:
+            raise AuthenticationError("The sign-in session behind this token has ended.")
     await _require_active_tenant(session, tenant_id)
     # The principal keeps a snapshot: a rolled-back savepoint (a failed mutation on this very
     # person) must not expire the object every later permission check reads.

@@ -1,4 +1,5 @@
-"""Tenants, audiences, people and API keys (migration 0001); webhook endpoints and deliveries (0002)."""
+"""Tenants, audiences, people and API keys (migration 0001); webhook endpoints and deliveries (0002);
+SSO connections, sessions, group mappings and SCIM groups (0006)."""
 
 from __future__ import annotations
 
@@ -53,6 +54,11 @@ class Person(Base):
     session_version: Mapped[int] = mapped_column(default=1)
     profile_public: Mapped[bool] = mapped_column(default=False)
     did: Mapped[str | None]
+    # Directory attributes (SCIM): the directory's login name and id, and the name's parts.
+    user_name: Mapped[str | None]
+    external_id: Mapped[str | None]
+    given_name: Mapped[str | None]
+    family_name: Mapped[str | None]
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
 
@@ -123,4 +129,120 @@ class TenantSettings(Base):
 
     tenant_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     linkedin_organization_id: Mapped[str | None]
+    # Origins (https://portal.example.com) of the tenant's portals: CORS and sign-in return URLs.
+    portal_origins: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
+    brand_color: Mapped[str | None]
+    brand_logo_data: Mapped[bytes | None]
+    brand_logo_type: Mapped[str | None]
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
+
+
+class SsoConnection(Base):
+    __tablename__ = "sso_connections"
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
+    name: Mapped[str]
+    protocol: Mapped[str]  # "oidc" | "saml"
+    enabled: Mapped[bool] = mapped_column(default=True)
+    jit_provisioning: Mapped[bool] = mapped_column(default=True)
+    audience_id: Mapped[uuid.UUID]
+    allowed_domains: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
+    attribute_mapping: Mapped[dict[str, str]] = mapped_column(JSONB)
+    oidc_issuer: Mapped[str | None]
+    oidc_client_id: Mapped[str | None]
+    oidc_client_secret_encrypted: Mapped[bytes | None]
+    oidc_scopes: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
+    saml_idp_entity_id: Mapped[str | None]
+    saml_idp_sso_url: Mapped[str | None]
+    saml_idp_slo_url: Mapped[str | None]
+    saml_idp_certificates: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
+
+
+class SsoIdentity(Base):
+    __tablename__ = "sso_identities"
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    connection_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    subject: Mapped[str] = mapped_column(primary_key=True)
+    person_id: Mapped[uuid.UUID]
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    last_sign_in_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class SsoLoginRequest(Base):
+    __tablename__ = "sso_login_requests"
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
+    connection_id: Mapped[uuid.UUID]
+    nonce: Mapped[str | None]
+    code_verifier: Mapped[str | None]
+    saml_request_id: Mapped[str | None]
+    return_url: Mapped[str | None]
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    expires_at: Mapped[datetime]
+
+
+class SamlAssertionUsed(Base):
+    __tablename__ = "saml_assertions_used"
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    connection_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    assertion_id: Mapped[str] = mapped_column(primary_key=True)
+    expires_at: Mapped[datetime]
+
+
+class SignInSession(Base):
+    """A person signed in through a connection (a browser session with its cookie)."""
+
+    __tablename__ = "sessions"
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
+    person_id: Mapped[uuid.UUID]
+    connection_id: Mapped[uuid.UUID | None]
+    secret_hash: Mapped[bytes] = mapped_column(LargeBinary)
+    refresh_hash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    handover_hash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    handover_expires_at: Mapped[datetime | None]
+    saml_name_id: Mapped[str | None]
+    saml_session_index: Mapped[str | None]
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    last_used_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+
+
+class GroupMapping(Base):
+    """A directory group's meaning in the tenant: a role and/or an audience."""
+
+    __tablename__ = "group_mappings"
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
+    group_name: Mapped[str]
+    role: Mapped[str | None]
+    audience_id: Mapped[uuid.UUID | None]
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class ScimGroup(Base):
+    __tablename__ = "scim_groups"
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
+    display_name: Mapped[str]
+    external_id: Mapped[str | None]
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
+
+
+class ScimGroupMember(Base):
+    __tablename__ = "scim_group_members"
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    group_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)

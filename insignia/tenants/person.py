@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Select, func, literal, or_, select
+from sqlalchemy import Select, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from insignia.infra import validation
@@ -22,7 +22,7 @@ from insignia.infra.pagination import Page, paginate
 from insignia.tenants import webhook
 from insignia.tenants.audience import get_audience
 from insignia.tenants.auth import Principal, Role, Scope
-from insignia.tenants.models import Person
+from insignia.tenants.models import Person, SignInSession
 
 MAX_ROLES = len(Role)
 # Sent by the worker; see insignia/templates/email/.
@@ -127,6 +127,45 @@ async def invite_person(
     return person
 
 
+async def provision_person(
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    *,
+    email: str,
+    name: str,
+    audience_id: uuid.UUID,
+    roles: Sequence[str] = (Role.LEARNER.value,),
+    user_name: str | None = None,
+    external_id: str | None = None,
+    given_name: str | None = None,
+    family_name: str | None = None,
+    active: bool = True,
+) -> Person:
+    """Create a person on the directory's word (SSO just-in-time, SCIM): no invitation email, since
+    they sign in through their organisation. Callers have checked who may provision."""
+    email = validation.email(email)
+    name = validation.text(name, "name")
+    await get_audience(session, audience_id, "audienceId")
+    await _check_email_free(session, email)
+    person = Person(
+        tenant_id=tenant_id,
+        email=email,
+        name=name,
+        audience_id=audience_id,
+        roles=_roles(roles),
+        user_name=user_name,
+        external_id=external_id,
+        given_name=given_name,
+        family_name=family_name,
+        active=active,
+        deactivated_at=None if active else datetime.now(UTC),
+    )
+    session.add(person)
+    await session.flush()
+    await webhook.publish(session, tenant_id, "person.created", person_event_data(person))
+    return person
+
+
 def person_event_data(person: Person) -> dict[str, object]:
     """The person as webhook receivers see it."""
     return {
@@ -191,16 +230,35 @@ async def _check_not_last_admin(session: AsyncSession, person: Person) -> None:
 async def deactivate_person(session: AsyncSession, principal: Principal, person_id: uuid.UUID) -> Person:
     """Deactivate a person: they can no longer sign in and their tokens stop working at once."""
     _require_write(principal)
-    person = await get_person(session, person_id)
+    return await deactivate(session, await get_person(session, person_id))
+
+
+async def deactivate(session: AsyncSession, person: Person) -> Person:
+    """End ``person``'s access: sign-in refused, tokens dead (``session_version``), sessions ended."""
     if not person.active:
         return person
     if Role.ADMIN.value in person.roles:
         await _check_not_last_admin(session, person)
+    now = datetime.now(UTC)
     person.active = False
-    person.deactivated_at = datetime.now(UTC)
+    person.deactivated_at = now
     person.session_version += 1
+    await session.execute(
+        update(SignInSession)
+        .where(SignInSession.person_id == person.id, SignInSession.ended_at.is_(None))
+        .values(ended_at=now)
+    )
     await session.flush()
-    await webhook.publish(session, principal.tenant_id, "person.deactivated", person_event_data(person))
+    await webhook.publish(session, person.tenant_id, "person.deactivated", person_event_data(person))
+    return person
+
+
+async def reactivate(session: AsyncSession, person: Person) -> Person:
+    """Let a deactivated person sign in again (their old tokens stay dead)."""
+    if not person.active:
+        person.active = True
+        person.deactivated_at = None
+        await session.flush()
     return person
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
@@ -76,7 +77,7 @@ async def tenants_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dic
 async def get_settings(session: AsyncSession, tenant_id: uuid.UUID) -> TenantSettings:
     """The tenant's settings (defaults when never saved)."""
     found = await session.scalar(select(TenantSettings).where(TenantSettings.tenant_id == tenant_id))
-    return found or TenantSettings(tenant_id=tenant_id, linkedin_organization_id=None)
+    return found or TenantSettings(tenant_id=tenant_id, linkedin_organization_id=None, portal_origins=[])
 
 
 async def update_settings(
@@ -98,6 +99,69 @@ async def update_settings(
         )
     )
     return await get_settings(session, principal.tenant_id)
+
+
+MAX_PORTAL_ORIGINS = 20
+
+
+def normalise_origin(value: str, *, allow_http: bool) -> str:
+    """``https://portal.example.com[:port]``: scheme, host and port only, lowercase."""
+    parts = urlsplit(value.strip())
+    schemes = ("https", "http") if allow_http else ("https",)
+    if (
+        parts.scheme.lower() not in schemes
+        or not parts.hostname
+        or parts.username
+        or parts.password
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+    ):
+        raise ValidationError(
+            f"{value!r} is not an origin such as https://portal.example.com (scheme, host and port only).",
+            "portalOrigins",
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValidationError(f"{value!r} has an invalid port.", "portalOrigins") from None
+    default = 443 if parts.scheme.lower() == "https" else 80
+    host = parts.hostname.lower()
+    host = f"[{host}]" if ":" in host else host
+    return f"{parts.scheme.lower()}://{host}" + (f":{port}" if port and port != default else "")
+
+
+async def set_portal_origins(
+    session: AsyncSession, principal: Principal, origins: Sequence[str], *, allow_http: bool
+) -> TenantSettings:
+    """The tenant's portals: the origins allowed to call GraphQL from a browser (CORS) and to
+    receive people after sign-in (return URLs). Replaces the list."""
+    if principal.person is None or not principal.has(Scope.SSO_MANAGE):
+        raise PermissionDeniedError("Only tenant admins can change the organisation's portals.")
+    if len(origins) > MAX_PORTAL_ORIGINS:
+        raise ValidationError(f"At most {MAX_PORTAL_ORIGINS} portal origins.", "portalOrigins")
+    values = list(dict.fromkeys(normalise_origin(o, allow_http=allow_http) for o in origins))
+    await session.execute(
+        insert(TenantSettings)
+        .values(tenant_id=principal.tenant_id, portal_origins=values)
+        .on_conflict_do_update(index_elements=["tenant_id"], set_={"portal_origins": values, "updated_at": func.now()})
+    )
+    return await get_settings(session, principal.tenant_id)
+
+
+async def portal_origin_allowed(session: AsyncSession, tenant_id: uuid.UUID, origin: str) -> bool:
+    """Whether ``origin`` is one of the tenant's registered portals (the session is bound to it)."""
+    found = await session.scalar(
+        select(TenantSettings.tenant_id).where(
+            TenantSettings.tenant_id == tenant_id, TenantSettings.portal_origins.any_() == origin
+        )
+    )
+    return found is not None
+
+
+async def portal_origin_known(session: AsyncSession, origin: str) -> bool:
+    """Whether any tenant registered ``origin`` (for CORS preflights, which carry no credential)."""
+    return bool(await session.scalar(select(func.insignia_portal_origin_known(origin))))
 
 
 async def settings_by_tenant_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, TenantSettings]:

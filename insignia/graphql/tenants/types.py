@@ -54,6 +54,7 @@ class ApiKeyScope(Enum):
     BADGES_WRITE = Scope.BADGES_WRITE.value
     AWARDS_ISSUE = Scope.AWARDS_ISSUE.value
     AWARDS_READ = Scope.AWARDS_READ.value
+    SCIM_PROVISION = Scope.SCIM_PROVISION.value
 
 
 @strawberry.type(name="Tenant")

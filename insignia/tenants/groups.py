@@ -1,0 +1,131 @@
+"""Directory groups and what they mean in a tenant.
+
+A tenant admin maps a group name (as an identity provider's ``groups`` claim or a SCIM group
+names it; case does not matter) to a role, an audience, or both. Whenever the directory tells us
+a person's groups (at each SSO sign-in, or when SCIM changes a membership), ``apply_groups`` makes
+their roles and audience follow:
+
+- roles: the roles of every mapped group they are in, plus ``learner``; when none of their groups
+  maps to a role, their roles are left alone (an admin's manual choice stands);
+- audience: the audience of the first mapped group (by name) that names one, else unchanged.
+
+The organisation's last active admin never loses the admin role this way.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from insignia.infra import validation
+from insignia.infra.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from insignia.tenants.audience import get_audience
+from insignia.tenants.auth import Principal, Role, Scope
+from insignia.tenants.models import GroupMapping, Person
+
+MAX_GROUPS = 500  # groups considered per person and sign-in
+
+
+def _require_manage(principal: Principal) -> None:
+    if principal.person is None or not principal.has(Scope.SSO_MANAGE):
+        raise PermissionDeniedError("Only tenant admins can configure group mappings.")
+
+
+async def list_group_mappings(session: AsyncSession, principal: Principal) -> Sequence[GroupMapping]:
+    _require_manage(principal)
+    return (await session.scalars(select(GroupMapping).order_by(func.lower(GroupMapping.group_name)))).all()
+
+
+async def create_group_mapping(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    group_name: str,
+    role: str | None,
+    audience_id: uuid.UUID | None,
+) -> GroupMapping:
+    _require_manage(principal)
+    name = validation.text(group_name, "groupName")
+    if role is None and audience_id is None:
+        raise ValidationError("A group mapping gives a role, an audience, or both.", "role")
+    if role is not None:
+        try:
+            role = Role(role.lower()).value
+        except ValueError:
+            raise ValidationError(f"Unknown role {role!r}.", "role") from None
+    if audience_id is not None:
+        await get_audience(session, audience_id, "audienceId")
+    taken = await session.scalar(select(GroupMapping.id).where(func.lower(GroupMapping.group_name) == name.lower()))
+    if taken is not None:
+        raise ConflictError(f"The group {name!r} is already mapped.", "groupName")
+    mapping = GroupMapping(tenant_id=principal.tenant_id, group_name=name, role=role, audience_id=audience_id)
+    session.add(mapping)
+    await session.flush()
+    return mapping
+
+
+async def delete_group_mapping(session: AsyncSession, principal: Principal, mapping_id: uuid.UUID) -> GroupMapping:
+    _require_manage(principal)
+    mapping = await session.scalar(select(GroupMapping).where(GroupMapping.id == mapping_id))
+    if mapping is None:
+        raise NotFoundError("No such group mapping.", "id")
+    await session.delete(mapping)
+    await session.flush()
+    return mapping
+
+
+@dataclass(frozen=True)
+class GroupGrant:
+    """What a set of groups grants: ``roles`` is None when no group maps to a role."""
+
+    roles: list[str] | None
+    audience_id: uuid.UUID | None
+
+
+async def resolve_groups(session: AsyncSession, group_names: Iterable[str]) -> GroupGrant:
+    names = sorted({g.strip().lower() for g in group_names if isinstance(g, str) and g.strip()})[:MAX_GROUPS]
+    if not names:
+        return GroupGrant(roles=None, audience_id=None)
+    mappings = (
+        await session.scalars(
+            select(GroupMapping)
+            .where(func.lower(GroupMapping.group_name).in_(names))
+            .order_by(func.lower(GroupMapping.group_name))
+        )
+    ).all()
+    mapped_roles = {m.role for m in mappings if m.role is not None}
+    roles = [r.value for r in Role if r.value in mapped_roles or r is Role.LEARNER] if mapped_roles else None
+    audience_id = next((m.audience_id for m in mappings if m.audience_id is not None), None)
+    return GroupGrant(roles=roles, audience_id=audience_id)
+
+
+async def apply_groups(session: AsyncSession, person: Person, group_names: Iterable[str]) -> bool:
+    """Make ``person``'s roles and audience follow their directory groups; True if anything changed."""
+    grant = await resolve_groups(session, group_names)
+    changed = False
+    if grant.roles is not None and sorted(grant.roles) != sorted(person.roles):
+        roles = list(grant.roles)
+        if Role.ADMIN.value in person.roles and Role.ADMIN.value not in roles and await _last_admin(session, person):
+            roles.insert(0, Role.ADMIN.value)
+        if sorted(roles) != sorted(person.roles):
+            person.roles = roles
+            changed = True
+    if grant.audience_id is not None and grant.audience_id != person.audience_id:
+        person.audience_id = grant.audience_id
+        changed = True
+    if changed:
+        await session.flush()
+    return changed
+
+
+async def _last_admin(session: AsyncSession, person: Person) -> bool:
+    others = await session.scalar(
+        select(func.count())
+        .select_from(Person)
+        .where(Person.active, Person.roles.contains([Role.ADMIN.value]), Person.id != person.id)
+    )
+    return not others
