@@ -10,9 +10,11 @@ for GraphQL and a rotating refresh token.
 from __future__ import annotations
 
 import base64
+import re
 import secrets
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -24,9 +26,19 @@ from insignia.app import create_app
 from insignia.graphql.schema import build_schema
 from insignia.infra.db import Database, set_tenant
 from insignia.infra.settings import Settings
+from insignia.tenants import saml
 from insignia.tenants.models import Person, SsoConnection
 from tests.conftest import GraphQLClient, SeededTenant, Seeder, gid
-from tests.idp import Browser, OidcProvider, PostedForm, SamlProvider, code_from, decode_saml, encode_saml
+from tests.idp import (
+    Browser,
+    OidcProvider,
+    PostedForm,
+    SamlProvider,
+    code_from,
+    decode_saml,
+    encode_saml,
+    self_signed,
+)
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -597,3 +609,82 @@ async def test_saml_refuses_tampered_unsigned_foreign_and_replayed_responses(
         await set_tenant(s, acme.id)
         used = await s.scalar(text("SELECT count(*) FROM saml_assertions_used"))
     assert used == 3
+
+
+async def test_saml_response_checks_time_window_recipient_and_audience(
+    seeder: Seeder, gql: GraphQLClient, saml_idp: SamlProvider, browser: Browser, owner_db: Database
+) -> None:
+    """A genuine, signed response from the IdP, checked by the SP validator as if it arrived at the
+    wrong time or place (what a slow or redirected browser would bring)."""
+    acme = await seeder.tenant("acme")
+    connection = await saml_connection(gql, acme, saml_idp, browser)
+    ivan = account(acme, "ivan")
+    saml_idp.add_account(ivan)
+    form = await browser.saml_response(connection["loginUrl"], ivan["email"])
+    request_id = re.search(r'InResponseTo="([^"]+)"', decode_saml(form))
+    assert request_id is not None
+    base = urlsplit(connection["loginUrl"]).path.removesuffix("/login")
+    settings_url = connection["loginUrl"].removesuffix(urlsplit(connection["loginUrl"]).path)
+    checks: dict[str, Any] = {
+        "certificates": [saml_idp.cert_pem],
+        "idp_entity_id": f"{saml_idp.url}/metadata",
+        "sp_entity_id": f"{settings_url}{base}/saml/metadata",
+        "acs_url": f"{settings_url}{base}/saml/acs",
+        "expected_request_id": request_id.group(1),
+        "now": datetime.now(UTC),
+        "skew": timedelta(seconds=30),
+    }
+    assert saml.validate_response(form.fields["SAMLResponse"], **checks).name_id == ivan["email"]
+    for change, message in (
+        ({"now": datetime.now(UTC) + timedelta(minutes=10)}, "valid bearer confirmation"),
+        ({"now": datetime.now(UTC) - timedelta(minutes=10)}, "not valid yet"),
+        ({"acs_url": "http://127.0.0.1:8000/elsewhere"}, "another destination"),
+        ({"sp_entity_id": "urn:someone-else"}, "another service provider"),
+        ({"expected_request_id": "_other"}, "another request"),
+        ({"idp_entity_id": "urn:other-idp"}, "another identity provider"),
+        ({"certificates": [self_signed("rogue")[1]]}, "does not verify"),
+    ):
+        with pytest.raises(saml.SamlError, match=message):
+            saml.validate_response(form.fields["SAMLResponse"], **{**checks, **change})
+
+
+async def test_sso_configuration_of_another_tenant_is_invisible_and_untouchable(
+    seeder: Seeder, gql: GraphQLClient, oidc_idp: OidcProvider, browser: Browser
+) -> None:
+    a, b = await seeder.tenant("a"), await seeder.tenant("b")
+    b_conn = await oidc_connection(gql, b, oidc_idp)
+    mapping = await gql(
+        b.tokens["admin"],
+        'mutation { groupMappingCreate(input: {groupName: "b-admins", role: ADMIN}) { groupMapping { id } } }',
+    )
+    b_mapping = mapping["groupMappingCreate"]["groupMapping"]["id"]
+    admin = a.tokens["admin"]
+    for value in (b_conn["id"], b_mapping):
+        assert (await gql(admin, "query($id: ID!) { node(id: $id) { id } }", {"id": value}))["node"] is None
+    assert (await gql(admin, "{ ssoConnections { id } groupMappings { id } }")) == {
+        "ssoConnections": [],
+        "groupMappings": [],
+    }
+    for mutation, name in (
+        (
+            "mutation($id: ID!) { ssoConnectionUpdate(input: {id: $id, enabled: false}) { ssoConnection { id } errors { code } } }",
+            "ssoConnectionUpdate",
+        ),
+        (
+            "mutation($id: ID!) { ssoConnectionDelete(id: $id) { ssoConnection { id } errors { code } } }",
+            "ssoConnectionDelete",
+        ),
+        (
+            "mutation($id: ID!) { groupMappingDelete(id: $id) { groupMapping { id } errors { code } } }",
+            "groupMappingDelete",
+        ),
+    ):
+        value = b_mapping if "groupMapping" in name else b_conn["id"]
+        payload = (await gql(admin, mutation, {"id": value}))[name]
+        assert [e["code"] for e in payload["errors"]] == ["NOT_FOUND"]
+    # B's connection under A's path does not exist; under B's it is untouched and still enabled.
+    b_path = urlsplit(b_conn["loginUrl"]).path
+    assert (await browser.insignia.get(b_path.replace(f"/t/{b.slug}/", f"/t/{a.slug}/"))).status_code == 404
+    assert (await browser.insignia.get(b_path)).status_code == 302
+    still = await gql(b.tokens["admin"], "{ ssoConnections { enabled } groupMappings { groupName } }")
+    assert still == {"ssoConnections": [{"enabled": True}], "groupMappings": [{"groupName": "b-admins"}]}
