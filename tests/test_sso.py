@@ -26,7 +26,7 @@ from insignia.app import create_app
 from insignia.graphql.schema import build_schema
 from insignia.infra.db import Database, set_tenant
 from insignia.infra.settings import Settings
-from insignia.tenants import saml
+from insignia.tenants import saml, signin
 from insignia.tenants.models import Person, SsoConnection
 from tests.conftest import GraphQLClient, SeededTenant, Seeder, gid
 from tests.idp import (
@@ -688,3 +688,44 @@ async def test_sso_configuration_of_another_tenant_is_invisible_and_untouchable(
     assert (await browser.insignia.get(b_path)).status_code == 302
     still = await gql(b.tokens["admin"], "{ ssoConnections { enabled } groupMappings { groupName } }")
     assert still == {"ssoConnections": [{"enabled": True}], "groupMappings": [{"groupName": "b-admins"}]}
+
+
+async def test_housekeeping_forgets_abandoned_sign_ins_and_expired_assertion_ids(
+    seeder: Seeder, gql: GraphQLClient, oidc_idp: OidcProvider, browser: Browser, owner_db: Database, app_db: Database
+) -> None:
+    acme = await seeder.tenant("acme")
+    connection = await oidc_connection(gql, acme, oidc_idp)
+    connection_id = uuid.UUID(base64.b64decode(connection["id"]).decode().split(":")[1])
+    for _ in range(2):
+        assert (await browser.start(connection["loginUrl"])).status_code == 302
+    async with owner_db.session() as s:
+        await set_tenant(s, acme.id)
+        await s.execute(
+            text(
+                "UPDATE sso_login_requests SET expires_at = now() - interval '1 minute' WHERE id = ("
+                "SELECT id FROM sso_login_requests ORDER BY created_at LIMIT 1)"
+            )
+        )
+        await s.execute(
+            text(
+                "INSERT INTO saml_assertions_used VALUES (:t, :c, 'old', now() - interval '1 second'),"
+                " (:t, :c, 'current', now() + interval '5 minutes')"
+            ),
+            {"t": acme.id, "c": connection_id},
+        )
+        await s.commit()
+    async with app_db.session() as s:
+        removed = await signin.housekeeping(s)
+        await s.commit()
+    assert removed >= 2
+    async with owner_db.session() as s:
+        await set_tenant(s, acme.id)
+        left = (
+            await s.execute(
+                text(
+                    "SELECT (SELECT count(*) FROM sso_login_requests),"
+                    " (SELECT array_agg(assertion_id) FROM saml_assertions_used)"
+                )
+            )
+        ).one()
+    assert left[0] == 1 and left[1] == ["current"]

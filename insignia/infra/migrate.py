@@ -93,6 +93,7 @@ def _grant(connection: Connection, role: str) -> None:
         "insignia_housekeeping(integer)",
         "insignia_awards_due(integer, integer, timestamptz, uuid)",
         "insignia_portal_origin_known(text)",
+        "insignia_sign_in_housekeeping()",
     ):
         connection.execute(text(f"GRANT EXECUTE ON FUNCTION {function} TO {ident}"))
 

@@ -31,7 +31,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -674,3 +674,8 @@ async def finish_saml_logout(
         if response.get("InResponseTo") != request.saml_request_id:
             raise SignInError(400, "The logout response answers another request.", BAD_REQUEST)
     return request.return_url
+
+
+async def housekeeping(session: AsyncSession) -> int:
+    """Forget abandoned sign-ins and expired SAML assertion ids of every tenant; how many."""
+    return int(await session.scalar(text("SELECT insignia_sign_in_housekeeping()")) or 0)

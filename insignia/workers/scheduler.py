@@ -16,6 +16,7 @@ from insignia.infra.db import Database
 from insignia.infra.outbox import housekeeping
 from insignia.infra.settings import Settings
 from insignia.platform.credentials import service as credentials
+from insignia.tenants import signin
 
 logger = logging.getLogger(__name__)
 
@@ -73,9 +74,13 @@ def default_tasks(database: Database, settings: Settings) -> list[PeriodicTask]:
     async def sweep() -> None:
         async with database.session() as session:
             keys, events = await housekeeping(session)
+            sign_ins = await signin.housekeeping(session)
             await session.commit()
-        if keys or events:
-            logger.info("housekeeping", extra={"idempotency_keys_removed": keys, "events_removed": events})
+        if keys or events or sign_ins:
+            logger.info(
+                "housekeeping",
+                extra={"idempotency_keys_removed": keys, "events_removed": events, "sign_in_records_removed": sign_ins},
+            )
 
     return [
         PeriodicTask("awards.expire", settings.expiry_sweep_seconds, expire),
