@@ -14,7 +14,8 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
-# The independent Open Badges 3.0 verifier the tests run (Digital Bazaar's VC stack, pinned by the lock file).
+# What the tests run with node, pinned by the lock file: the independent Open Badges 3.0 verifier
+# (Digital Bazaar's VC stack) and real identity providers (oidc-provider, samlify as a SAML IdP).
 tests/js/node_modules/.installed: tests/js/package.json tests/js/package-lock.json
 	npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
 	touch $@
