@@ -5,6 +5,8 @@ Each helper returns the normalised value or raises ``ValidationError`` naming th
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 
 from email_validator import EmailNotValidError, validate_email
@@ -81,3 +83,13 @@ def iri(value: str, field: str) -> str:
     if not sep or not rest or not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*$", scheme) or " " in value:
         raise ValidationError(f"{field} must be an absolute IRI (for example https://lms.example/course/1)", field)
     return value
+
+
+def base64_bytes(value: str, field: str, *, max_bytes: int) -> bytes:
+    """Bytes sent as base64 (uploads through GraphQL), refused over ``max_bytes``."""
+    if len(value) > (max_bytes * 4) // 3 + 4:
+        raise ValidationError(f"{field} is over {max_bytes // 1024} KB.", field)
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationError(f"{field} is not valid base64.", field) from None

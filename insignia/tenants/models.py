@@ -132,7 +132,7 @@ class TenantSettings(Base):
     # Origins (https://portal.example.com) of the tenant's portals: CORS and sign-in return URLs.
     portal_origins: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
     brand_color: Mapped[str | None]
-    brand_logo_data: Mapped[bytes | None]
+    brand_logo_data: Mapped[bytes | None] = mapped_column(deferred=True)
     brand_logo_type: Mapped[str | None]
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
 

@@ -25,7 +25,7 @@ from insignia.infra.crypto import SecretBox
 from insignia.infra.db import set_tenant
 from insignia.platform.credentials import service as credentials
 from insignia.platform.credentials.models import Award, BadgeClass
-from insignia.platform.openbadges import baking, ob2, ob3, sharing
+from insignia.platform.openbadges import baking, branding, ob2, ob3, sharing
 from insignia.tenants import tenant as tenant_service
 from insignia.tenants.auth import AuthenticationError, authenticate
 from insignia.tenants.models import Person, Tenant
@@ -88,6 +88,9 @@ class _Scope:
         await set_tenant(self.session, self.tenant.id)
         return principal.tenant_id == self.tenant.id
 
+    async def brand(self) -> branding.Brand:
+        return branding.brand(self.urls, await tenant_service.get_settings(self.session, self.tenant.id))
+
     async def public_badge(self, raw_id: str) -> BadgeClass | None:
         """A badge class that has been published (archived ones stay readable for old awards)."""
         try:
@@ -135,9 +138,25 @@ async def _with_tenant(request: Request, handler: Any) -> Response:
 
 async def issuer(request: Request) -> Response:
     async def handle(scope: _Scope) -> Response:
-        return _json(
-            request, ob2.issuer_document(scope.urls, scope.tenant), public=True, modified=scope.tenant.created_at
-        )
+        brand = await scope.brand()
+        document = ob2.issuer_document(scope.urls, scope.tenant, brand.logo_url)
+        return _json(request, document, public=True, modified=scope.tenant.created_at)
+
+    return await _with_tenant(request, handle)
+
+
+async def brand_logo(request: Request) -> Response:
+    """The tenant's logo, as uploaded (PNG or sanitised SVG)."""
+
+    async def handle(scope: _Scope) -> Response:
+        found = await branding.logo(scope.session, scope.tenant.id)
+        if found is None:
+            return _not_found()
+        body, media, modified = found
+        response = _cached(request, body, media, public=True, modified=modified)
+        response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
 
     return await _with_tenant(request, handle)
 
@@ -341,7 +360,7 @@ async def verification_page(request: Request) -> Response:
         settings = await tenant_service.get_settings(scope.session, scope.tenant.id)
         html = sharing.verification_html(
             scope.urls, scope.tenant, award, badge, person=person, skills=skills, status=_status(award),
-            linkedin_organization_id=settings.linkedin_organization_id,
+            brand=branding.brand(scope.urls, settings), linkedin_organization_id=settings.linkedin_organization_id,
         )  # fmt: skip
         return _cached(
             request,
@@ -379,7 +398,7 @@ async def profile(request: Request) -> Response:
             )
         ).all()
         awards = [(award, badge, _status(award)) for award, badge in rows]
-        html = sharing.profile_html(scope.urls, scope.tenant, person, awards)
+        html = sharing.profile_html(scope.urls, scope.tenant, person, awards, await scope.brand())
         modified = max([a.updated_at for a, _b, _s in awards], default=person.updated_at)
         return _cached(request, html.encode(), "text/html; charset=utf-8", public=True, modified=modified)
 
@@ -387,6 +406,7 @@ async def profile(request: Request) -> Response:
 
 
 _PAGES = [
+    ("/brand/logo", brand_logo),
     ("/people/{person_id}", profile),
     ("/ob2/issuer", issuer),
     ("/ob2/badges/{badge_id}", badge_class),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import dataclasses
 import uuid
 from datetime import UTC, datetime
@@ -23,7 +21,8 @@ from insignia.graphql.learning.schema import SkillType, _ids
 from insignia.graphql.node import Node, node_resolver
 from insignia.graphql.pagination import Connection, build_connection
 from insignia.graphql.tenants.loaders import audience_by_id_loader, person_by_id_loader
-from insignia.graphql.tenants.types import AudienceType, PersonType
+from insignia.graphql.tenants.types import AudienceType, ImageFormat, PersonType
+from insignia.infra import validation
 from insignia.infra.audit import AuditEvent
 from insignia.infra.crypto import SecretBox
 from insignia.infra.errors import ValidationError
@@ -32,6 +31,7 @@ from insignia.platform.credentials import service as credentials
 from insignia.platform.credentials.models import Alignment, Award, BadgeClass
 from insignia.platform.learning.models import Skill
 from insignia.platform.openbadges import ob2, ob3, sharing
+from insignia.platform.openbadges.images import MAX_BYTES as MAX_IMAGE_BYTES
 from insignia.tenants import tenant as tenant_service
 from insignia.tenants.auth import Scope
 from insignia.tenants.models import Person, Tenant, TenantSettings
@@ -89,12 +89,6 @@ class Visibility(Enum):
     PUBLIC = "public"
     TENANT = "tenant"
     PRIVATE = "private"
-
-
-@strawberry.enum
-class ImageFormat(Enum):
-    PNG = "png"
-    SVG = "svg"
 
 
 @strawberry.enum
@@ -708,12 +702,7 @@ class CredentialMutations:
         ctx = info.context
 
         async def op(s: AsyncSession) -> BadgeClass:
-            if len(image_base64) > 800_000:
-                raise ValidationError("The image is over 512 KB.", "image")
-            try:
-                data = base64.b64decode(image_base64, validate=True)
-            except (binascii.Error, ValueError):
-                raise ValidationError("imageBase64 is not valid base64.", "imageBase64") from None
+            data = validation.base64_bytes(image_base64, "imageBase64", max_bytes=MAX_IMAGE_BYTES)
             content_type = "image/png" if format is ImageFormat.PNG else "image/svg+xml"
             return await credentials.set_badge_image(s, ctx.principal, expect_id(id, "BadgeClass"), data, content_type)
 

@@ -9,8 +9,21 @@ from strawberry.types import Info
 from insignia.graphql.context import Context
 from insignia.graphql.errors import UserError, run_mutation
 from insignia.graphql.ids import expect_id
-from insignia.graphql.tenants.types import ApiKeyScope, ApiKeyType, AudienceKind, AudienceType, PersonType, Role
+from insignia.graphql.tenants.types import (
+    ApiKeyScope,
+    ApiKeyType,
+    AudienceKind,
+    AudienceType,
+    Branding,
+    ImageFormat,
+    PersonType,
+    Role,
+)
+from insignia.infra import validation
 from insignia.infra.errors import ValidationError
+from insignia.platform.openbadges import branding
+from insignia.platform.openbadges.images import MAX_BYTES as MAX_IMAGE_BYTES
+from insignia.platform.openbadges.ob2 import Urls
 from insignia.tenants import api_key as api_key_service
 from insignia.tenants import audience as audience_service
 from insignia.tenants import person as person_service
@@ -123,8 +136,50 @@ class TenantSettingsPayload:
     errors: list[UserError]
 
 
+@strawberry.input
+class TenantBrandingUpdateInput:
+    color: str | None = strawberry.field(default=None, description="Hex colour (#1a73e8); empty resets it.")
+    logo_base64: str | None = strawberry.field(default=None, description="PNG or SVG (sanitised), at most 512 KB.")
+    logo_format: ImageFormat | None = None
+    remove_logo: bool = False
+
+
+@strawberry.type
+class TenantBrandingPayload:
+    branding: Branding | None
+    errors: list[UserError]
+
+
 @strawberry.type
 class TenantMutations:
+    @strawberry.mutation(description="The organisation's colour and logo on its public pages (admins).")
+    async def tenant_branding_update(
+        self, info: Info[Context, None], input: TenantBrandingUpdateInput
+    ) -> TenantBrandingPayload:
+        ctx = info.context
+
+        async def op(s: AsyncSession) -> branding.Brand:
+            logo = None
+            if input.logo_base64 is not None:
+                if input.logo_format is None:
+                    raise ValidationError("logoFormat is required with a logo.", "logoFormat")
+                logo = validation.base64_bytes(input.logo_base64, "logoBase64", max_bytes=MAX_IMAGE_BYTES)
+            updated = await branding.update_branding(
+                s,
+                ctx.principal,
+                color=input.color,
+                logo=logo,
+                logo_type="image/png" if input.logo_format is ImageFormat.PNG else "image/svg+xml",
+                remove_logo=input.remove_logo,
+            )
+            tenant = await tenant_service.get_tenant(s, ctx.principal.tenant_id)
+            return branding.brand(Urls.for_tenant(ctx.settings.public_url, tenant), updated)
+
+        result, errors = await run_mutation(ctx, op)
+        return TenantBrandingPayload(
+            branding=Branding(color=result.color, logo_url=result.logo_url) if result else None, errors=errors
+        )
+
     @strawberry.mutation(description="Organisation settings (admins).")
     async def tenant_settings_update(
         self, info: Info[Context, None], input: TenantSettingsUpdateInput

@@ -14,9 +14,12 @@ from insignia.graphql.ids import to_global_id
 from insignia.graphql.node import Node
 from insignia.graphql.pagination import Connection
 from insignia.graphql.tenants.loaders import audience_by_id_loader, person_by_id_loader
+from insignia.platform.openbadges import branding
+from insignia.platform.openbadges.ob2 import Urls
 from insignia.tenants import models
 from insignia.tenants.auth import Role as RoleValue
 from insignia.tenants.auth import Scope
+from insignia.tenants.tenant import get_settings
 
 if TYPE_CHECKING:
     from insignia.graphql.credentials.schema import AwardFilter, AwardType, Eligibility
@@ -57,14 +60,34 @@ class ApiKeyScope(Enum):
     SCIM_PROVISION = Scope.SCIM_PROVISION.value
 
 
+@strawberry.enum
+class ImageFormat(Enum):
+    PNG = "png"
+    SVG = "svg"
+
+
+@strawberry.type(description="The organisation's brand on its public pages.")
+class Branding:
+    color: str = strawberry.field(description="Hex colour, e.g. #1a73e8.")
+    logo_url: str | None
+
+
 @strawberry.type(name="Tenant")
 class TenantType(Node):
+    model: strawberry.Private[models.Tenant]
     slug: str
     name: str
 
+    @strawberry.field
+    async def branding(self, info: Info[Context, None]) -> Branding:
+        ctx = info.context
+        found = await ctx.run(lambda s: get_settings(s, self.model.id))
+        brand = branding.brand(Urls.for_tenant(ctx.settings.public_url, self.model), found)
+        return Branding(color=brand.color, logo_url=brand.logo_url)
+
     @classmethod
     def from_model(cls, tenant: models.Tenant) -> TenantType:
-        return cls(id=to_global_id("Tenant", tenant.id), slug=tenant.slug, name=tenant.name)
+        return cls(id=to_global_id("Tenant", tenant.id), model=tenant, slug=tenant.slug, name=tenant.name)
 
 
 @strawberry.type(name="Audience")

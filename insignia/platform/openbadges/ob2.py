@@ -70,6 +70,10 @@ class Urls:
     def baked(self, award_id: uuid.UUID, fmt: str, version: str = "ob2") -> str:
         return f"{self.root}/awards/{award_id}/baked/{version}.{fmt}"
 
+    @property
+    def logo(self) -> str:
+        return f"{self.root}/brand/logo"
+
     def badge_image(self, badge_id: uuid.UUID) -> str:
         return f"{self.root}/ob2/badges/{badge_id}/image"
 
@@ -87,8 +91,11 @@ def hashed_email(email: str, salt: str) -> str:
     return "sha256$" + hashlib.sha256((email.lower() + salt).encode()).hexdigest()
 
 
-def issuer_document(urls: Urls, tenant: Tenant) -> dict[str, Any]:
-    return {"@context": CONTEXT, "type": "Issuer", "id": urls.issuer, "name": tenant.name, "url": urls.root}
+def issuer_document(urls: Urls, tenant: Tenant, logo_url: str | None = None) -> dict[str, Any]:
+    document = {"@context": CONTEXT, "type": "Issuer", "id": urls.issuer, "name": tenant.name, "url": urls.root}
+    if logo_url is not None:
+        document["image"] = logo_url
+    return document
 
 
 def badge_class_document(

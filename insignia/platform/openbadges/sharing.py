@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from insignia.platform.credentials.models import Award, BadgeClass
 from insignia.platform.learning.models import Skill
+from insignia.platform.openbadges.branding import Brand
 from insignia.platform.openbadges.ob2 import Urls
 from insignia.tenants.models import Person, Tenant
 
@@ -80,9 +81,11 @@ def verification_html(
     person: Person,
     skills: list[Skill],
     status: str,
+    brand: Brand,
     linkedin_organization_id: str | None = None,
 ) -> str:
-    """The public verification page, with Open Graph and Twitter tags so shared links unfurl."""
+    """The public verification page in the tenant's colours, with Open Graph and Twitter tags so
+    shared links unfurl."""
     title = f"{badge.name} — {tenant.name}"
     image = urls.image(award.id, "png")
     description = badge.description[:280]
@@ -115,13 +118,16 @@ def verification_html(
 <link rel="alternate" type="application/ld+json" href="{escape(urls.assertion(award.id))}">
 <style>
 body {{ font-family: sans-serif; color: #1f2933; max-width: 720px; margin: 2rem auto; padding: 0 1rem; }}
-header {{ border-bottom: 4px solid #1f6feb; margin-bottom: 1rem; }}
+header {{ border-bottom: 4px solid {brand.color}; margin-bottom: 1rem; display: flex; align-items: center;
+  gap: .75rem; }}
+header img {{ max-height: 48px; max-width: 200px; }}
+a {{ color: {brand.color}; }}
 .status {{ display: inline-block; padding: .25rem .75rem; border-radius: 1rem; color: #fff; background: {colour}; }}
 dt {{ font-weight: bold; margin-top: .5rem; }}
 </style>
 </head>
 <body>
-<header><p>{escape(tenant.name)}</p></header>
+{_header(tenant, brand)}
 <main>
 <img src="{escape(urls.image(award.id, "svg"))}" alt="{escape(badge.name)}" width="160" height="160">
 <h1>{escape(badge.name)}</h1>
@@ -146,7 +152,14 @@ dt {{ font-weight: bold; margin-top: .5rem; }}
 """
 
 
-def profile_html(urls: Urls, tenant: Tenant, person: Person, awards: list[tuple[Award, BadgeClass, str]]) -> str:
+def _header(tenant: Tenant, brand: Brand) -> str:
+    logo = f'<img src="{escape(brand.logo_url)}" alt="">' if brand.logo_url else ""
+    return f"<header>{logo}<p>{escape(tenant.name)}</p></header>"
+
+
+def profile_html(
+    urls: Urls, tenant: Tenant, person: Person, awards: list[tuple[Award, BadgeClass, str]], brand: Brand
+) -> str:
     """A learner's opt-in public profile: their public awards with live status."""
     items = (
         "".join(
@@ -168,9 +181,12 @@ def profile_html(urls: Urls, tenant: Tenant, person: Person, awards: list[tuple[
 <meta property="og:title" content="{escape(title)}">
 <meta property="og:url" content="{escape(urls.profile(person.id))}">
 <style>body {{ font-family: sans-serif; color: #1f2933; max-width: 720px; margin: 2rem auto; padding: 0 1rem; }}
-li {{ list-style: none; margin: .5rem 0; }} img {{ vertical-align: middle; }}</style>
+li {{ list-style: none; margin: .5rem 0; }} img {{ vertical-align: middle; }} a {{ color: {brand.color}; }}
+header {{ border-bottom: 4px solid {brand.color}; display: flex; align-items: center; gap: .75rem; }}
+header img {{ max-height: 48px; max-width: 200px; }}</style>
 </head>
 <body>
+{_header(tenant, brand)}
 <h1>{escape(person.name)}</h1>
 <p>Badges earned at {escape(tenant.name)}</p>
 <ul id="awards">{items}</ul>
