@@ -607,7 +607,8 @@ async def test_saml_refuses_tampered_unsigned_foreign_and_replayed_responses(
 
     async with owner_db.session() as s:
         await set_tenant(s, acme.id)
-        used = await s.scalar(text("SELECT count(*) FROM saml_assertions_used"))
+        # (the owner role sees every tenant's rows of this table: it sweeps them)
+        used = await s.scalar(text("SELECT count(*) FROM saml_assertions_used WHERE tenant_id = :t"), {"t": acme.id})
     assert used == 3
 
 
@@ -703,8 +704,9 @@ async def test_housekeeping_forgets_abandoned_sign_ins_and_expired_assertion_ids
         await s.execute(
             text(
                 "UPDATE sso_login_requests SET expires_at = now() - interval '1 minute' WHERE id = ("
-                "SELECT id FROM sso_login_requests ORDER BY created_at LIMIT 1)"
-            )
+                "SELECT id FROM sso_login_requests WHERE tenant_id = :t ORDER BY created_at LIMIT 1)"
+            ),
+            {"t": acme.id},
         )
         await s.execute(
             text(
@@ -723,9 +725,10 @@ async def test_housekeeping_forgets_abandoned_sign_ins_and_expired_assertion_ids
         left = (
             await s.execute(
                 text(
-                    "SELECT (SELECT count(*) FROM sso_login_requests),"
-                    " (SELECT array_agg(assertion_id) FROM saml_assertions_used)"
-                )
+                    "SELECT (SELECT count(*) FROM sso_login_requests WHERE tenant_id = :t),"
+                    " (SELECT array_agg(assertion_id) FROM saml_assertions_used WHERE tenant_id = :t)"
+                ),
+                {"t": acme.id},
             )
         ).one()
     assert left[0] == 1 and left[1] == ["current"]
