@@ -14,7 +14,7 @@ from insignia.infra.db import Database, create_engine
 from insignia.infra.http import BodySizeLimitMiddleware, RequestIdMiddleware
 from insignia.infra.logging import configure_logging
 from insignia.infra.settings import ConfigurationError, Settings, load_settings
-from insignia.web import openbadges, sso, xapi
+from insignia.web import openbadges, scim, sso, xapi
 from insignia.web.health import healthz, readyz
 from insignia.workers.runtime import InlineJobs
 
@@ -48,6 +48,7 @@ def create_app(
             Route("/xapi/statements", xapi.statements, methods=["POST"]),
             *openbadges.ROUTES,
             *sso.ROUTES,
+            *scim.ROUTES,
         ],
         middleware=[
             Middleware(RequestIdMiddleware),

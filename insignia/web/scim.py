@@ -1,0 +1,299 @@
+"""``/scim/v2``: SCIM 2.0 provisioning over HTTP (RFC 7644), one tenant per API key.
+
+Thin: it authenticates (an API key with ``scim:provision``, sent as a bearer token; the key's
+tenant is the tenant), reads the request, calls ``insignia.tenants.scim`` inside one transaction
+and answers ``application/scim+json``. Every request is one transaction: committed before a
+successful answer, rolled back on any error, so a refused request changes nothing. See the service
+module for what is supported and why.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from insignia.infra.errors import ConflictError, NotFoundError, PermissionDeniedError, ServiceError
+from insignia.tenants import scim
+from insignia.tenants.auth import AuthenticationError, Scope, authenticate
+
+MEDIA_TYPE = "application/scim+json"
+_JSON_TYPES = ("application/scim+json", "application/json")
+_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+_UNIQUE_VIOLATION = "23505"
+
+Action = Callable[[scim.ScimService, Request], Awaitable[Response]]
+
+
+def _scim_json(body: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return JSONResponse(body, status_code=status, headers=headers, media_type=MEDIA_TYPE)
+
+
+def error_response(
+    status: int, detail: str, scim_type: str | None = None, headers: dict[str, str] | None = None
+) -> Response:
+    """An RFC 7644 §3.12 error."""
+    body: dict[str, Any] = {"schemas": [scim.ERROR_SCHEMA], "status": str(status), "detail": detail}
+    if scim_type is not None:
+        body["scimType"] = scim_type
+    return _scim_json(body, status, headers)
+
+
+def _service_error(exc: ServiceError) -> Response:
+    if isinstance(exc, scim.ScimError):
+        return error_response(exc.status, exc.message, exc.scim_type)
+    if isinstance(exc, ConflictError):
+        return error_response(409, exc.message, "uniqueness")
+    if isinstance(exc, NotFoundError):
+        return error_response(404, exc.message)
+    if isinstance(exc, PermissionDeniedError):
+        return error_response(403, exc.message)
+    return error_response(400, exc.message, "invalidValue")
+
+
+def _bearer(request: Request) -> str | None:
+    """The credential of ``Authorization: Bearer <key>``; anything else is no credential (401)."""
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    return (value.strip() or None) if scheme.lower() == "bearer" else None
+
+
+def _base_url(request: Request) -> str:
+    return f"{request.app.state.settings.public_url.rstrip('/')}/scim/v2"
+
+
+def _params(request: Request) -> dict[str, str]:
+    # RFC 7644 names them in camelCase; accept any case, as clients vary.
+    names = {"filter", "startIndex", "count", "sortBy", "sortOrder", "attributes", "excludedAttributes"}
+    canonical = {n.lower(): n for n in names}
+    return {canonical[k.lower()]: v for k, v in request.query_params.items() if k.lower() in canonical}
+
+
+class _BadRequest(Exception):
+    def __init__(self, response: Response) -> None:
+        super().__init__()
+        self.response = response
+
+
+async def _body(request: Request) -> Any:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type and content_type not in _JSON_TYPES:
+        raise _BadRequest(error_response(415, f"Send {MEDIA_TYPE} (or application/json), not {content_type}."))
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > scim.MAX_BODY_BYTES:
+            raise _BadRequest(error_response(413, f"The body is over {scim.MAX_BODY_BYTES} bytes."))
+        chunks.append(chunk)
+    try:
+        return json.loads(b"".join(chunks))
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise _BadRequest(error_response(400, "The body is not valid JSON.", "invalidSyntax")) from None
+
+
+async def _run(request: Request, actions: dict[str, Action]) -> Response:  # noqa: PLR0911 - one answer per failure
+    """Authenticate, run the action of the request's method in one tenant transaction, answer."""
+    credential = _bearer(request)
+    if credential is None:
+        return error_response(401, "A bearer token is required.", headers={"WWW-Authenticate": 'Bearer realm="scim"'})
+    settings = request.app.state.settings
+    async with request.app.state.database.session() as session:
+        try:
+            principal = await authenticate(
+                session, credential, secret_key=settings.secret_key, issuer=settings.token_issuer
+            )
+        except AuthenticationError as exc:
+            return error_response(
+                401, str(exc), headers={"WWW-Authenticate": 'Bearer realm="scim", error="invalid_token"'}
+            )
+        if principal.person is not None or not principal.has(Scope.SCIM_PROVISION):
+            return error_response(403, "Use an API key with the scim:provision scope.")
+        action = actions.get(request.method)
+        if action is None:
+            allowed = ", ".join(sorted(actions))
+            return error_response(405, f"{request.method} is not allowed here.", headers={"Allow": allowed})
+        service = scim.ScimService(session, principal.tenant_id, _base_url(request))
+        try:
+            response = await action(service, request)
+        except _BadRequest as exc:
+            await session.rollback()
+            return exc.response
+        except ServiceError as exc:
+            await session.rollback()
+            return _service_error(exc)
+        except IntegrityError as exc:
+            await session.rollback()
+            if getattr(exc.orig, "sqlstate", None) == _UNIQUE_VIOLATION:
+                # A concurrent request took the name or email between our check and the write.
+                return error_response(409, "A resource with this name or email already exists.", "uniqueness")
+            raise
+        await session.commit()
+    return response
+
+
+def _resource(rendered: scim.Rendered, status: int = 200) -> Response:
+    headers = {"ETag": rendered.version}
+    if status == 201:
+        headers["Location"] = rendered.location
+    return _scim_json(rendered.body, status, headers)
+
+
+def _if_match(request: Request) -> str | None:
+    return request.headers.get("if-match")
+
+
+# Discovery
+
+
+def _discovery(build: Callable[[Request], dict[str, Any]]) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        async def get(_service: scim.ScimService, request: Request) -> Response:
+            if "filter" in _params(request):
+                # RFC 7644 §4: filtering discovery endpoints is not supported, and must not look so.
+                return error_response(403, "Discovery endpoints cannot be filtered.")
+            return _scim_json(build(request))
+
+        return await _run(request, {"GET": get})
+
+    return endpoint
+
+
+service_provider_config = _discovery(lambda r: scim.service_provider_config(_base_url(r)))
+resource_types = _discovery(lambda r: scim.resource_types(_base_url(r)))
+resource_type = _discovery(lambda r: scim.resource_type(_base_url(r), r.path_params["name"]))
+schemas = _discovery(lambda r: scim.schemas(_base_url(r)))
+schema = _discovery(lambda r: scim.schema(_base_url(r), r.path_params["schema_id"]))
+
+
+# Users and Groups
+
+
+async def users(request: Request) -> Response:
+    async def list_(service: scim.ScimService, request: Request) -> Response:
+        return _scim_json(await service.list_users(scim.list_query(_params(request))))
+
+    async def create(service: scim.ScimService, request: Request) -> Response:
+        body = await _body(request)
+        return _resource(await service.create_user(body, scim.projection(_params(request))), 201)
+
+    return await _run(request, {"GET": list_, "POST": create})
+
+
+async def user(request: Request) -> Response:
+    user_id = request.path_params["id"]
+
+    async def get(service: scim.ScimService, request: Request) -> Response:
+        rendered = await service.get_user(user_id, scim.projection(_params(request)))
+        if scim.etag_matches(request.headers.get("if-none-match"), rendered.version):
+            return Response(status_code=304, headers={"ETag": rendered.version})
+        return _resource(rendered)
+
+    async def put(service: scim.ScimService, request: Request) -> Response:
+        body = await _body(request)
+        return _resource(
+            await service.replace_user(user_id, body, scim.projection(_params(request)), _if_match(request))
+        )
+
+    async def patch(service: scim.ScimService, request: Request) -> Response:
+        body = await _body(request)
+        return _resource(await service.patch_user(user_id, body, scim.projection(_params(request)), _if_match(request)))
+
+    async def delete(service: scim.ScimService, request: Request) -> Response:
+        await service.delete_user(user_id, _if_match(request))
+        return Response(status_code=204)
+
+    return await _run(request, {"GET": get, "PUT": put, "PATCH": patch, "DELETE": delete})
+
+
+async def groups(request: Request) -> Response:
+    async def list_(service: scim.ScimService, request: Request) -> Response:
+        return _scim_json(await service.list_groups(scim.list_query(_params(request))))
+
+    async def create(service: scim.ScimService, request: Request) -> Response:
+        body = await _body(request)
+        return _resource(await service.create_group(body, scim.projection(_params(request))), 201)
+
+    return await _run(request, {"GET": list_, "POST": create})
+
+
+async def group(request: Request) -> Response:
+    group_id = request.path_params["id"]
+
+    async def get(service: scim.ScimService, request: Request) -> Response:
+        rendered = await service.get_group(group_id, scim.projection(_params(request)))
+        if scim.etag_matches(request.headers.get("if-none-match"), rendered.version):
+            return Response(status_code=304, headers={"ETag": rendered.version})
+        return _resource(rendered)
+
+    async def put(service: scim.ScimService, request: Request) -> Response:
+        body = await _body(request)
+        return _resource(
+            await service.replace_group(group_id, body, scim.projection(_params(request)), _if_match(request))
+        )
+
+    async def patch(service: scim.ScimService, request: Request) -> Response:
+        body = await _body(request)
+        return _resource(
+            await service.patch_group(group_id, body, scim.projection(_params(request)), _if_match(request))
+        )
+
+    async def delete(service: scim.ScimService, request: Request) -> Response:
+        await service.delete_group(group_id, _if_match(request))
+        return Response(status_code=204)
+
+    return await _run(request, {"GET": get, "PUT": put, "PATCH": patch, "DELETE": delete})
+
+
+def _search(kind: str) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        async def search(service: scim.ScimService, request: Request) -> Response:
+            body = await _body(request)
+            if not isinstance(body, dict):
+                raise _BadRequest(error_response(400, "The body must be a SearchRequest object.", "invalidSyntax"))
+            query = scim.list_query(body)
+            found = await (service.list_users(query) if kind == "User" else service.list_groups(query))
+            return _scim_json(found)
+
+        return await _run(request, {"POST": search})
+
+    return endpoint
+
+
+async def _not_implemented(request: Request) -> Response:
+    async def answer(_service: scim.ScimService, request: Request) -> Response:
+        return error_response(501, f"{request.url.path} is not supported by this service provider.")
+
+    return await _run(request, dict.fromkeys(_METHODS, answer))
+
+
+async def _unknown(request: Request) -> Response:
+    async def answer(_service: scim.ScimService, request: Request) -> Response:
+        return error_response(404, f"No SCIM endpoint at {request.url.path}.")
+
+    return await _run(request, dict.fromkeys(_METHODS, answer))
+
+
+ROUTES = [
+    Route("/scim/v2/ServiceProviderConfig", service_provider_config, methods=_METHODS),
+    Route("/scim/v2/ResourceTypes", resource_types, methods=_METHODS),
+    Route("/scim/v2/ResourceTypes/{name}", resource_type, methods=_METHODS),
+    Route("/scim/v2/Schemas", schemas, methods=_METHODS),
+    Route("/scim/v2/Schemas/{schema_id}", schema, methods=_METHODS),
+    Route("/scim/v2/Users", users, methods=_METHODS),
+    Route("/scim/v2/Users/.search", _search("User"), methods=_METHODS),
+    Route("/scim/v2/Users/{id}", user, methods=_METHODS),
+    Route("/scim/v2/Groups", groups, methods=_METHODS),
+    Route("/scim/v2/Groups/.search", _search("Group"), methods=_METHODS),
+    Route("/scim/v2/Groups/{id}", group, methods=_METHODS),
+    # Searching every resource type at once, /Me and bulk are not offered (RFC 7644: 501).
+    Route("/scim/v2/.search", _not_implemented, methods=_METHODS),
+    Route("/scim/v2/Me", _not_implemented, methods=_METHODS),
+    Route("/scim/v2/Bulk", _not_implemented, methods=_METHODS),
+    Route("/scim/v2/{rest:path}", _unknown, methods=_METHODS),
+    Route("/scim/v2", _unknown, methods=_METHODS),
+]
