@@ -498,6 +498,8 @@ async def test_group_membership_applies_the_tenants_group_mappings(
         f"/Groups/{leads['id']}", {"op": "Remove", "path": "members", "value": [{"value": user["id"]}]}
     )
     assert "members" not in out.json()
+    # Out of every role group: the directory governs roles here, so only learner remains.
+    assert (await gql(admin, PERSON, {"id": person_id}))["node"]["roles"] == ["LEARNER"]
     assert await scim.user_names(f'groups.value eq "{leads["id"]}"') == []
     listed = (await scim("GET", "/Groups", params={"filter": 'displayName eq "team leads"'})).json()
     assert [g["id"] for g in listed["Resources"]] == [leads["id"]]

@@ -5,8 +5,9 @@ names it; case does not matter) to a role, an audience, or both. Whenever the di
 a person's groups (at each SSO sign-in, or when SCIM changes a membership), ``apply_groups`` makes
 their roles and audience follow:
 
-- roles: the roles of every mapped group they are in, plus ``learner``; when none of their groups
-  maps to a role, their roles are left alone (an admin's manual choice stands);
+- roles: once the tenant maps any group to a role, the directory governs roles: a person gets the
+  roles of every mapped group they are in, plus ``learner``, and loses a role when they leave its
+  group (deprovisioning works). A tenant without role mappings keeps managing roles by hand;
 - audience: the audience of the first mapped group (by name) that names one, else unchanged.
 
 The organisation's last active admin never loses the admin role this way.
@@ -18,7 +19,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from insignia.infra import validation
@@ -88,17 +89,20 @@ class GroupGrant:
 
 async def resolve_groups(session: AsyncSession, group_names: Iterable[str]) -> GroupGrant:
     names = sorted({g.strip().lower() for g in group_names if isinstance(g, str) and g.strip()})[:MAX_GROUPS]
-    if not names:
-        return GroupGrant(roles=None, audience_id=None)
+    governs_roles = await session.scalar(select(exists().where(GroupMapping.role.is_not(None))))
     mappings = (
-        await session.scalars(
-            select(GroupMapping)
-            .where(func.lower(GroupMapping.group_name).in_(names))
-            .order_by(func.lower(GroupMapping.group_name))
-        )
-    ).all()
+        (
+            await session.scalars(
+                select(GroupMapping)
+                .where(func.lower(GroupMapping.group_name).in_(names))
+                .order_by(func.lower(GroupMapping.group_name))
+            )
+        ).all()
+        if names
+        else []
+    )
     mapped_roles = {m.role for m in mappings if m.role is not None}
-    roles = [r.value for r in Role if r.value in mapped_roles or r is Role.LEARNER] if mapped_roles else None
+    roles = [r.value for r in Role if r.value in mapped_roles or r is Role.LEARNER] if governs_roles else None
     audience_id = next((m.audience_id for m in mappings if m.audience_id is not None), None)
     return GroupGrant(roles=roles, audience_id=audience_id)
 
