@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -170,94 +171,92 @@ schemas = _discovery(lambda r: scim.schemas(_base_url(r)))
 schema = _discovery(lambda r: scim.schema(_base_url(r), r.path_params["schema_id"]))
 
 
-# Users and Groups
+# Users and Groups: the same HTTP shape, served by the service's methods for each kind.
 
 
-async def users(request: Request) -> Response:
-    async def list_(service: scim.ScimService, request: Request) -> Response:
-        return _scim_json(await service.list_users(scim.list_query(_params(request))))
-
-    async def create(service: scim.ScimService, request: Request) -> Response:
-        body = await _body(request)
-        return _resource(await service.create_user(body, scim.projection(_params(request))), 201)
-
-    return await _run(request, {"GET": list_, "POST": create})
-
-
-async def user(request: Request) -> Response:
-    user_id = request.path_params["id"]
-
-    async def get(service: scim.ScimService, request: Request) -> Response:
-        rendered = await service.get_user(user_id, scim.projection(_params(request)))
-        if scim.etag_matches(request.headers.get("if-none-match"), rendered.version):
-            return Response(status_code=304, headers={"ETag": rendered.version})
-        return _resource(rendered)
-
-    async def put(service: scim.ScimService, request: Request) -> Response:
-        body = await _body(request)
-        return _resource(
-            await service.replace_user(user_id, body, scim.projection(_params(request)), _if_match(request))
-        )
-
-    async def patch(service: scim.ScimService, request: Request) -> Response:
-        body = await _body(request)
-        return _resource(await service.patch_user(user_id, body, scim.projection(_params(request)), _if_match(request)))
-
-    async def delete(service: scim.ScimService, request: Request) -> Response:
-        await service.delete_user(user_id, _if_match(request))
-        return Response(status_code=204)
-
-    return await _run(request, {"GET": get, "PUT": put, "PATCH": patch, "DELETE": delete})
+@dataclass(frozen=True)
+class _Kind:
+    list: Callable[[scim.ScimService, scim.ListQuery], Awaitable[dict[str, Any]]]
+    get: Callable[[scim.ScimService, str, scim.Projection], Awaitable[scim.Rendered]]
+    create: Callable[[scim.ScimService, Any, scim.Projection], Awaitable[scim.Rendered]]
+    replace: Callable[[scim.ScimService, str, Any, scim.Projection, str | None], Awaitable[scim.Rendered]]
+    patch: Callable[[scim.ScimService, str, Any, scim.Projection, str | None], Awaitable[scim.Rendered]]
+    delete: Callable[[scim.ScimService, str, str | None], Awaitable[None]]
 
 
-async def groups(request: Request) -> Response:
-    async def list_(service: scim.ScimService, request: Request) -> Response:
-        return _scim_json(await service.list_groups(scim.list_query(_params(request))))
-
-    async def create(service: scim.ScimService, request: Request) -> Response:
-        body = await _body(request)
-        return _resource(await service.create_group(body, scim.projection(_params(request))), 201)
-
-    return await _run(request, {"GET": list_, "POST": create})
-
-
-async def group(request: Request) -> Response:
-    group_id = request.path_params["id"]
-
-    async def get(service: scim.ScimService, request: Request) -> Response:
-        rendered = await service.get_group(group_id, scim.projection(_params(request)))
-        if scim.etag_matches(request.headers.get("if-none-match"), rendered.version):
-            return Response(status_code=304, headers={"ETag": rendered.version})
-        return _resource(rendered)
-
-    async def put(service: scim.ScimService, request: Request) -> Response:
-        body = await _body(request)
-        return _resource(
-            await service.replace_group(group_id, body, scim.projection(_params(request)), _if_match(request))
-        )
-
-    async def patch(service: scim.ScimService, request: Request) -> Response:
-        body = await _body(request)
-        return _resource(
-            await service.patch_group(group_id, body, scim.projection(_params(request)), _if_match(request))
-        )
-
-    async def delete(service: scim.ScimService, request: Request) -> Response:
-        await service.delete_group(group_id, _if_match(request))
-        return Response(status_code=204)
-
-    return await _run(request, {"GET": get, "PUT": put, "PATCH": patch, "DELETE": delete})
+_USERS = _Kind(
+    scim.ScimService.list_users,
+    scim.ScimService.get_user,
+    scim.ScimService.create_user,
+    scim.ScimService.replace_user,
+    scim.ScimService.patch_user,
+    scim.ScimService.delete_user,
+)
+_GROUPS = _Kind(
+    scim.ScimService.list_groups,
+    scim.ScimService.get_group,
+    scim.ScimService.create_group,
+    scim.ScimService.replace_group,
+    scim.ScimService.patch_group,
+    scim.ScimService.delete_group,
+)
 
 
-def _search(kind: str) -> Callable[[Request], Awaitable[Response]]:
+def _collection(kind: _Kind) -> Callable[[Request], Awaitable[Response]]:
+    """``/Users`` or ``/Groups``: list (GET) and create (POST)."""
+
+    async def endpoint(request: Request) -> Response:
+        async def list_(service: scim.ScimService, request: Request) -> Response:
+            return _scim_json(await kind.list(service, scim.list_query(_params(request))))
+
+        async def create(service: scim.ScimService, request: Request) -> Response:
+            body = await _body(request)
+            return _resource(await kind.create(service, body, scim.projection(_params(request))), 201)
+
+        return await _run(request, {"GET": list_, "POST": create})
+
+    return endpoint
+
+
+def _item(kind: _Kind) -> Callable[[Request], Awaitable[Response]]:
+    """``/Users/{id}`` or ``/Groups/{id}``: read, replace, patch, delete (ETags on each)."""
+
+    async def endpoint(request: Request) -> Response:
+        resource_id = request.path_params["id"]
+
+        async def get(service: scim.ScimService, request: Request) -> Response:
+            rendered = await kind.get(service, resource_id, scim.projection(_params(request)))
+            if scim.etag_matches(request.headers.get("if-none-match"), rendered.version):
+                return Response(status_code=304, headers={"ETag": rendered.version})
+            return _resource(rendered)
+
+        async def put(service: scim.ScimService, request: Request) -> Response:
+            body = await _body(request)
+            chosen = scim.projection(_params(request))
+            return _resource(await kind.replace(service, resource_id, body, chosen, _if_match(request)))
+
+        async def patch(service: scim.ScimService, request: Request) -> Response:
+            body = await _body(request)
+            chosen = scim.projection(_params(request))
+            return _resource(await kind.patch(service, resource_id, body, chosen, _if_match(request)))
+
+        async def delete(service: scim.ScimService, request: Request) -> Response:
+            await kind.delete(service, resource_id, _if_match(request))
+            return Response(status_code=204)
+
+        return await _run(request, {"GET": get, "PUT": put, "PATCH": patch, "DELETE": delete})
+
+    return endpoint
+
+
+def _search(kind: _Kind) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         async def search(service: scim.ScimService, request: Request) -> Response:
             body = await _body(request)
             if not isinstance(body, dict):
                 raise _BadRequest(error_response(400, "The body must be a SearchRequest object.", "invalidSyntax"))
             query = scim.list_query(body)
-            found = await (service.list_users(query) if kind == "User" else service.list_groups(query))
-            return _scim_json(found)
+            return _scim_json(await kind.list(service, query))
 
         return await _run(request, {"POST": search})
 
@@ -284,12 +283,12 @@ ROUTES = [
     Route("/scim/v2/ResourceTypes/{name}", resource_type, methods=_METHODS),
     Route("/scim/v2/Schemas", schemas, methods=_METHODS),
     Route("/scim/v2/Schemas/{schema_id}", schema, methods=_METHODS),
-    Route("/scim/v2/Users", users, methods=_METHODS),
-    Route("/scim/v2/Users/.search", _search("User"), methods=_METHODS),
-    Route("/scim/v2/Users/{id}", user, methods=_METHODS),
-    Route("/scim/v2/Groups", groups, methods=_METHODS),
-    Route("/scim/v2/Groups/.search", _search("Group"), methods=_METHODS),
-    Route("/scim/v2/Groups/{id}", group, methods=_METHODS),
+    Route("/scim/v2/Users", _collection(_USERS), methods=_METHODS),
+    Route("/scim/v2/Users/.search", _search(_USERS), methods=_METHODS),
+    Route("/scim/v2/Users/{id}", _item(_USERS), methods=_METHODS),
+    Route("/scim/v2/Groups", _collection(_GROUPS), methods=_METHODS),
+    Route("/scim/v2/Groups/.search", _search(_GROUPS), methods=_METHODS),
+    Route("/scim/v2/Groups/{id}", _item(_GROUPS), methods=_METHODS),
     # Searching every resource type at once, /Me and bulk are not offered (RFC 7644: 501).
     Route("/scim/v2/.search", _not_implemented, methods=_METHODS),
     Route("/scim/v2/Me", _not_implemented, methods=_METHODS),
