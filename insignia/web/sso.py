@@ -183,23 +183,36 @@ async def _spend_state(request: Request, connection_id: uuid.UUID, state: str | 
     await _in_tenant(request, spend)
 
 
-async def oidc_callback(request: Request) -> Response:
-    connection_id = _connection_id(request)
-    if connection_id is None:
-        return _page(404, "Not found", "No such sign-in connection.")
-    params = dict(request.query_params)
-    bound = request.cookies.get(STATE_COOKIE)
+Complete = Callable[[AsyncSession, Tenant, uuid.UUID], Awaitable[signin.SignedIn]]
+
+
+async def _complete(request: Request, connection_id: uuid.UUID, state: str | None, complete: Complete) -> Response:
+    """Finish a sign-in: sign the person in and set the session, or show why not (and spend the state)."""
 
     async def handle(session: AsyncSession, tenant: Tenant) -> Response:
-        result = await signin.complete_oidc(session, _config(request), tenant, connection_id, params, bound_state=bound)
+        result = await complete(session, tenant, connection_id)
         logger.info("signed in person %s through connection %s", result.person.id, connection_id)
         return _signed_in_response(request, tenant, result)
 
     try:
         return await _in_tenant(request, handle)
     except signin.SignInError as exc:
-        await _spend_state(request, connection_id, params.get("state"))
+        await _spend_state(request, connection_id, state)
         return _refused(exc)
+
+
+async def oidc_callback(request: Request) -> Response:
+    connection_id = _connection_id(request)
+    if connection_id is None:
+        return _page(404, "Not found", "No such sign-in connection.")
+    params = dict(request.query_params)
+    bound = request.cookies.get(STATE_COOKIE)
+    config = _config(request)
+
+    async def complete(session: AsyncSession, tenant: Tenant, connection: uuid.UUID) -> signin.SignedIn:
+        return await signin.complete_oidc(session, config, tenant, connection, params, bound_state=bound)
+
+    return await _complete(request, connection_id, params.get("state"), complete)
 
 
 async def saml_acs(request: Request) -> Response:
@@ -210,17 +223,12 @@ async def saml_acs(request: Request) -> Response:
     if len(body) > MAX_FORM_BYTES:
         return _page(413, "Sign-in failed", "The SAML response is too large.")
     form = dict(parse_qsl(body.decode(errors="replace"), keep_blank_values=True))
+    config = _config(request)
 
-    async def handle(session: AsyncSession, tenant: Tenant) -> Response:
-        result = await signin.complete_saml(session, _config(request), tenant, connection_id, form)
-        logger.info("signed in person %s through connection %s", result.person.id, connection_id)
-        return _signed_in_response(request, tenant, result)
+    async def complete(session: AsyncSession, tenant: Tenant, connection: uuid.UUID) -> signin.SignedIn:
+        return await signin.complete_saml(session, config, tenant, connection, form)
 
-    try:
-        return await _in_tenant(request, handle)
-    except signin.SignInError as exc:
-        await _spend_state(request, connection_id, form.get("RelayState"))
-        return _refused(exc)
+    return await _complete(request, connection_id, form.get("RelayState"), complete)
 
 
 async def saml_metadata(request: Request) -> Response:
