@@ -732,3 +732,31 @@ async def test_housekeeping_forgets_abandoned_sign_ins_and_expired_assertion_ids
             )
         ).one()
     assert left[0] == 1 and left[1] == ["current"]
+
+
+async def test_rotated_saml_certificate_counts_at_once(
+    seeder: Seeder, gql: GraphQLClient, saml_idp: SamlProvider, browser: Browser
+) -> None:
+    acme = await seeder.tenant("acme")
+    _key, stale_cert = self_signed("old-idp-key")
+    connection = await saml_connection(
+        gql,
+        acme,
+        saml_idp,
+        browser,
+        saml={"entityId": f"{saml_idp.url}/metadata", "ssoUrl": f"{saml_idp.url}/sso", "certificates": [stale_cert]},
+    )
+    judy = account(acme, "judy")
+    saml_idp.add_account(judy)
+    refused = await browser.post_acs(await browser.saml_response(connection["loginUrl"], judy["email"]))
+    assert refused.status_code == 403 and "does not verify" in refused.text
+    # The IdP's new certificate, added next to the old one during the rotation, counts at once.
+    updated = await gql(
+        acme.tokens["admin"],
+        UPDATE,
+        {"input": {"id": connection["id"], "saml": {"certificates": [stale_cert, saml_idp.cert_pem]}}},
+    )
+    assert updated["ssoConnectionUpdate"]["errors"] == []
+    assert len(updated["ssoConnectionUpdate"]["ssoConnection"]["samlCertificateFingerprints"]) == 2
+    accepted = await browser.post_acs(await browser.saml_response(connection["loginUrl"], judy["email"]))
+    assert accepted.status_code == 200, accepted.text
