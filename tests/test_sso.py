@@ -39,6 +39,7 @@ from tests.idp import (
     encode_saml,
     self_signed,
 )
+from tests.support import free_port
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -760,3 +761,25 @@ async def test_rotated_saml_certificate_counts_at_once(
     assert len(updated["ssoConnectionUpdate"]["ssoConnection"]["samlCertificateFingerprints"]) == 2
     accepted = await browser.post_acs(await browser.saml_response(connection["loginUrl"], judy["email"]))
     assert accepted.status_code == 200, accepted.text
+
+
+async def test_an_unreachable_identity_provider_is_a_clear_error(
+    seeder: Seeder, gql: GraphQLClient, browser: Browser
+) -> None:
+    acme = await seeder.tenant("acme")
+    created = await gql(
+        acme.tokens["admin"],
+        CREATE,
+        {
+            "input": {
+                "name": "Down",
+                "protocol": "OIDC",
+                "audienceId": gid("Audience", acme.audiences["employees"]),
+                "oidc": {"issuer": f"http://127.0.0.1:{free_port()}", "clientId": "a", "clientSecret": "b"},
+            }
+        },
+    )
+    connection = created["ssoConnectionCreate"]["ssoConnection"]
+    answer = await browser.start(connection["loginUrl"])
+    assert answer.status_code == 502 and "cannot be reached" in answer.text
+    assert "location" not in answer.headers
