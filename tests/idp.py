@@ -212,7 +212,13 @@ class Browser:
         return parse_form(page.text)
 
     async def post_acs(self, form: PostedForm) -> httpx.Response:
-        return await self.insignia.post(urlsplit(form.action).path, data=form.fields)
+        """What a browser does with the IdP's auto-posted form: post it to our ACS (cross-site, so
+        without our cookies), then follow the page that posts it again from our own origin."""
+        first = await self.insignia.post(urlsplit(form.action).path, data=form.fields)
+        if first.status_code != 200 or "insignia_continue" not in first.text:
+            return first
+        again = parse_form(first.text)
+        return await self.insignia.post(again.action, data=again.fields)
 
 
 def code_from(location: str) -> str:

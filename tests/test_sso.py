@@ -26,7 +26,7 @@ from insignia.app import create_app
 from insignia.graphql.schema import build_schema
 from insignia.infra.db import Database, set_tenant
 from insignia.infra.settings import Settings
-from insignia.tenants import saml, signin
+from insignia.tenants import oidc, saml, signin
 from insignia.tenants.models import Person, SsoConnection
 from tests.conftest import GraphQLClient, SeededTenant, Seeder, gid
 from tests.idp import (
@@ -44,6 +44,9 @@ from tests.support import free_port
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 PORTAL = "http://portal.localhost:3000"
+# The portal's PKCE pair for the hand-over code (a real portal makes one per sign-in).
+VERIFIER = secrets.token_urlsafe(48)
+CHALLENGE = oidc.s256(VERIFIER)
 
 CONNECTION_FIELDS = """
   id name protocol enabled jitProvisioning allowedDomains loginUrl callbackUrl spMetadataUrl
@@ -175,17 +178,21 @@ async def test_oidc_sign_in_provisions_into_the_audience_and_gives_portal_tokens
 ) -> None:
     acme = await seeder.tenant("acme")
     await portals(gql, acme, PORTAL)
-    mapping = await gql(
-        acme.tokens["admin"],
-        'mutation { groupMappingCreate(input: {groupName: "Badge-Issuers", role: ISSUER}) { errors { message } } }',
-    )
-    assert mapping["groupMappingCreate"]["errors"] == []
     connection = await oidc_connection(gql, acme, oidc_idp)
     assert connection["clientSecretSet"] is True and connection["audience"]["name"] == "Partners"
+    mapping = await gql(
+        acme.tokens["admin"],
+        'mutation($c: ID!) { groupMappingCreate(input: {groupName: "Badge-Issuers", role: ISSUER, connectionId: $c})'
+        " { groupMapping { connectionId } errors { message } } }",
+        {"c": connection["id"]},
+    )
+    assert mapping["groupMappingCreate"] == {"groupMapping": {"connectionId": connection["id"]}, "errors": []}
     alice = account(acme, "alice", groups=["badge-issuers", "sales"])
     oidc_idp.add_account(alice)
 
-    answer = await browser.oidc_sign_in(connection["loginUrl"], alice["email"], return_to=f"{PORTAL}/home?tab=1")
+    answer = await browser.oidc_sign_in(
+        connection["loginUrl"], alice["email"], return_to=f"{PORTAL}/home?tab=1", code_challenge=CHALLENGE
+    )
     assert answer.status_code == 303, answer.text
     location = answer.headers["location"]
     assert location.startswith(f"{PORTAL}/home?tab=1&insignia_code=")
@@ -198,7 +205,12 @@ async def test_oidc_sign_in_provisions_into_the_audience_and_gives_portal_tokens
     assert person.audience_id == acme.audiences["partners"]
     assert sorted(person.roles) == ["issuer", "learner"]
 
-    tokens = await exchange(browser, acme, grant_type="authorization_code", code=code_from(location))
+    # The code alone is worth nothing: it needs the verifier of the portal that started the sign-in.
+    stolen_code = await exchange(browser, acme, grant_type="authorization_code", code=code_from(location))
+    assert stolen_code.status_code == 400 and "code_verifier" in stolen_code.json()["error_description"]
+    tokens = await exchange(
+        browser, acme, grant_type="authorization_code", code=code_from(location), code_verifier=VERIFIER
+    )
     assert tokens.status_code == 200, tokens.text
     body = tokens.json()
     assert body["token_type"] == "Bearer" and 0 < body["expires_in"] <= 900 and body["refresh_token"]
@@ -210,7 +222,9 @@ async def test_oidc_sign_in_provisions_into_the_audience_and_gives_portal_tokens
         "audience": {"name": "Partners"},
     }
     # The code is one-time.
-    again = await exchange(browser, acme, grant_type="authorization_code", code=code_from(location))
+    again = await exchange(
+        browser, acme, grant_type="authorization_code", code=code_from(location), code_verifier=VERIFIER
+    )
     assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
 
     # Refresh rotates; presenting a spent refresh token ends the session and its tokens.
@@ -386,10 +400,11 @@ async def test_deactivated_people_cannot_sign_in_and_lose_their_sessions(
     frank = account(acme, "frank")
     oidc_idp.add_account(frank)
     await portals(gql, acme, PORTAL)
-    answer = await browser.oidc_sign_in(connection["loginUrl"], frank["email"], return_to=PORTAL + "/")
-    tokens = (
-        await exchange(browser, acme, grant_type="authorization_code", code=code_from(answer.headers["location"]))
-    ).json()
+    answer = await browser.oidc_sign_in(
+        connection["loginUrl"], frank["email"], return_to=PORTAL + "/", code_challenge=CHALLENGE
+    )
+    code = code_from(answer.headers["location"])
+    tokens = (await exchange(browser, acme, grant_type="authorization_code", code=code, code_verifier=VERIFIER)).json()
     assert (await viewer(gql, tokens["access_token"])).status_code == 200
 
     people = await gql(acme.tokens["admin"], "{ people(first: 50) { edges { node { id email } } } }")
@@ -427,10 +442,18 @@ async def test_return_urls_and_cors_are_limited_to_the_tenants_portals(
         f"{PORTAL}.evil.example/",
         f"http://user@{PORTAL.removeprefix('http://')}@evil.example/",
     ):
-        refused = await browser.start(connection["loginUrl"], return_to=bad)
+        refused = await browser.start(connection["loginUrl"], return_to=bad, code_challenge=CHALLENGE)
         assert refused.status_code == 400, bad
         assert "location" not in refused.headers
-    assert (await browser.start(connection["loginUrl"], return_to=PORTAL + "/x")).status_code == 302
+    # A return URL needs the portal's PKCE challenge, and must not carry a (planted) code.
+    assert (await browser.start(connection["loginUrl"], return_to=PORTAL + "/x")).status_code == 400
+    planted = await browser.start(
+        connection["loginUrl"], return_to=PORTAL + "/x?insignia_code=abc.def", code_challenge=CHALLENGE
+    )
+    assert planted.status_code == 400 and "insignia_code" in planted.text
+    assert (
+        await browser.start(connection["loginUrl"], return_to=PORTAL + "/x", code_challenge=CHALLENGE)
+    ).status_code == 302
 
     # Portal origins are validated.
     bad_origin = await gql(
@@ -526,17 +549,21 @@ async def test_saml_sign_in_with_groups_and_single_logout(
 ) -> None:
     acme = await seeder.tenant("acme")
     await portals(gql, acme, PORTAL)
-    await gql(
-        acme.tokens["admin"],
-        'mutation($a: ID!) { groupMappingCreate(input: {groupName: "partners-emea", audienceId: $a}) { errors { message } } }',
-        {"a": gid("Audience", acme.audiences["partners"])},
-    )
     connection = await saml_connection(gql, acme, saml_idp, browser)
+    mapped = await gql(
+        acme.tokens["admin"],
+        'mutation($a: ID!, $c: ID!) { groupMappingCreate(input: {groupName: "partners-emea", audienceId: $a,'
+        " connectionId: $c}) { errors { message } } }",
+        {"a": gid("Audience", acme.audiences["partners"]), "c": connection["id"]},
+    )
+    assert mapped["groupMappingCreate"]["errors"] == []
     assert connection["samlCertificateFingerprints"] and connection["callbackUrl"] is None
     grace = account(acme, "grace", groups=["Partners-EMEA", "other"])
     saml_idp.add_account(grace)
 
-    form = await browser.saml_response(connection["loginUrl"], grace["email"], return_to=PORTAL + "/after")
+    form = await browser.saml_response(
+        connection["loginUrl"], grace["email"], return_to=PORTAL + "/after", code_challenge=CHALLENGE
+    )
     assert "AuthnStatement" in decode_saml(form)
     answer = await browser.post_acs(form)
     assert answer.status_code == 303, answer.text
@@ -591,10 +618,8 @@ async def test_saml_refuses_tampered_unsigned_foreign_and_replayed_responses(
     form = await browser.saml_response(connection["loginUrl"], heidi["email"])
     started = await browser.start(globex_conn["loginUrl"])
     relay = parse_qs(urlsplit(started.headers["location"]).query)["RelayState"][0]
-    foreign = await browser.insignia.post(
-        urlsplit(globex_conn["loginUrl"]).path.replace("/login", "/saml/acs"),
-        data={**form.fields, "RelayState": relay},
-    )
+    globex_acs = urlsplit(globex_conn["loginUrl"]).path.replace("/login", "/saml/acs")
+    foreign = await browser.post_acs(PostedForm(globex_acs, {**form.fields, "RelayState": relay}))
     assert foreign.status_code == 403
     assert await person_by_email(owner_db, globex, heidi["email"]) is None
 
@@ -783,3 +808,107 @@ async def test_an_unreachable_identity_provider_is_a_clear_error(
     answer = await browser.start(connection["loginUrl"])
     assert answer.status_code == 502 and "cannot be reached" in answer.text
     assert "location" not in answer.headers
+
+
+async def test_a_saml_response_completes_only_the_browser_that_started_it(
+    seeder: Seeder, gql: GraphQLClient, saml_idp: SamlProvider, browser: Browser, settings: Settings, app_db: Database
+) -> None:
+    """Login CSRF: an attacker's own genuine response, posted by a victim's browser, signs no one in."""
+    acme = await seeder.tenant("acme")
+    connection = await saml_connection(gql, acme, saml_idp, browser)
+    mallory = account(acme, "mallory")
+    saml_idp.add_account(mallory)
+    attackers_form = await browser.saml_response(connection["loginUrl"], mallory["email"])
+    app = create_app(settings, app_db, dispose_on_shutdown=False)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as other:
+        victim = Browser(other)
+        answer = await victim.post_acs(attackers_form)
+        await victim.close()
+        assert answer.status_code == 400 and "another browser" in answer.text
+        assert "insignia_session" not in other.cookies
+    # The state is spent, so the attacker cannot use the response afterwards either.
+    assert (await browser.post_acs(attackers_form)).status_code == 400
+
+
+async def test_groups_and_emails_count_only_from_the_connection_they_are_trusted_for(
+    seeder: Seeder, gql: GraphQLClient, oidc_idp: OidcProvider, browser: Browser, owner_db: Database
+) -> None:
+    acme = await seeder.tenant("acme")
+    staff = await oidc_connection(gql, acme, oidc_idp)
+    partner = await oidc_connection(gql, acme, oidc_idp, name="Partner IdP", allowedDomains=[])
+    mapped = await gql(
+        acme.tokens["admin"],
+        'mutation($c: ID!) { groupMappingCreate(input: {groupName: "acme-admins", role: ADMIN, connectionId: $c})'
+        " { errors { message } } }",
+        {"c": staff["id"]},
+    )
+    assert mapped["groupMappingCreate"]["errors"] == []
+
+    # A partner IdP's user claiming the staff directory's admin group gets no role from it.
+    bob = {
+        "sub": f"bob-{acme.slug}",
+        "email": f"bob@initech-{acme.slug}.example",
+        "email_verified": True,
+        "name": "Bob",
+        "groups": ["ACME-Admins"],
+    }
+    oidc_idp.add_account(bob)
+    assert (await browser.oidc_sign_in(partner["loginUrl"], bob["email"])).status_code == 200
+    person = await person_by_email(owner_db, acme, bob["email"])
+    assert person is not None and person.roles == ["learner"]
+
+    # An IdP not pinned to the tenant's domain cannot take over someone who already exists here.
+    impostor = {
+        "sub": f"impostor-{acme.slug}",
+        "email": f"admin@{acme.slug}.example",
+        "email_verified": True,
+        "name": "Not the admin",
+    }
+    oidc_idp.add_account(impostor)
+    refused = await browser.oidc_sign_in(partner["loginUrl"], impostor["sub"])
+    assert refused.status_code == 403 and "already belongs to someone" in refused.text
+    session_token = (await exchange(browser, acme, grant_type="session")).json()["access_token"]
+    assert (await viewer(gql, session_token)).json()["data"]["viewer"]["email"] == bob["email"]  # still only Bob
+
+
+async def test_refresh_tokens_disabled_connections_and_stray_logout_answers(
+    seeder: Seeder, gql: GraphQLClient, oidc_idp: OidcProvider, saml_idp: SamlProvider, browser: Browser
+) -> None:
+    acme = await seeder.tenant("acme")
+    await portals(gql, acme, PORTAL)
+    connection = await oidc_connection(gql, acme, oidc_idp)
+    kate = account(acme, "kate")
+    oidc_idp.add_account(kate)
+    answer = await browser.oidc_sign_in(
+        connection["loginUrl"], kate["email"], return_to=PORTAL, code_challenge=CHALLENGE
+    )
+    code = code_from(answer.headers["location"])
+    tokens = (await exchange(browser, acme, grant_type="authorization_code", code=code, code_verifier=VERIFIER)).json()
+
+    # Anyone who sees an access token sees the session id; a made-up refresh token for it is merely refused.
+    sid = tokens["refresh_token"].split(".")[0]
+    made_up = await exchange(browser, acme, grant_type="refresh_token", refresh_token=f"{sid}.guess")
+    assert made_up.status_code == 400
+    assert (await viewer(gql, tokens["access_token"])).status_code == 200
+    assert (
+        await exchange(browser, acme, grant_type="refresh_token", refresh_token=tokens["refresh_token"])
+    ).status_code == 200
+
+    # Disabling the connection (a compromised IdP) ends the sessions it started.
+    await gql(acme.tokens["admin"], UPDATE, {"input": {"id": connection["id"], "enabled": False}})
+    assert (await viewer(gql, tokens["access_token"])).status_code == 401
+    assert (await exchange(browser, acme, grant_type="session")).status_code == 401
+
+    # The SAML logout endpoint only accepts the IdP's answer to a logout we started.
+    saml = await saml_connection(gql, acme, saml_idp, browser)
+    started = await browser.start(saml["loginUrl"])
+    login_state = parse_qs(urlsplit(started.headers["location"]).query)["RelayState"][0]
+    slo = urlsplit(saml["loginUrl"]).path.replace("/login", "/saml/slo")
+    assert (await browser.insignia.get(slo, params={"RelayState": login_state})).status_code == 400
+    saml_idp.add_account(kate)
+    form = await browser.saml_response(saml["loginUrl"], kate["email"])
+    assert (
+        await browser.insignia.get(
+            slo, params={"RelayState": form.fields["RelayState"], "SAMLResponse": "bm90IGRlZmxhdGVk"}
+        )
+    ).status_code == 400

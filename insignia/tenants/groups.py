@@ -1,13 +1,15 @@
 """Directory groups and what they mean in a tenant.
 
-A tenant admin maps a group name (as an identity provider's ``groups`` claim or a SCIM group
-names it; case does not matter) to a role, an audience, or both. Whenever the directory tells us
-a person's groups (at each SSO sign-in, or when SCIM changes a membership), ``apply_groups`` makes
-their roles and audience follow:
+A tenant admin maps a group name (case does not matter) to a role, an audience, or both, for one
+source of groups: an SSO connection's ``groups`` claim or attribute, or (no connection) the SCIM
+directory's groups. A mapping only ever applies to groups from its own source, so a partner's or
+customer's identity provider cannot hand out roles meant for the organisation's own directory.
+Whenever a source tells us a person's groups (at each sign-in through that connection, or when
+SCIM changes a membership), ``apply_groups`` makes their roles and audience follow:
 
-- roles: once the tenant maps any group to a role, the directory governs roles: a person gets the
-  roles of every mapped group they are in, plus ``learner``, and loses a role when they leave its
-  group (deprovisioning works). A tenant without role mappings keeps managing roles by hand;
+- roles: once the source has any mapping to a role, it governs roles: a person gets the roles of
+  every mapped group they are in, plus ``learner``, and loses a role when they leave its group
+  (deprovisioning works). A source without role mappings leaves roles to be managed by hand;
 - audience: the audience of the first mapped group (by name) that names one, else unchanged.
 
 The organisation's last active admin never loses the admin role this way.
@@ -19,14 +21,14 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from insignia.infra import validation
 from insignia.infra.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from insignia.tenants.audience import get_audience
 from insignia.tenants.auth import Principal, Role, Scope
-from insignia.tenants.models import GroupMapping, Person
+from insignia.tenants.models import GroupMapping, Person, SsoConnection
 
 MAX_GROUPS = 500  # groups considered per person and sign-in
 
@@ -48,6 +50,7 @@ async def create_group_mapping(
     group_name: str,
     role: str | None,
     audience_id: uuid.UUID | None,
+    connection_id: uuid.UUID | None = None,
 ) -> GroupMapping:
     _require_manage(principal)
     name = validation.text(group_name, "groupName")
@@ -60,10 +63,22 @@ async def create_group_mapping(
             raise ValidationError(f"Unknown role {role!r}.", "role") from None
     if audience_id is not None:
         await get_audience(session, audience_id, "audienceId")
-    taken = await session.scalar(select(GroupMapping.id).where(func.lower(GroupMapping.group_name) == name.lower()))
+    if connection_id is not None:
+        found = await session.scalar(select(SsoConnection.id).where(SsoConnection.id == connection_id))
+        if found is None:
+            raise NotFoundError("No such SSO connection.", "connectionId")
+    taken = await session.scalar(
+        select(GroupMapping.id).where(func.lower(GroupMapping.group_name) == name.lower(), _source(connection_id))
+    )
     if taken is not None:
-        raise ConflictError(f"The group {name!r} is already mapped.", "groupName")
-    mapping = GroupMapping(tenant_id=principal.tenant_id, group_name=name, role=role, audience_id=audience_id)
+        raise ConflictError(f"The group {name!r} is already mapped for this source.", "groupName")
+    mapping = GroupMapping(
+        tenant_id=principal.tenant_id,
+        connection_id=connection_id,
+        group_name=name,
+        role=role,
+        audience_id=audience_id,
+    )
     session.add(mapping)
     await session.flush()
     return mapping
@@ -87,14 +102,24 @@ class GroupGrant:
     audience_id: uuid.UUID | None
 
 
-async def resolve_groups(session: AsyncSession, group_names: Iterable[str]) -> GroupGrant:
+def _source(connection_id: uuid.UUID | None) -> ColumnElement[bool]:
+    if connection_id is None:
+        return GroupMapping.connection_id.is_(None)
+    return GroupMapping.connection_id == connection_id
+
+
+async def resolve_groups(
+    session: AsyncSession, group_names: Iterable[str], connection_id: uuid.UUID | None
+) -> GroupGrant:
+    """What ``group_names`` grant when they come from ``connection_id`` (None: SCIM)."""
     names = sorted({g.strip().lower() for g in group_names if isinstance(g, str) and g.strip()})[:MAX_GROUPS]
-    governs_roles = await session.scalar(select(exists().where(GroupMapping.role.is_not(None))))
+    source = _source(connection_id)
+    governs_roles = await session.scalar(select(exists().where(GroupMapping.role.is_not(None), source)))
     mappings = (
         (
             await session.scalars(
                 select(GroupMapping)
-                .where(func.lower(GroupMapping.group_name).in_(names))
+                .where(func.lower(GroupMapping.group_name).in_(names), source)
                 .order_by(func.lower(GroupMapping.group_name))
             )
         ).all()
@@ -107,9 +132,12 @@ async def resolve_groups(session: AsyncSession, group_names: Iterable[str]) -> G
     return GroupGrant(roles=roles, audience_id=audience_id)
 
 
-async def apply_groups(session: AsyncSession, person: Person, group_names: Iterable[str]) -> bool:
-    """Make ``person``'s roles and audience follow their directory groups; True if anything changed."""
-    grant = await resolve_groups(session, group_names)
+async def apply_groups(
+    session: AsyncSession, person: Person, group_names: Iterable[str], connection_id: uuid.UUID | None
+) -> bool:
+    """Make ``person``'s roles and audience follow their groups from one source (an SSO connection,
+    or None for SCIM); True if anything changed."""
+    grant = await resolve_groups(session, group_names, connection_id)
     changed = False
     if grant.roles is not None and sorted(grant.roles) != sorted(person.roles):
         roles = list(grant.roles)

@@ -178,10 +178,12 @@ class SsoLoginRequest(Base):
     tenant_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
     connection_id: Mapped[uuid.UUID]
+    kind: Mapped[str] = mapped_column(default="login")  # "login" | "logout"
     nonce: Mapped[str | None]
     code_verifier: Mapped[str | None]
     saml_request_id: Mapped[str | None]
     return_url: Mapped[str | None]
+    portal_code_challenge: Mapped[str | None]
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     expires_at: Mapped[datetime]
 
@@ -206,7 +208,9 @@ class SignInSession(Base):
     connection_id: Mapped[uuid.UUID | None]
     secret_hash: Mapped[bytes] = mapped_column(LargeBinary)
     refresh_hash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    previous_refresh_hash: Mapped[bytes | None] = mapped_column(LargeBinary)
     handover_hash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    handover_challenge: Mapped[str | None]
     handover_expires_at: Mapped[datetime | None]
     saml_name_id: Mapped[str | None]
     saml_session_index: Mapped[str | None]
@@ -223,6 +227,7 @@ class GroupMapping(Base):
 
     tenant_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
+    connection_id: Mapped[uuid.UUID | None]  # None: SCIM directory groups
     group_name: Mapped[str]
     role: Mapped[str | None]
     audience_id: Mapped[uuid.UUID | None]

@@ -29,7 +29,6 @@ from xml.sax.saxutils import escape, quoteattr
 from cryptography import x509
 from lxml import etree
 from signxml.algorithms import DigestAlgorithm, SignatureMethod
-from signxml.exceptions import SignXMLException
 from signxml.verifier import SignatureConfiguration, XMLVerifier
 
 NS = {
@@ -227,17 +226,18 @@ def _time(value: str | None, what: str) -> datetime | None:
 
 
 def _verified(element: Any, certificates: list[str]) -> Any:
-    """The element as covered by its enveloped signature, verified with one of ``certificates``."""
+    """The element as covered by its enveloped signature, verified with one of ``certificates``:
+    the signed bytes re-parsed, which must be that same element (same name and ID)."""
     config = SignatureConfiguration(
         location="./", expect_references=1, signature_methods=_SIGNATURE_METHODS, digest_algorithms=_DIGESTS
     )
     for certificate in certificates:
         try:
             result = XMLVerifier().verify(element, x509_cert=certificate, expect_config=config)
-        except (SignXMLException, ValueError):
+        except Exception:  # noqa: BLE001, S112 - any failure to verify (malformed input too) is a refusal
             continue
         signed = result.signed_xml if not isinstance(result, list) else None
-        if signed is not None:
+        if signed is not None and signed.tag == element.tag and signed.get("ID") == element.get("ID"):
             return signed
     raise SamlError("The SAML signature does not verify with the connection's IdP certificates.")
 
@@ -288,6 +288,9 @@ def validate_response(
         raise SamlError("The SAML Response was sent to another destination.")
     if response.get("InResponseTo") not in (None, expected_request_id):
         raise SamlError("The SAML Response answers another request.")
+    response_issuer = response.find("saml:Issuer", NS)
+    if response_issuer is not None and _text(response_issuer) != idp_entity_id:
+        raise SamlError("The SAML Response was issued by another identity provider.")
     issuer = assertion.find("saml:Issuer", NS)
     if issuer is None or _text(issuer) != idp_entity_id:
         raise SamlError("The assertion was issued by another identity provider.")
@@ -305,6 +308,9 @@ def validate_response(
         until = _time(data.get("NotOnOrAfter"), "SubjectConfirmationData NotOnOrAfter")
         if until is None or now - skew >= until:
             continue
+        since = _time(data.get("NotBefore"), "SubjectConfirmationData NotBefore")
+        if since is not None:
+            continue  # SAML profiles 4.1.4.2: a bearer confirmation must not carry NotBefore
         confirmed = True
     if not confirmed:
         raise SamlError(
@@ -321,8 +327,11 @@ def validate_response(
         raise SamlError("The assertion is not valid yet.")
     if not_on_or_after is None or now - skew >= not_on_or_after:
         raise SamlError("The assertion has expired.")
-    audiences = [_text(a) for a in conditions.findall("saml:AudienceRestriction/saml:Audience", NS)]
-    if sp_entity_id not in audiences:
+    # Each AudienceRestriction must name us (several restrictions all apply).
+    restrictions = conditions.findall("saml:AudienceRestriction", NS)
+    if not restrictions or any(
+        sp_entity_id not in [_text(a) for a in r.findall("saml:Audience", NS)] for r in restrictions
+    ):
         raise SamlError("The assertion is meant for another service provider (audience).")
     statement = assertion.find("saml:AuthnStatement", NS)
     if statement is None:

@@ -2015,4 +2015,4 @@ class ScimService:
         people = (await self.session.scalars(select(Person).where(Person.id.in_(set(person_ids))))).all()
         groups = await self._groups_of([p.id for p in people])
         for person in people:
-            await apply_groups(self.session, person, [display for _, display in groups[person.id]])
+            await apply_groups(self.session, person, [display for _, display in groups[person.id]], None)

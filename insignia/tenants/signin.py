@@ -22,13 +22,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
+import re
 import secrets
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 from sqlalchemy import delete, select, text
@@ -54,7 +56,10 @@ from insignia.tenants.models import (
 )
 from insignia.tenants.tenant import normalise_origin, portal_origin_allowed
 
+logger = logging.getLogger("insignia.sso")
+
 LOGIN_TTL = timedelta(minutes=10)
+_CHALLENGE_RE = re.compile(r"^[A-Za-z0-9_-]{43,128}$")
 BAD_REQUEST = "invalid_request"
 BAD_GRANT = "invalid_grant"
 HANDOVER_TTL = timedelta(minutes=2)
@@ -135,15 +140,16 @@ async def check_return_url(
         return None
     if len(return_url) > 2000 or "\\" in return_url or any(ord(c) < 0x21 for c in return_url):
         raise SignInError(400, "The return URL is not valid.", BAD_REQUEST)
-    parts = urlsplit(return_url)
     try:
+        parts = urlsplit(return_url)
         origin = normalise_origin(f"{parts.scheme}://{parts.netloc}", allow_http=config.allow_http_portals)
-    except ServiceError:
+    except (ServiceError, ValueError):
         raise SignInError(400, "The return URL must be an absolute URL on a registered portal.", BAD_REQUEST) from None
     if not await portal_origin_allowed(session, tenant.id, origin):
-        raise SignInError(
-            400, "The return URL is not on one of this organisation's registered portals.", "invalid_request"
-        )
+        raise SignInError(400, "The return URL is not on one of this organisation's registered portals.", BAD_REQUEST)
+    if "insignia_code" in parse_qs(parts.query):
+        # A code planted in the return URL would be read before the real one.
+        raise SignInError(400, "The return URL must not carry an insignia_code.", BAD_REQUEST)
     return return_url
 
 
@@ -165,25 +171,40 @@ async def begin(
     *,
     return_url: str | None,
     login_hint: str | None,
+    code_challenge: str | None = None,
 ) -> tuple[str, str]:
-    """Start a sign-in: (the IdP URL to redirect to, the state to bind to this browser)."""
+    """Start a sign-in: (the IdP URL to redirect to, the state to bind to this browser).
+
+    A portal that wants the person back (``return_url``) sends the S256 ``code_challenge`` of a
+    verifier it keeps: the hand-over code it receives is only good with that verifier, so a code
+    that leaks, or one an attacker plants in a victim's portal, is worth nothing."""
     connection = await _connection(session, connection_id)
     return_url = await check_return_url(session, config, tenant, return_url)
+    if return_url is not None and (code_challenge is None or not _CHALLENGE_RE.match(code_challenge)):
+        raise SignInError(
+            400, "A return URL needs the portal's code_challenge (S256 of a code verifier, base64url).", BAD_REQUEST
+        )
     urls = sso.ConnectionUrls.build(config.public_url, tenant, connection.id)
     request = SsoLoginRequest(
         tenant_id=tenant.id,
         id=uuid.uuid4(),  # the state: random, not time-ordered
         connection_id=connection.id,
         return_url=return_url,
+        portal_code_challenge=code_challenge if return_url is not None else None,
         expires_at=_now() + LOGIN_TTL,
     )
     state = request.id.hex
     if connection.protocol == "oidc":
-        assert connection.oidc_issuer and connection.oidc_client_id
+        if not (connection.oidc_issuer and connection.oidc_client_id):
+            raise SignInError(500, "This connection is not configured completely.", "server_error")
         try:
             metadata = await oidc.discover(connection.oidc_issuer, config.fetcher())
         except oidc.OidcError as exc:
-            raise SignInError(502, str(exc), "idp_unavailable") from None
+            # The details (addresses, answers) are for the tenant's admins, in the log.
+            logger.warning("identity provider discovery failed for connection %s: %s", connection.id, exc)
+            raise SignInError(
+                502, "The organisation's identity provider cannot be reached right now.", "idp_unavailable"
+            ) from None
         verifier, challenge = oidc.pkce_pair()
         request.nonce = secrets.token_urlsafe(24)
         request.code_verifier = verifier
@@ -199,7 +220,8 @@ async def begin(
             login_hint=hint,
         )
     else:
-        assert connection.saml_idp_sso_url
+        if not connection.saml_idp_sso_url:
+            raise SignInError(500, "This connection is not configured completely.", "server_error")
         request.saml_request_id = "_" + secrets.token_hex(20)
         xml = saml.authn_request(
             request_id=request.saml_request_id,
@@ -214,15 +236,22 @@ async def begin(
     return target, state
 
 
-async def _take_request(session: AsyncSession, connection: SsoConnection, state: str | None) -> SsoLoginRequest:
-    """The sign-in in flight named by ``state``: removed so it cannot be completed twice."""
+async def _take_request(
+    session: AsyncSession, connection: SsoConnection, state: str | None, kind: str = "login"
+) -> SsoLoginRequest:
+    """The sign-in (or single logout) in flight named by ``state``: removed so it cannot be
+    completed twice."""
     try:
         request_id = uuid.UUID(hex=state or "")
     except ValueError:
         raise SignInError(400, "The sign-in state is missing or malformed; start again.", BAD_REQUEST) from None
     request = await session.scalar(
         delete(SsoLoginRequest)
-        .where(SsoLoginRequest.id == request_id, SsoLoginRequest.connection_id == connection.id)
+        .where(
+            SsoLoginRequest.id == request_id,
+            SsoLoginRequest.connection_id == connection.id,
+            SsoLoginRequest.kind == kind,
+        )
         .returning(SsoLoginRequest)
     )
     if not isinstance(request, SsoLoginRequest):
@@ -290,7 +319,8 @@ async def complete_oidc(
     code = params.get("code")
     if not code:
         raise SignInError(400, "The identity provider sent no authorization code.", BAD_REQUEST)
-    assert connection.oidc_issuer and connection.oidc_client_id and request.nonce and request.code_verifier
+    if not (connection.oidc_issuer and connection.oidc_client_id and request.nonce and request.code_verifier):
+        raise SignInError(400, "This sign-in was not started for OpenID Connect; start again.", BAD_REQUEST)
     fetch = config.fetcher()
     urls = sso.ConnectionUrls.build(config.public_url, tenant, connection.id)
     try:
@@ -335,14 +365,25 @@ async def complete_oidc(
 
 
 async def complete_saml(
-    session: AsyncSession, config: SignInConfig, tenant: Tenant, connection_id: uuid.UUID, form: Mapping[str, str]
+    session: AsyncSession,
+    config: SignInConfig,
+    tenant: Tenant,
+    connection_id: uuid.UUID,
+    form: Mapping[str, str],
+    *,
+    bound_state: str | None,
 ) -> SignedIn:
     connection = await _connection(session, connection_id)
     encoded = form.get("SAMLResponse")
     if not encoded:
         raise SignInError(400, "No SAMLResponse was posted.", BAD_REQUEST)
-    request = await _take_request(session, connection, form.get("RelayState"))
-    assert connection.saml_idp_entity_id and connection.saml_idp_certificates and request.saml_request_id
+    state = form.get("RelayState")
+    request = await _take_request(session, connection, state)
+    # Login CSRF: the response must complete the sign-in this browser started.
+    if bound_state is None or not hmac.compare_digest(bound_state, state or ""):
+        raise SignInError(400, "This sign-in was started in another browser; start again.")
+    if not (connection.saml_idp_entity_id and connection.saml_idp_certificates and request.saml_request_id):
+        raise SignInError(400, "This sign-in was not started for SAML; start again.", BAD_REQUEST)
     urls = sso.ConnectionUrls.build(config.public_url, tenant, connection.id)
     now = _now()
     try:
@@ -376,13 +417,15 @@ async def complete_saml(
     if email is None and (assertion.name_id_format == saml.EMAIL_FORMAT or "@" in assertion.name_id):
         email = assertion.name_id
     group_attribute = sso.mapped(connection, "groups")
+    # The NameID format is part of who someone is: the same value in another format is another subject.
+    subject = f"{assertion.name_id_format}|{assertion.name_id}" if assertion.name_id_format else assertion.name_id
     return await _sign_in(
         session,
         config,
         tenant,
         connection,
         request,
-        subject=assertion.name_id,
+        subject=subject,
         email=email,
         email_verified=True,  # the IdP asserts it, signed
         name=_claim_text(attributes.get(sso.mapped(connection, "name"))),
@@ -408,12 +451,15 @@ async def _sign_in(
     saml_session_index: str | None = None,
 ) -> SignedIn:
     email = email.lower() if email else None
-    if email is not None and connection.allowed_domains:
+    pinned = bool(connection.allowed_domains)
+    if email is not None and pinned:
         domain = email.rpartition("@")[2]
         if domain not in connection.allowed_domains:
             raise SignInError(403, f"{email} is not in an email domain that {tenant.name}'s sign-in accepts.")
+    if not 0 < len(subject) <= 500:
+        raise SignInError(403, "The identity provider's subject identifier is empty or too long.")
     identity = await session.scalar(
-        select(SsoIdentity).where(SsoIdentity.connection_id == connection.id, SsoIdentity.subject == subject[:500])
+        select(SsoIdentity).where(SsoIdentity.connection_id == connection.id, SsoIdentity.subject == subject)
     )
     person: Person | None = None
     if identity is not None:
@@ -422,12 +468,20 @@ async def _sign_in(
         if email is None or not email_verified:
             raise SignInError(403, "The identity provider did not give a verified email address for this person.")
         person = await session.scalar(select(Person).where(Person.email == email))
+        if person is not None and not pinned:
+            # Only a connection that is authoritative for the email's domain may vouch that this
+            # is the person who already has the address here (else any IdP could take them over).
+            raise SignInError(
+                403,
+                f"{email} already belongs to someone in {tenant.name}; this sign-in connection may only link "
+                "people whose email domain it is pinned to (its allowed domains).",
+            )
         if person is None:
             if not connection.jit_provisioning:
                 raise SignInError(
                     403, f"{email} is not a member of {tenant.name}, and this sign-in does not add people."
                 )
-            grant = await groups.resolve_groups(session, group_names or [])
+            grant = await groups.resolve_groups(session, group_names or [], connection.id)
             try:
                 person = await people.provision_person(
                     session,
@@ -441,13 +495,13 @@ async def _sign_in(
                 raise SignInError(403, f"{email} cannot be added to {tenant.name}: {exc.message}") from None
         if identity is None:
             identity = SsoIdentity(
-                tenant_id=tenant.id, connection_id=connection.id, subject=subject[:500], person_id=person.id
+                tenant_id=tenant.id, connection_id=connection.id, subject=subject, person_id=person.id
             )
             session.add(identity)
     if not person.active:
         raise SignInError(403, f"This person has been deactivated in {tenant.name}.")
     if group_names is not None:
-        await groups.apply_groups(session, person, group_names)
+        await groups.apply_groups(session, person, group_names, connection.id)
     if identity is not None:
         identity.last_sign_in_at = _now()
     secret, code = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
@@ -459,6 +513,7 @@ async def _sign_in(
         connection_id=connection.id,
         secret_hash=_hash(secret),
         handover_hash=_hash(code),
+        handover_challenge=request.portal_code_challenge,
         handover_expires_at=now + HANDOVER_TTL,
         saml_name_id=saml_name_id,
         saml_session_index=saml_session_index,
@@ -547,13 +602,17 @@ async def token_from_cookie(session: AsyncSession, config: SignInConfig, cookie:
 
 async def _rotate_refresh(signed_in: SignInSession) -> str:
     refresh = secrets.token_urlsafe(32)
+    signed_in.previous_refresh_hash = signed_in.refresh_hash
     signed_in.refresh_hash = _hash(refresh)
     signed_in.last_used_at = _now()
     return f"{signed_in.id.hex}.{refresh}"
 
 
-async def token_from_code(session: AsyncSession, config: SignInConfig, code: str | None) -> Tokens:
-    """Exchange the one-time hand-over code a portal received on its return URL."""
+async def token_from_code(
+    session: AsyncSession, config: SignInConfig, code: str | None, code_verifier: str | None
+) -> Tokens:
+    """Exchange the one-time hand-over code a portal received on its return URL, with the verifier
+    of the code_challenge it started the sign-in with."""
     session_id, secret = _split(code)
     signed_in, person = await _live_session(session, session_id)
     if (
@@ -563,6 +622,10 @@ async def token_from_code(session: AsyncSession, config: SignInConfig, code: str
         or not hmac.compare_digest(signed_in.handover_hash, _hash(secret))
     ):
         raise SignInError(400, "The code is invalid, expired or already used.", BAD_GRANT)
+    if signed_in.handover_challenge is None or not hmac.compare_digest(
+        signed_in.handover_challenge, oidc.s256(code_verifier or "")
+    ):
+        raise SignInError(400, "The code_verifier does not match the sign-in's code_challenge.", BAD_GRANT)
     signed_in.handover_hash = None
     signed_in.handover_expires_at = None
     refresh = await _rotate_refresh(signed_in)
@@ -576,12 +639,15 @@ async def token_from_refresh(session: AsyncSession, config: SignInConfig, refres
     spent one ends the session: someone else holds a copy."""
     session_id, secret = _split(refresh_token)
     signed_in, person = await _live_session(session, session_id)
-    if signed_in.refresh_hash is None or not hmac.compare_digest(signed_in.refresh_hash, _hash(secret)):
+    digest = _hash(secret)
+    if signed_in.refresh_hash is None or not hmac.compare_digest(signed_in.refresh_hash, digest):
+        # Only a token that *was* valid proves a copy exists; a made-up one is merely refused
+        # (the session id is visible in access tokens, so that must not end the session).
+        if signed_in.previous_refresh_hash is None or not hmac.compare_digest(signed_in.previous_refresh_hash, digest):
+            raise SignInError(400, "The refresh token is not valid.", BAD_GRANT)
         signed_in.ended_at = _now()
         await session.flush()
-        raise ReusedRefreshToken(
-            400, "The refresh token was already used; the session has been ended.", "invalid_grant"
-        )
+        raise ReusedRefreshToken(400, "The refresh token was already used; the session has been ended.", BAD_GRANT)
     refresh = await _rotate_refresh(signed_in)
     token, ttl = _access(config, signed_in, person)
     await session.flush()
@@ -640,6 +706,7 @@ async def saml_logout_url(
         tenant_id=tenant.id,
         id=uuid.uuid4(),
         connection_id=connection.id,
+        kind="logout",
         saml_request_id="_" + secrets.token_hex(20),
         return_url=return_url,
         expires_at=_now() + LOGIN_TTL,
@@ -665,14 +732,17 @@ async def finish_saml_logout(
     connection = await session.scalar(select(SsoConnection).where(SsoConnection.id == connection_id))
     if connection is None:
         raise SignInError(404, "No such sign-in connection.", "not_found")
-    request = await _take_request(session, connection, relay_state)
-    if encoded:
-        try:
-            response = saml.decode_redirect(encoded)
-        except saml.SamlError as exc:
-            raise SignInError(400, str(exc), BAD_REQUEST) from None
-        if response.get("InResponseTo") != request.saml_request_id:
-            raise SignInError(400, "The logout response answers another request.", BAD_REQUEST)
+    if not encoded:
+        raise SignInError(400, "No SAMLResponse was sent.", BAD_REQUEST)
+    request = await _take_request(session, connection, relay_state, kind="logout")
+    try:
+        response = saml.decode_redirect(encoded)
+    except saml.SamlError as exc:
+        raise SignInError(400, str(exc), BAD_REQUEST) from None
+    answers = response.get("InResponseTo") == request.saml_request_id
+    if response.tag != f"{{{saml.NS['samlp']}}}LogoutResponse" or not answers:
+        raise SignInError(400, "This is not the answer to our logout request.", BAD_REQUEST)
+    # Our session ended before the browser went to the IdP; its answer only says where to go next.
     return request.return_url
 
 

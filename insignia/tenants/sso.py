@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from insignia.infra import validation
@@ -27,7 +27,7 @@ from insignia.infra.ids import uuid7
 from insignia.tenants import saml
 from insignia.tenants.audience import get_audience
 from insignia.tenants.auth import Principal, Scope
-from insignia.tenants.models import SsoConnection, Tenant
+from insignia.tenants.models import SignInSession, SsoConnection, Tenant
 
 PROTOCOLS = ("oidc", "saml")
 MAPPING_KEYS = ("email", "name", "groups")
@@ -284,6 +284,8 @@ async def update_connection(
         await get_audience(session, audience_id, "audienceId")
         connection.audience_id = audience_id
     if enabled is not None:
+        if connection.enabled and not enabled:
+            await _end_sessions(session, connection.id)
         connection.enabled = enabled
     if jit_provisioning is not None:
         connection.jit_provisioning = jit_provisioning
@@ -308,9 +310,20 @@ async def delete_connection(session: AsyncSession, principal: Principal, connect
     """Remove a connection: its people stay, their identities and in-flight sign-ins go."""
     _require_manage(principal)
     connection = await get_connection(session, connection_id)
+    await _end_sessions(session, connection.id)
     await session.delete(connection)
     await session.flush()
     return connection
+
+
+async def _end_sessions(session: AsyncSession, connection_id: uuid.UUID) -> None:
+    """A disabled or removed connection (a compromised IdP, say) signs no one in any more: the
+    sessions it started end too, and with them their tokens."""
+    await session.execute(
+        update(SignInSession)
+        .where(SignInSession.connection_id == connection_id, SignInSession.ended_at.is_(None))
+        .values(ended_at=func.now())
+    )
 
 
 async def list_connections(session: AsyncSession, principal: Principal) -> Sequence[SsoConnection]:

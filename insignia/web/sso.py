@@ -28,6 +28,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+import secrets
 import uuid
 from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -48,6 +49,7 @@ logger = logging.getLogger("insignia.sso")
 
 SESSION_COOKIE = "insignia_session"
 STATE_COOKIE = "insignia_sso_state"
+CONTINUE_FIELD = "insignia_continue"
 MAX_FORM_BYTES = 512 * 1024
 
 
@@ -133,6 +135,7 @@ async def login(request: Request) -> Response:
             connection_id,
             return_url=request.query_params.get("return_to"),
             login_hint=request.query_params.get("login_hint"),
+            code_challenge=_challenge(request),
         )
         response = RedirectResponse(target, status_code=302, headers={"Cache-Control": "no-store"})
         response.set_cookie(
@@ -150,6 +153,13 @@ async def login(request: Request) -> Response:
         return await _in_tenant(request, handle)
     except signin.SignInError as exc:
         return _refused(exc)
+
+
+def _challenge(request: Request) -> str | None:
+    method = request.query_params.get("code_challenge_method", "S256")
+    if method != "S256":
+        raise signin.SignInError(400, "code_challenge_method must be S256.", signin.BAD_REQUEST)
+    return request.query_params.get("code_challenge")
 
 
 def _signed_in_response(request: Request, tenant: Tenant, result: signin.SignedIn) -> Response:
@@ -216,6 +226,10 @@ async def oidc_callback(request: Request) -> Response:
 
 
 async def saml_acs(request: Request) -> Response:
+    """The IdP's POST arrives cross-site, so the browser sends no SameSite=Lax cookie with it and
+    we cannot tell whose browser it is. We answer with a page that posts the same response again
+    from our own origin: that request carries the sign-in state cookie, which must match the
+    RelayState (a response an attacker makes a victim's browser post completes nothing)."""
     connection_id = _connection_id(request)
     if connection_id is None:
         return _page(404, "Not found", "No such sign-in connection.")
@@ -223,12 +237,38 @@ async def saml_acs(request: Request) -> Response:
     if len(body) > MAX_FORM_BYTES:
         return _page(413, "Sign-in failed", "The SAML response is too large.")
     form = dict(parse_qsl(body.decode(errors="replace"), keep_blank_values=True))
+    if form.get(CONTINUE_FIELD) != "1":
+        return _repost(request.url.path, form)
+    bound = request.cookies.get(STATE_COOKIE)
     config = _config(request)
 
     async def complete(session: AsyncSession, tenant: Tenant, connection: uuid.UUID) -> signin.SignedIn:
-        return await signin.complete_saml(session, config, tenant, connection, form)
+        return await signin.complete_saml(session, config, tenant, connection, form, bound_state=bound)
 
     return await _complete(request, connection_id, form.get("RelayState"), complete)
+
+
+def _repost(action: str, form: dict[str, str]) -> Response:
+    fields = {k: v for k, v in form.items() if k in ("SAMLResponse", "RelayState")} | {CONTINUE_FIELD: "1"}
+    inputs = "".join(
+        f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">' for k, v in fields.items()
+    )
+    nonce = secrets.token_urlsafe(16)
+    body = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Signing in</title></head><body>'
+        f'<form id="continue" method="post" action="{html.escape(action)}">{inputs}'
+        '<noscript><button type="submit">Continue signing in</button></noscript></form>'
+        f'<script nonce="{nonce}">document.getElementById("continue").submit();</script>'
+        "</body></html>"
+    )
+    return HTMLResponse(
+        body,
+        headers={
+            "Cache-Control": "no-store",
+            "Content-Security-Policy": f"default-src 'none'; script-src 'nonce-{nonce}'; form-action 'self'",
+            "Referrer-Policy": "no-referrer",
+        },
+    )
 
 
 async def saml_metadata(request: Request) -> Response:
@@ -330,7 +370,7 @@ async def token(request: Request) -> Response:
         grant = form.get("grant_type")
         try:
             if grant == "authorization_code":
-                tokens = await signin.token_from_code(session, config, form.get("code"))
+                tokens = await signin.token_from_code(session, config, form.get("code"), form.get("code_verifier"))
             elif grant == "refresh_token":
                 tokens = await signin.token_from_refresh(session, config, form.get("refresh_token"))
             elif grant == "session":

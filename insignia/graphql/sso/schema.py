@@ -172,6 +172,9 @@ class GroupMappingType(Node):
     model: strawberry.Private[GroupMapping]
     group_name: str
     role: Role | None
+    connection_id: strawberry.ID | None = strawberry.field(
+        description="The SSO connection whose groups this maps; null: the SCIM directory's groups."
+    )
 
     @strawberry.field
     async def audience(self, info: Info[Context, None]) -> AudienceType | None:
@@ -187,6 +190,7 @@ class GroupMappingType(Node):
             model=mapping,
             group_name=mapping.group_name,
             role=Role(mapping.role) if mapping.role else None,
+            connection_id=to_global_id("SsoConnection", mapping.connection_id) if mapping.connection_id else None,
         )
 
 
@@ -195,6 +199,11 @@ class GroupMappingCreateInput:
     group_name: str = strawberry.field(description="As the IdP's groups claim or SCIM names it (any case).")
     role: Role | None = None
     audience_id: strawberry.ID | None = None
+    connection_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Map the groups of this SSO connection; omit for the SCIM directory's groups. A mapping "
+        "applies only to groups from its own source.",
+    )
 
 
 @strawberry.type
@@ -371,12 +380,12 @@ class SsoMutations:
                 group_name=input.group_name,
                 role=input.role.value if input.role else None,
                 audience_id=expect_id(input.audience_id, "Audience", "audienceId") if input.audience_id else None,
+                connection_id=expect_id(input.connection_id, "SsoConnection", "connectionId")
+                if input.connection_id
+                else None,
             )
 
-        mapping, errors = await run_mutation(ctx, op)
-        return GroupMappingPayload(
-            group_mapping=GroupMappingType.from_model(mapping) if mapping else None, errors=errors
-        )
+        return _mapping_payload(*await run_mutation(ctx, op))
 
     @strawberry.mutation
     async def group_mapping_delete(self, info: Info[Context, None], id: strawberry.ID) -> GroupMappingPayload:
@@ -385,10 +394,7 @@ class SsoMutations:
         async def op(s: AsyncSession) -> GroupMapping:
             return await group_service.delete_group_mapping(s, ctx.principal, expect_id(id, "GroupMapping"))
 
-        mapping, errors = await run_mutation(ctx, op)
-        return GroupMappingPayload(
-            group_mapping=GroupMappingType.from_model(mapping) if mapping else None, errors=errors
-        )
+        return _mapping_payload(*await run_mutation(ctx, op))
 
 
 @node_resolver("SsoConnection")

@@ -78,10 +78,13 @@ def upgrade() -> None:
             tenant_id uuid NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
             id uuid NOT NULL,
             connection_id uuid NOT NULL,
+            kind text NOT NULL DEFAULT 'login' CHECK (kind IN ('login', 'logout')),
             nonce text,
             code_verifier text,
             saml_request_id text,
             return_url text,
+            -- The portal's PKCE challenge (S256) for the hand-over code it will exchange.
+            portal_code_challenge text,
             created_at timestamptz NOT NULL DEFAULT now(),
             expires_at timestamptz NOT NULL,
             PRIMARY KEY (tenant_id, id),
@@ -113,7 +116,10 @@ def upgrade() -> None:
             connection_id uuid,
             secret_hash bytea NOT NULL,
             refresh_hash bytea,
+            -- The refresh secret before the last rotation: presenting it again means a copy exists.
+            previous_refresh_hash bytea,
             handover_hash bytea,
+            handover_challenge text,
             handover_expires_at timestamptz,
             saml_name_id text,
             saml_session_index text,
@@ -134,17 +140,23 @@ def upgrade() -> None:
         CREATE TABLE group_mappings (
             tenant_id uuid NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
             id uuid NOT NULL,
+            -- Whose groups: an SSO connection's groups claim, or (NULL) the SCIM directory's groups.
+            connection_id uuid,
             group_name text NOT NULL CHECK (char_length(group_name) BETWEEN 1 AND 200),
             role text CHECK (role IN ('admin', 'manager', 'issuer', 'learner')),
             audience_id uuid,
             created_at timestamptz NOT NULL DEFAULT now(),
             PRIMARY KEY (tenant_id, id),
             FOREIGN KEY (tenant_id, audience_id) REFERENCES audiences (tenant_id, id),
+            FOREIGN KEY (tenant_id, connection_id) REFERENCES sso_connections (tenant_id, id) ON DELETE CASCADE,
             CHECK (role IS NOT NULL OR audience_id IS NOT NULL)
         )
         """
     )
-    op.execute("CREATE UNIQUE INDEX group_mappings_name_idx ON group_mappings (tenant_id, lower(group_name))")
+    op.execute(
+        "CREATE UNIQUE INDEX group_mappings_name_idx ON group_mappings "
+        "(tenant_id, coalesce(connection_id, '00000000-0000-0000-0000-000000000000'::uuid), lower(group_name))"
+    )
     # SCIM 2.0: directory attributes of people, and the directory's groups.
     op.execute(
         """
