@@ -14,7 +14,7 @@ import pytest
 from scim2_client import BaseSyncSCIMClient
 from scim2_client.engines.asgi import ASGISCIMClient
 from scim2_tester import CheckResult, Status, check_server
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from insignia.app import create_app
 from insignia.infra.db import Database, set_tenant
@@ -737,3 +737,112 @@ async def test_membership_rows_follow_the_api(
             await s.scalars(select(ScimGroupMember.person_id).where(ScimGroupMember.group_id == uuid.UUID(group["id"])))
         ).all()
     assert [str(r) for r in rows] == [users[1]["id"]]
+
+
+MAP = "mutation($input: GroupMappingCreateInput!) { groupMappingCreate(input: $input) { errors { message } } }"
+
+
+async def _map(gql: GraphQLClient, t: SeededTenant, group: str, role: str) -> None:
+    result = await gql(t.tokens["admin"], MAP, {"input": {"groupName": group, "role": role}})
+    assert result["groupMappingCreate"]["errors"] == []
+
+
+async def _roles(owner_db: Database, t: SeededTenant, person_id: str) -> list[str]:
+    async with owner_db.session() as s:
+        await set_tenant(s, t.id)
+        person = await s.scalar(select(Person).where(Person.id == uuid.UUID(person_id)))
+        assert person is not None
+        return sorted(person.roles)
+
+
+async def test_parallel_membership_changes_leave_roles_matching_groups(
+    seeder: Seeder, gql: GraphQLClient, client: httpx.AsyncClient, owner_db: Database
+) -> None:
+    """Directories send group PATCHes in parallel: each must see the other's membership."""
+    t = await seeder.tenant()
+    await _map(gql, t, "Admins", "ADMIN")
+    await _map(gql, t, "Issuers", "ISSUER")
+    scim = Scim(client, await api_key(gql, t))
+    user = await scim.create_user("racer")
+    admins = (await scim("POST", "/Groups", {"schemas": [GROUP], "displayName": "Admins"})).json()
+    issuers = (
+        await scim(
+            "POST", "/Groups", {"schemas": [GROUP], "displayName": "Issuers", "members": [{"value": user["id"]}]}
+        )
+    ).json()
+    assert await _roles(owner_db, t, user["id"]) == ["issuer", "learner"]
+    async with owner_db.session() as s:
+        await set_tenant(s, t.id)
+        # Another writer holds the person's row: both PATCHes get as far as they can, then queue.
+        await s.execute(text("SELECT 1 FROM people WHERE id = :id FOR NO KEY UPDATE"), {"id": uuid.UUID(user["id"])})
+        add = asyncio.create_task(
+            scim.patch(f"/Groups/{admins['id']}", {"op": "add", "path": "members", "value": [{"value": user["id"]}]})
+        )
+        remove = asyncio.create_task(scim.patch(f"/Groups/{issuers['id']}", {"op": "remove", "path": "members"}))
+        await asyncio.sleep(1.0)
+        await s.rollback()
+    assert (await add).status_code == (await remove).status_code == 200
+    groups = [g["display"] for g in (await scim("GET", f"/Users/{user['id']}")).json().get("groups", [])]
+    assert groups == ["Admins"]
+    assert await _roles(owner_db, t, user["id"]) == ["admin", "learner"]
+
+
+async def test_parallel_deactivations_keep_one_admin(
+    seeder: Seeder, gql: GraphQLClient, client: httpx.AsyncClient, owner_db: Database
+) -> None:
+    t = await seeder.tenant()
+    await _map(gql, t, "Admins", "ADMIN")
+    scim = Scim(client, await api_key(gql, t))
+    first, second = await scim.create_user("adm1"), await scim.create_user("adm2")
+    await scim(
+        "POST",
+        "/Groups",
+        {"schemas": [GROUP], "displayName": "Admins", "members": [{"value": first["id"]}, {"value": second["id"]}]},
+    )
+    # The seeded admin leaves, so these two are the organisation's only admins.
+    done = await gql(
+        t.tokens["admin"],
+        "mutation($id: ID!) { personDeactivate(id: $id) { errors { message } } }",
+        {"id": gid("Person", t.people["admin"].id)},
+    )
+    assert done["personDeactivate"]["errors"] == []
+    off = {"op": "replace", "path": "active", "value": False}
+    answers = await asyncio.gather(scim.patch(f"/Users/{first['id']}", off), scim.patch(f"/Users/{second['id']}", off))
+    assert sorted(a.status_code for a in answers) == [200, 400]
+    refused = next(a for a in answers if a.status_code == 400).json()
+    assert refused["scimType"] == "mutability" and "last active admin" in refused["detail"]
+    async with owner_db.session() as s:
+        await set_tenant(s, t.id)
+        left = await s.scalar(text("SELECT count(*) FROM people WHERE active AND 'admin' = ANY(roles)"))
+    assert left == 1
+
+
+async def test_delete_takes_away_roles_from_groups_and_bad_patches_are_refused(
+    seeder: Seeder, gql: GraphQLClient, client: httpx.AsyncClient, owner_db: Database
+) -> None:
+    t = await seeder.tenant()
+    await _map(gql, t, "Issuers", "ISSUER")
+    scim = Scim(client, await api_key(gql, t))
+    gone, kept = await scim.create_user("gone"), await scim.create_user("kept")
+    group = (
+        await scim(
+            "POST",
+            "/Groups",
+            {"schemas": [GROUP], "displayName": "Issuers", "members": [{"value": gone["id"]}, {"value": kept["id"]}]},
+        )
+    ).json()
+    assert await _roles(owner_db, t, gone["id"]) == ["issuer", "learner"]
+    assert (await scim("DELETE", f"/Users/{gone['id']}")).status_code == 204
+    assert await _roles(owner_db, t, gone["id"]) == ["learner"]
+
+    for path, operation, scim_type in (
+        (f"/Groups/{group['id']}", {"op": "add", "path": "members", "value": None}, "invalidValue"),
+        (f"/Groups/{group['id']}", {"op": "replace", "path": "members.value", "value": kept["id"]}, "mutability"),
+        (f"/Users/{kept['id']}", {"op": "add", "path": "name", "value": None}, "invalidValue"),
+    ):
+        answer = await scim.patch(path, operation)
+        assert answer.status_code == 400 and answer.json()["scimType"] == scim_type, answer.text
+    members = (await scim("GET", f"/Groups/{group['id']}")).json()["members"]
+    assert [m["value"] for m in members] == [kept["id"]]
+    huge = await scim("POST", "/Users/.search", {"startIndex": 10**20})
+    assert huge.status_code == 400 and huge.json()["scimType"] == "invalidValue"

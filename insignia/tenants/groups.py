@@ -29,6 +29,7 @@ from insignia.infra.errors import ConflictError, NotFoundError, PermissionDenied
 from insignia.tenants.audience import get_audience
 from insignia.tenants.auth import Principal, Role, Scope
 from insignia.tenants.models import GroupMapping, Person, SsoConnection
+from insignia.tenants.person import is_last_active_admin
 
 MAX_GROUPS = 500  # groups considered per person and sign-in
 
@@ -141,7 +142,11 @@ async def apply_groups(
     changed = False
     if grant.roles is not None and sorted(grant.roles) != sorted(person.roles):
         roles = list(grant.roles)
-        if Role.ADMIN.value in person.roles and Role.ADMIN.value not in roles and await _last_admin(session, person):
+        if (
+            Role.ADMIN.value in person.roles
+            and Role.ADMIN.value not in roles
+            and await is_last_active_admin(session, person)
+        ):
             roles.insert(0, Role.ADMIN.value)
         if sorted(roles) != sorted(person.roles):
             person.roles = roles
@@ -152,12 +157,3 @@ async def apply_groups(
     if changed:
         await session.flush()
     return changed
-
-
-async def _last_admin(session: AsyncSession, person: Person) -> bool:
-    others = await session.scalar(
-        select(func.count())
-        .select_from(Person)
-        .where(Person.active, Person.roles.contains([Role.ADMIN.value]), Person.id != person.id)
-    )
-    return not others

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Select, func, literal, or_, select, update
+from sqlalchemy import Select, func, literal, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from insignia.infra import validation
@@ -217,13 +217,24 @@ async def update_person(
     return person
 
 
-async def _check_not_last_admin(session: AsyncSession, person: Person) -> None:
+async def is_last_active_admin(session: AsyncSession, person: Person) -> bool:
+    """Whether ``person`` is the only active admin left. Callers about to take their admin role or
+    activity away hold the tenant's admin lock until their transaction ends, so two admins removed
+    at once cannot both pass this check (the second one counts after the first has committed)."""
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+        {"key": f"insignia.admins:{person.tenant_id}"},
+    )
     others = await session.scalar(
         select(func.count())
         .select_from(Person)
         .where(Person.active, Person.roles.contains([Role.ADMIN.value]), Person.id != person.id)
     )
-    if not others:
+    return not others
+
+
+async def _check_not_last_admin(session: AsyncSession, person: Person) -> None:
+    if await is_last_active_admin(session, person):
         raise ValidationError("The organisation's last active admin cannot lose the admin role.", "id")
 
 

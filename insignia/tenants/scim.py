@@ -1172,7 +1172,7 @@ def _integer(value: Any, parameter: str) -> int | None:
         return None
     if isinstance(value, bool):
         raise _invalid_value(f"{parameter} must be an integer.")
-    if isinstance(value, int):
+    if isinstance(value, int) and abs(value) < 10**9:
         return value
     if isinstance(value, str) and re.fullmatch(r"\s*-?[0-9]{1,9}\s*", value):
         return int(value)
@@ -1345,6 +1345,8 @@ def _apply_operation(doc: dict[str, Any], op: str, target: _Target, value: Any) 
     where = f"{name}.{sub.name}" if sub else name
     if op == "replace" and value is None and expr is None:
         op = "remove"  # "replace with null" unassigns, as several directories send it
+    if value is None and op != "remove":
+        raise _invalid_value(f"{op} of {where} needs a value.")
     if op == "remove":
         _remove(doc, target, value)
         return
@@ -1451,6 +1453,9 @@ def apply_patch(kind: ResourceKind, doc: dict[str, Any], operations: Sequence[Pa
             continue
         if target.attribute.read_only or (target.sub is not None and target.sub.read_only):
             raise ScimError(400, f"{operation.path} is read-only.", "mutability")
+        if target.sub is not None and target.sub.mutability == "immutable":
+            # e.g. members.value: a member is added or removed, never rewritten in place
+            raise ScimError(400, f"{operation.path} cannot be changed in place.", "mutability")
         _apply_operation(doc, operation.op, target, operation.value)
 
 
@@ -1705,6 +1710,7 @@ class ScimService:
         if group_ids:
             await self.session.execute(delete(ScimGroupMember).where(ScimGroupMember.person_id == person.id))
             await self._touch_groups(group_ids)
+            await self._apply_mappings([person.id])  # roles and audience granted by those groups go too
         person.user_name = None
         person.external_id = None
         await self.session.flush()
@@ -2012,7 +2018,13 @@ class ScimService:
         """Make these people's roles and audience follow the names of all their groups."""
         if not person_ids:
             return
-        people = (await self.session.scalars(select(Person).where(Person.id.in_(set(person_ids))))).all()
+        # Lock the people first, then read their groups: two membership changes of one person
+        # (directories send them in parallel) apply one after the other, each seeing the other's.
+        people = (
+            await self.session.scalars(
+                select(Person).where(Person.id.in_(set(person_ids))).order_by(Person.id).with_for_update()
+            )
+        ).all()
         groups = await self._groups_of([p.id for p in people])
         for person in people:
             await apply_groups(self.session, person, [display for _, display in groups[person.id]], None)

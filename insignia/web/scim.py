@@ -10,6 +10,7 @@ module for what is supported and why.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,8 +21,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from insignia.infra.errors import ConflictError, NotFoundError, PermissionDeniedError, ServiceError
+from insignia.infra.logging import request_id_var
 from insignia.tenants import scim
 from insignia.tenants.auth import AuthenticationError, Scope, authenticate
+
+logger = logging.getLogger("insignia.scim")
 
 MEDIA_TYPE = "application/scim+json"
 _JSON_TYPES = ("application/scim+json", "application/json")
@@ -132,7 +136,12 @@ async def _run(request: Request, actions: dict[str, Action]) -> Response:  # noq
             if getattr(exc.orig, "sqlstate", None) == _UNIQUE_VIOLATION:
                 # A concurrent request took the name or email between our check and the write.
                 return error_response(409, "A resource with this name or email already exists.", "uniqueness")
-            raise
+            logger.exception("SCIM request failed")
+            return error_response(500, f"Unexpected error (request {request_id_var.get()}).")
+        except Exception:
+            await session.rollback()
+            logger.exception("SCIM request failed")
+            return error_response(500, f"Unexpected error (request {request_id_var.get()}).")
         await session.commit()
     return response
 
