@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, LargeBinary, Text, func
+from sqlalchemy import Computed, ForeignKey, LargeBinary, Text, func
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -56,6 +56,7 @@ class Person(Base):
     did: Mapped[str | None]
     # Directory attributes (SCIM): the directory's login name and id, and the name's parts.
     user_name: Mapped[str | None]
+    user_name_key: Mapped[str | None] = mapped_column(Computed("lower(user_name)"))  # for lookups
     external_id: Mapped[str | None]
     given_name: Mapped[str | None]
     family_name: Mapped[str | None]
@@ -240,6 +241,7 @@ class ScimGroup(Base):
     tenant_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
     display_name: Mapped[str]
+    display_name_key: Mapped[str] = mapped_column(Computed("lower(display_name)"))  # for lookups
     external_id: Mapped[str | None]
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())

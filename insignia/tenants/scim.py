@@ -714,6 +714,9 @@ class _Column:
     case_exact: bool = False
     nullable: bool = False
     lower_stored: bool = False  # already lower-case: compare without lower() so indexes serve
+    # A stored lower-case copy to compare with (indexes serve it under RLS; lower() on the column
+    # would not be used by an index there).
+    key: ColumnElement[Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -760,7 +763,7 @@ def _user_spec() -> dict[str, _Column | _Complex]:
     return {
         "id": _Column(Person.id.expression, "id", case_exact=True),
         "externalid": _Column(Person.external_id.expression, "string", case_exact=True, nullable=True),
-        "username": _Column(Person.user_name.expression, "string"),
+        "username": _Column(Person.user_name.expression, "string", key=Person.user_name_key.expression),
         "displayname": _Column(Person.name.expression, "string"),
         "active": _Column(Person.active.expression, "boolean"),
         "name": _Complex(
@@ -807,7 +810,7 @@ def _group_spec() -> dict[str, _Column | _Complex]:
     return {
         "id": _Column(ScimGroup.id.expression, "id", case_exact=True),
         "externalid": _Column(ScimGroup.external_id.expression, "string", case_exact=True, nullable=True),
-        "displayname": _Column(ScimGroup.display_name.expression, "string"),
+        "displayname": _Column(ScimGroup.display_name.expression, "string", key=ScimGroup.display_name_key.expression),
         "members": _Complex(
             {
                 "value": _Column(ScimGroupMember.person_id.expression, "id", case_exact=True),
@@ -901,28 +904,32 @@ def _compare_sql(column: _Column, op: str, value: Any, name: str) -> ColumnEleme
                 return false()
         if column.kind == "id":
             expr = cast(expr, Text)
+        fold: Callable[[str], Any] = lambda v: v  # noqa: E731
         if not column.case_exact:
-            value = value.lower()
-            if not column.lower_stored:
+            # PostgreSQL folds both sides, so both fold the same way (Greek final sigma, for one).
+            fold = func.lower
+            if column.key is not None:
+                expr = column.key
+            elif not column.lower_stored:
                 expr = func.lower(expr)
         pattern = _like_escape(value)
         match op:
             case "eq":
-                condition = expr == value
+                condition = expr == fold(value)
             case "co":
-                condition = expr.like(f"%{pattern}%", escape="\\")
+                condition = expr.like(fold(f"%{pattern}%"), escape="\\")
             case "sw":
-                condition = expr.like(f"{pattern}%", escape="\\")
+                condition = expr.like(fold(f"{pattern}%"), escape="\\")
             case "ew":
-                condition = expr.like(f"%{pattern}", escape="\\")
+                condition = expr.like(fold(f"%{pattern}"), escape="\\")
             case "gt":
-                condition = expr > value
+                condition = expr > fold(value)
             case "ge":
-                condition = expr >= value
+                condition = expr >= fold(value)
             case "lt":
-                condition = expr < value
+                condition = expr < fold(value)
             case _:
-                condition = expr <= value
+                condition = expr <= fold(value)
     if column.nullable:
         # Two-valued logic: an unassigned attribute matches nothing, so "not (...)" matches it.
         condition = and_(column.expr.is_not(None), condition)
@@ -992,6 +999,8 @@ def _sort_expression(spec: _Spec, kind: ResourceKind, sort_by: str) -> ColumnEle
         raise error(f"{name} has no sub-attribute {path.sub!r}.")
     else:
         column = node
+    if column.key is not None:
+        return column.key
     if column.kind == "string" and not column.case_exact and not column.lower_stored:
         return func.lower(column.expr)
     return column.expr
@@ -1605,7 +1614,7 @@ class ScimService:
                 and_(ScimGroup.tenant_id == ScimGroupMember.tenant_id, ScimGroup.id == ScimGroupMember.group_id),
             )
             .where(ScimGroupMember.person_id.in_(person_ids))
-            .order_by(func.lower(ScimGroup.display_name), ScimGroup.id)
+            .order_by(ScimGroup.display_name_key, ScimGroup.id)
         )
         for person_id, group_id, display in rows:
             out[person_id].append((group_id, display))
@@ -1782,7 +1791,7 @@ class ScimService:
     async def _check_user_unique(self, fields: _UserFields, person: Person | None) -> None:
         others = select(Person.id) if person is None else select(Person.id).where(Person.id != person.id)
         if person is None or (person.user_name or "").lower() != fields.user_name.lower():
-            taken = await self.session.scalar(others.where(func.lower(Person.user_name) == fields.user_name.lower()))
+            taken = await self.session.scalar(others.where(Person.user_name_key == func.lower(fields.user_name)))
             if taken is not None:
                 raise ScimError(409, f"The userName {fields.user_name!r} is already taken.", "uniqueness")
         if person is None or person.email != fields.email:
@@ -1940,7 +1949,7 @@ class ScimService:
         assert display_name is not None
         external_id = _checked(lambda: validation.optional_text(doc.get("externalId"), "externalId", max_length=500))
         if group is None or group.display_name.lower() != display_name.lower():
-            stmt = select(ScimGroup.id).where(func.lower(ScimGroup.display_name) == display_name.lower())
+            stmt = select(ScimGroup.id).where(ScimGroup.display_name_key == func.lower(display_name))
             if group is not None:
                 stmt = stmt.where(ScimGroup.id != group.id)
             if await self.session.scalar(stmt) is not None:

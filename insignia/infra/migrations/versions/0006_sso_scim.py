@@ -167,7 +167,10 @@ def upgrade() -> None:
             ADD COLUMN family_name text CHECK (char_length(family_name) <= 200)
         """
     )
-    op.execute("CREATE UNIQUE INDEX people_user_name_idx ON people (tenant_id, lower(user_name))")
+    # Case-insensitive keys as plain columns: under forced RLS an index on lower(...) is not used
+    # (lower() is not leakproof), while equality on a stored column is.
+    op.execute("ALTER TABLE people ADD COLUMN user_name_key text GENERATED ALWAYS AS (lower(user_name)) STORED")
+    op.execute("CREATE UNIQUE INDEX people_user_name_idx ON people (tenant_id, user_name_key)")
     op.execute(
         """
         CREATE TABLE scim_groups (
@@ -181,7 +184,10 @@ def upgrade() -> None:
         )
         """
     )
-    op.execute("CREATE UNIQUE INDEX scim_groups_name_idx ON scim_groups (tenant_id, lower(display_name))")
+    op.execute(
+        "ALTER TABLE scim_groups ADD COLUMN display_name_key text GENERATED ALWAYS AS (lower(display_name)) STORED"
+    )
+    op.execute("CREATE UNIQUE INDEX scim_groups_name_idx ON scim_groups (tenant_id, display_name_key)")
     op.execute(
         """
         CREATE TABLE scim_group_members (
@@ -260,6 +266,6 @@ def downgrade() -> None:
     )
     op.execute("DROP INDEX people_user_name_idx")
     op.execute(
-        "ALTER TABLE people DROP COLUMN user_name, DROP COLUMN external_id, DROP COLUMN given_name, "
-        "DROP COLUMN family_name"
+        "ALTER TABLE people DROP COLUMN user_name_key, DROP COLUMN user_name, DROP COLUMN external_id, "
+        "DROP COLUMN given_name, DROP COLUMN family_name"
     )
