@@ -862,3 +862,29 @@ async def test_case_insensitive_filters_fold_both_sides_alike(
         "POST", "/Users", {"schemas": [USER], "userName": "ΑρΗΣ", "emails": [{"value": "x@example.com"}]}
     )
     assert taken.status_code == 409 and taken.json()["scimType"] == "uniqueness"
+
+
+async def test_the_member_limit_counts_the_members_a_request_adds(
+    seeder: Seeder, gql: GraphQLClient, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import insignia.tenants.scim as scim_service
+
+    monkeypatch.setattr(scim_service, "MAX_MEMBERS", 2)
+    t = await seeder.tenant()
+    scim = Scim(client, await api_key(gql, t))
+    users = [await scim.create_user(f"m{i}") for i in range(6)]
+    group = (
+        await scim(
+            "POST",
+            "/Groups",
+            {"schemas": [GROUP], "displayName": "Big", "members": [{"value": u["id"]} for u in users[:2]]},
+        )
+    ).json()
+    one_more = await scim.patch(
+        f"/Groups/{group['id']}", {"op": "add", "path": "members", "value": [{"value": users[2]["id"]}]}
+    )
+    assert one_more.status_code == 200, one_more.text  # 3 members, but this request added one
+    too_many = await scim.patch(
+        f"/Groups/{group['id']}", {"op": "add", "path": "members", "value": [{"value": u["id"]} for u in users[3:]]}
+    )
+    assert too_many.status_code == 400 and "new members" in too_many.json()["detail"]

@@ -1940,8 +1940,10 @@ class ScimService:
         await self._apply_mappings(members)
 
     async def _group_fields(
-        self, doc: dict[str, Any], group: ScimGroup | None
+        self, doc: dict[str, Any], group: ScimGroup | None, current: Sequence[uuid.UUID] = ()
     ) -> tuple[str, str | None, list[uuid.UUID]]:
+        """The group's name, external id and members; only members not in ``current`` count
+        against the per-request limit and are checked (and share-locked) as Users."""
         raw_name = doc.get("displayName")
         if not raw_name:
             raise _invalid_value("displayName is required.")
@@ -1956,8 +1958,6 @@ class ScimService:
                 raise ScimError(409, f"A group named {display_name!r} already exists.", "uniqueness")
         members: list[uuid.UUID] = []
         values = doc.get("members") or []
-        if len(values) > MAX_MEMBERS:
-            raise _invalid_value(f"At most {MAX_MEMBERS} members per request.")
         for value in values:
             member_type = value.get("type")
             if member_type is not None and member_type.lower() != "user":
@@ -1971,21 +1971,29 @@ class ScimService:
                 raise _invalid_value(f"members[].value must be the id of a User, not {raw!r}.")
             if member not in members:
                 members.append(member)
-        if members:
+        existing = set(current)
+        added = [m for m in members if m not in existing]
+        if len(added) > MAX_MEMBERS:
+            raise _invalid_value(f"At most {MAX_MEMBERS} new members per request.")
+        if added:
+            # FOR SHARE: a User being deleted at this moment either commits first (and is not
+            # found here) or waits for this membership to commit (and then removes it).
             known = set(
                 await self.session.scalars(
-                    select(Person.id).where(Person.id.in_(members), Person.user_name.is_not(None))
+                    select(Person.id)
+                    .where(Person.id.in_(added), Person.user_name.is_not(None))
+                    .with_for_update(read=True)
                 )
             )
-            missing = [str(m) for m in members if m not in known]
+            missing = [str(m) for m in added if m not in known]
             if missing:
                 raise _invalid_value(f"No User with id {missing[0]!r}.")
         return display_name, external_id, members
 
     async def _write_group(self, group: ScimGroup, doc: dict[str, Any], current: list[uuid.UUID] | None = None) -> None:
-        display_name, external_id, members = await self._group_fields(doc, group)
         if current is None:
             current = (await self._members_of([group.id]))[group.id]
+        display_name, external_id, members = await self._group_fields(doc, group, current)
         renamed = group.display_name != display_name
         group.display_name = display_name
         group.external_id = external_id
