@@ -1149,14 +1149,21 @@ def _pick(value: Any, subs: set[str] | None, *, keep: bool) -> Any:
     return value if not keep else None
 
 
+MAX_ATTRIBUTE_NAMES = 64  # in attributes / excludedAttributes: a schema has fewer
+
+
 def _names(value: Any, parameter: str) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str):
-        return tuple(n.strip() for n in value.split(",") if n.strip())
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return tuple(v.strip() for v in value if v.strip())
-    raise _invalid_value(f"{parameter} must be a comma-separated string or a list of strings.")
+        names = tuple(dict.fromkeys(n.strip() for n in value.split(",") if n.strip()))
+    elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+        names = tuple(dict.fromkeys(v.strip() for v in value if v.strip()))
+    else:
+        raise _invalid_value(f"{parameter} must be a comma-separated string or a list of strings.")
+    if len(names) > MAX_ATTRIBUTE_NAMES:
+        raise _invalid_value(f"{parameter} names at most {MAX_ATTRIBUTE_NAMES} attributes.")
+    return names
 
 
 def projection(params: Mapping[str, Any]) -> Projection:
