@@ -888,3 +888,17 @@ async def test_the_member_limit_counts_the_members_a_request_adds(
         f"/Groups/{group['id']}", {"op": "add", "path": "members", "value": [{"value": u["id"]} for u in users[3:]]}
     )
     assert too_many.status_code == 400 and "new members" in too_many.json()["detail"]
+
+
+async def test_a_users_version_changes_with_its_groups(
+    seeder: Seeder, gql: GraphQLClient, client: httpx.AsyncClient
+) -> None:
+    t = await seeder.tenant()
+    scim = Scim(client, await api_key(gql, t))
+    user = await scim.create_user("versioned")
+    before = (await scim("GET", f"/Users/{user['id']}")).headers["etag"]
+    assert (await scim("GET", f"/Users/{user['id']}", headers={"If-None-Match": before})).status_code == 304
+    await scim("POST", "/Groups", {"schemas": [GROUP], "displayName": "Team", "members": [{"value": user["id"]}]})
+    after = await scim("GET", f"/Users/{user['id']}", headers={"If-None-Match": before})
+    assert after.status_code == 200 and after.headers["etag"] != before
+    assert [g["display"] for g in after.json()["groups"]] == ["Team"]

@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from insignia.infra import validation
@@ -109,28 +109,36 @@ def _source(connection_id: uuid.UUID | None) -> ColumnElement[bool]:
     return GroupMapping.connection_id == connection_id
 
 
+@dataclass(frozen=True)
+class SourceMappings:
+    """Every mapping of one source of groups, loaded once to grant many people their roles."""
+
+    by_name: dict[str, list[GroupMapping]]
+    governs_roles: bool
+
+    def grant(self, group_names: Iterable[str]) -> GroupGrant:
+        names = sorted({g.strip().lower() for g in group_names if isinstance(g, str) and g.strip()})[:MAX_GROUPS]
+        mappings = [m for name in names for m in self.by_name.get(name, [])]
+        mapped_roles = {m.role for m in mappings if m.role is not None}
+        roles = [r.value for r in Role if r.value in mapped_roles or r is Role.LEARNER] if self.governs_roles else None
+        audience_id = next((m.audience_id for m in mappings if m.audience_id is not None), None)
+        return GroupGrant(roles=roles, audience_id=audience_id)
+
+
+async def source_mappings(session: AsyncSession, connection_id: uuid.UUID | None) -> SourceMappings:
+    """The mappings of ``connection_id``'s groups claim (None: the SCIM directory's groups)."""
+    rows = (await session.scalars(select(GroupMapping).where(_source(connection_id)))).all()
+    by_name: dict[str, list[GroupMapping]] = {}
+    for mapping in rows:
+        by_name.setdefault(mapping.group_name.lower(), []).append(mapping)
+    return SourceMappings(by_name=by_name, governs_roles=any(m.role is not None for m in rows))
+
+
 async def resolve_groups(
     session: AsyncSession, group_names: Iterable[str], connection_id: uuid.UUID | None
 ) -> GroupGrant:
     """What ``group_names`` grant when they come from ``connection_id`` (None: SCIM)."""
-    names = sorted({g.strip().lower() for g in group_names if isinstance(g, str) and g.strip()})[:MAX_GROUPS]
-    source = _source(connection_id)
-    governs_roles = await session.scalar(select(exists().where(GroupMapping.role.is_not(None), source)))
-    mappings = (
-        (
-            await session.scalars(
-                select(GroupMapping)
-                .where(func.lower(GroupMapping.group_name).in_(names), source)
-                .order_by(func.lower(GroupMapping.group_name))
-            )
-        ).all()
-        if names
-        else []
-    )
-    mapped_roles = {m.role for m in mappings if m.role is not None}
-    roles = [r.value for r in Role if r.value in mapped_roles or r is Role.LEARNER] if governs_roles else None
-    audience_id = next((m.audience_id for m in mappings if m.audience_id is not None), None)
-    return GroupGrant(roles=roles, audience_id=audience_id)
+    return (await source_mappings(session, connection_id)).grant(group_names)
 
 
 async def apply_groups(
@@ -138,7 +146,13 @@ async def apply_groups(
 ) -> bool:
     """Make ``person``'s roles and audience follow their groups from one source (an SSO connection,
     or None for SCIM); True if anything changed."""
-    grant = await resolve_groups(session, group_names, connection_id)
+    mappings = await source_mappings(session, connection_id)
+    return await apply_grant(session, person, mappings.grant(group_names))
+
+
+async def apply_grant(session: AsyncSession, person: Person, grant: GroupGrant, *, flush: bool = True) -> bool:
+    """Give ``person`` the roles and audience ``grant`` says (the last active admin stays admin).
+    ``flush=False`` leaves the write to the caller's next flush (one batch for many people)."""
     changed = False
     if grant.roles is not None and sorted(grant.roles) != sorted(person.roles):
         roles = list(grant.roles)
@@ -154,6 +168,6 @@ async def apply_groups(
     if grant.audience_id is not None and grant.audience_id != person.audience_id:
         person.audience_id = grant.audience_id
         changed = True
-    if changed:
+    if changed and flush:
         await session.flush()
     return changed

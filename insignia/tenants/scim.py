@@ -99,7 +99,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from insignia.infra import validation
 from insignia.infra.errors import ServiceError, ValidationError
 from insignia.tenants.auth import Role
-from insignia.tenants.groups import apply_groups
+from insignia.tenants.groups import apply_grant, source_mappings
 from insignia.tenants.models import Audience, Person, ScimGroup, ScimGroupMember
 from insignia.tenants.person import deactivate, provision_person, reactivate
 
@@ -2050,5 +2050,15 @@ class ScimService:
             )
         ).all()
         groups = await self._groups_of([p.id for p in people])
+        mappings = await source_mappings(self.session, None)  # the SCIM directory's mappings, once
         for person in people:
-            await apply_groups(self.session, person, [display for _, display in groups[person.id]], None)
+            grant = mappings.grant(display for _, display in groups[person.id])
+            await apply_grant(self.session, person, grant, flush=False)
+        await self.session.flush()  # the changed people in one batch
+        # A User's groups are part of it: its version changes with them.
+        await self.session.execute(
+            update(Person)
+            .where(Person.id.in_([p.id for p in people]))
+            .values(updated_at=func.now())
+            .execution_options(synchronize_session=False)
+        )
