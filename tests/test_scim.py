@@ -287,6 +287,19 @@ async def test_patch_active_false_deactivates_the_person_and_ends_their_tokens(
     response = await scim.patch(f"/Users/{user['id']}", {"op": "replace", "path": "active", "value": True})
     assert response.json()["active"] is True
     assert (await gql.raw(token, "{ viewer { email } }")).status_code == 401  # old tokens stay dead
+    # Webhook subscribers hear of both changes, in order.
+    async with owner_db.session() as s:
+        await set_tenant(s, t.id)
+        events = (
+            await s.scalars(
+                text(
+                    "SELECT payload->>'type' FROM outbox_events WHERE tenant_id = :t AND payload->'data'->>'id' = :p"
+                    " ORDER BY id"
+                ),
+                {"t": t.id, "p": user["id"]},
+            )
+        ).all()
+    assert events == ["person.created", "person.deactivated", "person.reactivated"]
 
 
 async def test_patch_paths_and_directory_quirks(seeder: Seeder, gql: GraphQLClient, client: httpx.AsyncClient) -> None:

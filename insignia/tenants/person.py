@@ -270,6 +270,7 @@ async def reactivate(session: AsyncSession, person: Person) -> Person:
         person.active = True
         person.deactivated_at = None
         await session.flush()
+        await webhook.publish(session, person.tenant_id, "person.reactivated", person_event_data(person))
     return person
 
 

@@ -35,7 +35,14 @@ from insignia.tenants.auth import Principal, Scope
 from insignia.tenants.models import WebhookDelivery, WebhookDeliveryAttempt, WebhookEndpoint
 
 # Event types a webhook can subscribe to; later areas add theirs here.
-EVENT_TYPES = ("person.created", "person.deactivated", "award.issued", "award.revoked", "award.expired")
+EVENT_TYPES = (
+    "person.created",
+    "person.deactivated",
+    "person.reactivated",
+    "award.issued",
+    "award.revoked",
+    "award.expired",
+)
 PUBLISH_KIND = "event.publish"
 DELIVER_KIND = "webhook.deliver"
 MAX_ENDPOINTS = 50
