@@ -915,3 +915,26 @@ async def test_a_users_version_changes_with_its_groups(
     after = await scim("GET", f"/Users/{user['id']}", headers={"If-None-Match": before})
     assert after.status_code == 200 and after.headers["etag"] != before
     assert [g["display"] for g in after.json()["groups"]] == ["Team"]
+
+
+async def test_the_directory_cannot_undo_an_admins_deactivation(
+    seeder: Seeder, gql: GraphQLClient, client: httpx.AsyncClient, owner_db: Database
+) -> None:
+    t = await seeder.tenant()
+    scim = Scim(client, await api_key(gql, t))
+    user = await scim.create_user("routine")
+    done = await gql(
+        t.tokens["admin"],
+        "mutation($id: ID!) { personDeactivate(id: $id) { errors { message } } }",
+        {"id": gid("Person", user["id"])},
+    )
+    assert done["personDeactivate"]["errors"] == []
+    # The IdP's routine push of the profile, with active true, does not let the person back in.
+    pushed = await scim(
+        "PUT",
+        f"/Users/{user['id']}",
+        {"schemas": [USER], "userName": "routine", "emails": [{"value": "routine@example.com"}], "active": True},
+    )
+    assert pushed.status_code == 400 and pushed.json()["scimType"] == "mutability"
+    assert "admin of the organisation" in pushed.json()["detail"]
+    assert (await person_row(owner_db, t, user["id"])).active is False

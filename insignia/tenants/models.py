@@ -51,6 +51,7 @@ class Person(Base):
     roles: Mapped[list[str]] = mapped_column(ARRAY(Text))
     active: Mapped[bool] = mapped_column(default=True)
     deactivated_at: Mapped[datetime | None]
+    deactivated_by: Mapped[str | None]  # "admin" | "directory"
     session_version: Mapped[int] = mapped_column(default=1)
     profile_public: Mapped[bool] = mapped_column(default=False)
     did: Mapped[str | None]

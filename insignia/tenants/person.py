@@ -159,6 +159,7 @@ async def provision_person(
         family_name=family_name,
         active=active,
         deactivated_at=None if active else datetime.now(UTC),
+        deactivated_by=None if active else "directory",
     )
     session.add(person)
     await session.flush()
@@ -241,10 +242,10 @@ async def _check_not_last_admin(session: AsyncSession, person: Person) -> None:
 async def deactivate_person(session: AsyncSession, principal: Principal, person_id: uuid.UUID) -> Person:
     """Deactivate a person: they can no longer sign in and their tokens stop working at once."""
     _require_write(principal)
-    return await deactivate(session, await get_person(session, person_id))
+    return await deactivate(session, await get_person(session, person_id), by="admin")
 
 
-async def deactivate(session: AsyncSession, person: Person) -> Person:
+async def deactivate(session: AsyncSession, person: Person, *, by: str) -> Person:
     """End ``person``'s access: sign-in refused, tokens dead (``session_version``), sessions ended."""
     if not person.active:
         return person
@@ -253,6 +254,7 @@ async def deactivate(session: AsyncSession, person: Person) -> Person:
     now = datetime.now(UTC)
     person.active = False
     person.deactivated_at = now
+    person.deactivated_by = by
     person.session_version += 1
     await session.execute(
         update(SignInSession)
@@ -269,6 +271,7 @@ async def reactivate(session: AsyncSession, person: Person) -> Person:
     if not person.active:
         person.active = True
         person.deactivated_at = None
+        person.deactivated_by = None
         await session.flush()
         await webhook.publish(session, person.tenant_id, "person.reactivated", person_event_data(person))
     return person

@@ -42,7 +42,9 @@ Decisions:
   plus family name, ``userName``), a missing email (a ``userName`` that is an address) and a
   missing ``active`` (true on POST, unchanged on PUT); PATCH may not remove them (400).
 - ``PATCH active=false`` deactivates the person (sessions ended, tokens dead, webhook);
-  ``active=true`` reactivates them. The organisation's last active admin cannot be deactivated.
+  ``active=true`` reactivates them, unless an admin deactivated them in Insignia (then 400
+  ``mutability``: the directory may undo only its own deactivations). The organisation's last
+  active admin cannot be deactivated.
 - DELETE of a User deactivates the person and detaches them from the directory: ``userName`` and
   ``externalId`` are cleared and their group memberships removed. Awards and history keep pointing
   at the person, but SCIM no longer sees them (404); only people with a ``userName`` are Users.
@@ -1821,10 +1823,17 @@ class ScimService:
 
     async def _set_active(self, person: Person, active: bool) -> None:
         if active and not person.active:
+            if person.deactivated_by == "admin":
+                raise ScimError(
+                    400,
+                    "An admin of the organisation deactivated this person in Insignia; only they can reactivate "
+                    "them (the directory may undo only its own deactivations).",
+                    "mutability",
+                )
             await reactivate(self.session, person)
         elif not active and person.active:
             try:
-                await deactivate(self.session, person)
+                await deactivate(self.session, person, by="directory")
             except ValidationError as exc:
                 raise ScimError(400, exc.message, "mutability") from None
 

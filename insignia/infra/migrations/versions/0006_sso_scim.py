@@ -164,7 +164,10 @@ def upgrade() -> None:
             ADD COLUMN user_name text CHECK (char_length(user_name) BETWEEN 1 AND 320),
             ADD COLUMN external_id text CHECK (char_length(external_id) BETWEEN 1 AND 500),
             ADD COLUMN given_name text CHECK (char_length(given_name) <= 200),
-            ADD COLUMN family_name text CHECK (char_length(family_name) <= 200)
+            ADD COLUMN family_name text CHECK (char_length(family_name) <= 200),
+            -- Who deactivated them: an admin in Insignia, or the directory (SCIM). The directory
+            -- may only undo its own deactivations.
+            ADD COLUMN deactivated_by text CHECK (deactivated_by IN ('admin', 'directory'))
         """
     )
     # Case-insensitive keys as plain columns: under forced RLS an index on lower(...) is not used
@@ -267,5 +270,5 @@ def downgrade() -> None:
     op.execute("DROP INDEX people_user_name_idx")
     op.execute(
         "ALTER TABLE people DROP COLUMN user_name_key, DROP COLUMN user_name, DROP COLUMN external_id, "
-        "DROP COLUMN given_name, DROP COLUMN family_name"
+        "DROP COLUMN given_name, DROP COLUMN family_name, DROP COLUMN deactivated_by"
     )
