@@ -1027,9 +1027,19 @@ def _compare_value(attribute: Attribute, actual: Any, op: str, expected: Any) ->
         raise _path_error(f"{attribute.name} is a string: compare it with a quoted string.")
     if not isinstance(actual, str):
         return False
+    if op == "eq" and _uuid_or_none(actual) is not None:
+        # Ids (members[value eq "..."]) compare as UUIDs, as the SQL filters do: any case matches.
+        return _uuid_or_none(actual) == _uuid_or_none(expected)
     if not attribute.case_exact:
         actual, expected = actual.lower(), expected.lower()
     return _STRING_OPS[op](actual, expected)
+
+
+def _uuid_or_none(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
 
 
 _STRING_OPS: dict[str, Callable[[str, str], bool]] = {
