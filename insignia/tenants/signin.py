@@ -261,6 +261,17 @@ async def _take_request(
     return request
 
 
+async def _take_bound_request(
+    session: AsyncSession, connection: SsoConnection, state: str | None, bound_state: str | None
+) -> SsoLoginRequest:
+    """The sign-in in flight, which must be the one this browser started (its state cookie):
+    otherwise an attacker's own answer from the IdP could sign a victim's browser in (login CSRF)."""
+    request = await _take_request(session, connection, state)
+    if bound_state is None or not hmac.compare_digest(bound_state, state or ""):
+        raise SignInError(400, "This sign-in was started in another browser; start again.")
+    return request
+
+
 async def spend_state(session: AsyncSession, connection_id: uuid.UUID, state: str | None) -> None:
     """Forget a sign-in in flight whose completion was refused."""
     try:
@@ -308,11 +319,7 @@ async def complete_oidc(
     bound_state: str | None,
 ) -> SignedIn:
     connection = await _connection(session, connection_id)
-    state = params.get("state")
-    request = await _take_request(session, connection, state)
-    # Login CSRF: the callback must reach the browser that started this sign-in.
-    if bound_state is None or not hmac.compare_digest(bound_state, state or ""):
-        raise SignInError(400, "This sign-in was started in another browser; start again.")
+    request = await _take_bound_request(session, connection, params.get("state"), bound_state)
     if "error" in params:
         detail = params.get("error_description") or params["error"]
         raise SignInError(403, f"The identity provider did not sign you in: {detail[:200]}")
@@ -377,11 +384,7 @@ async def complete_saml(
     encoded = form.get("SAMLResponse")
     if not encoded:
         raise SignInError(400, "No SAMLResponse was posted.", BAD_REQUEST)
-    state = form.get("RelayState")
-    request = await _take_request(session, connection, state)
-    # Login CSRF: the response must complete the sign-in this browser started.
-    if bound_state is None or not hmac.compare_digest(bound_state, state or ""):
-        raise SignInError(400, "This sign-in was started in another browser; start again.")
+    request = await _take_bound_request(session, connection, form.get("RelayState"), bound_state)
     if not (connection.saml_idp_entity_id and connection.saml_idp_certificates and request.saml_request_id):
         raise SignInError(400, "This sign-in was not started for SAML; start again.", BAD_REQUEST)
     urls = sso.ConnectionUrls.build(config.public_url, tenant, connection.id)
