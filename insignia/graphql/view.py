@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 from typing import Any
-from urllib.parse import urlsplit
 
 from cross_web import HTTPException
 from starlette.requests import Request
@@ -23,6 +22,7 @@ from insignia.graphql.schema import build_schema
 from insignia.infra import idempotency
 from insignia.infra.db import Database, count_statements
 from insignia.infra.errors import ServiceError
+from insignia.infra.http import bearer_credential
 from insignia.infra.logging import principal_var, request_id_var, tenant_var
 from insignia.infra.settings import Settings
 from insignia.tenants.auth import AuthenticationError, Principal, authenticate
@@ -38,14 +38,6 @@ def _error_response(status: int, code: str, message: str, headers: dict[str, str
     return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status, headers=headers)
 
 
-def _bearer(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, credential = header.partition(" ")
-    if scheme.lower() != "bearer" or not credential.strip():
-        return None
-    return credential.strip()
-
-
 class GraphQLEndpoint(GraphQL[Context, None]):
     def __init__(self, settings: Settings, database: Database) -> None:
         super().__init__(
@@ -56,8 +48,6 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         self.settings = settings
         self.database = database
         self.webhook_config = WebhookConfig.from_settings(settings)
-        parts = urlsplit(settings.public_url)
-        self.own_origin = f"{parts.scheme}://{parts.netloc}"
 
     async def get_context(self, request: Any, response: Any) -> Context:
         session, principal = request.scope[_STATE_KEY]
@@ -91,7 +81,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             # The IDE page itself needs no credential; its queries carry one (headers editor).
             await (await self.render_graphql_ide(request))(scope, receive, send)
             return
-        credential = _bearer(request)
+        credential = bearer_credential(request)
         if credential is None:
             response = _error_response(
                 401,
@@ -112,7 +102,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                 await response(scope, receive, send)
                 return
             origin = request.headers.get("origin")
-            cross_origin = origin is not None and origin != self.own_origin
+            cross_origin = origin is not None and origin != self.settings.public_origin
             if cross_origin and not await portal_origin_allowed(session, principal.tenant_id, origin or ""):
                 await session.rollback()
                 response = _error_response(

@@ -8,12 +8,19 @@ import re
 import time
 import uuid
 
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from insignia.infra.logging import request_id_var
 
 logger = logging.getLogger("insignia.http")
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def bearer_credential(request: Request) -> str | None:
+    """The credential of ``Authorization: Bearer <credential>``; None for anything else."""
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    return (value.strip() or None) if scheme.lower() == "bearer" else None
 
 
 class RequestIdMiddleware:

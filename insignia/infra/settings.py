@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 Environment = Literal["development", "test", "production"]
 _ENVIRONMENTS: tuple[Environment, ...] = ("development", "test", "production")
@@ -75,6 +76,12 @@ class Settings:
     @property
     def development(self) -> bool:
         return self.env == "development"
+
+    @property
+    def public_origin(self) -> str:
+        """Scheme, host and port of ``public_url``: what browsers send as ``Origin`` from our pages."""
+        parts = urlsplit(self.public_url)
+        return f"{parts.scheme}://{parts.netloc}"
 
     @property
     def embedded(self) -> bool:

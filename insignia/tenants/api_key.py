@@ -11,16 +11,22 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from insignia.infra import validation
-from insignia.infra.errors import NotFoundError, PermissionDeniedError, ValidationError
+from insignia.infra.errors import NotFoundError, ValidationError
 from insignia.infra.ids import uuid7
 from insignia.infra.pagination import Page, paginate
-from insignia.tenants.auth import API_KEY_SCOPES, Principal, Scope, format_api_key, hash_api_key_secret
+from insignia.tenants.auth import (
+    API_KEY_SCOPES,
+    Principal,
+    Scope,
+    format_api_key,
+    hash_secret,
+    require_person_with,
+)
 from insignia.tenants.models import ApiKey
 
 
 def _require_manage(principal: Principal) -> None:
-    if principal.person is None or not principal.has(Scope.API_KEYS_MANAGE):
-        raise PermissionDeniedError("Only tenant admins can manage API keys.")
+    require_person_with(principal, Scope.API_KEYS_MANAGE, "Only tenant admins can manage API keys.")
 
 
 async def create_api_key(
@@ -42,7 +48,7 @@ async def create_api_key(
         tenant_id=principal.tenant_id,
         id=uuid7(),
         name=name,
-        secret_hash=hash_api_key_secret(secret),
+        secret_hash=hash_secret(secret),
         scopes=chosen,
         created_by_id=principal.person.id if principal.person else None,
     )
@@ -73,6 +79,6 @@ async def list_api_keys(
 async def api_keys_by_ids(
     session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, ApiKey]:
-    if principal.person is None or not principal.has(Scope.API_KEYS_MANAGE):
+    if not principal.person_with(Scope.API_KEYS_MANAGE):
         return {}
     return {k.id: k for k in await session.scalars(select(ApiKey).where(ApiKey.id.in_(ids)))}

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from insignia.infra import validation
-from insignia.infra.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from insignia.infra.errors import NotFoundError, PermissionDeniedError, ValidationError
+from insignia.infra.orm import ensure_unused
 from insignia.tenants.auth import Principal, Scope
 from insignia.tenants.models import Audience
 
@@ -22,11 +23,14 @@ def _require_write(principal: Principal) -> None:
 
 
 async def _check_name_free(session: AsyncSession, name: str, exclude: uuid.UUID | None = None) -> None:
-    stmt = select(Audience.id).where(Audience.name == name)
-    if exclude is not None:
-        stmt = stmt.where(Audience.id != exclude)
-    if await session.scalar(stmt) is not None:
-        raise ConflictError(f"An audience named {name!r} already exists.", "name")
+    await ensure_unused(
+        session,
+        Audience.name,
+        name,
+        exclude=exclude,
+        message=f"An audience named {name!r} already exists.",
+        field="name",
+    )
 
 
 def _partner_company(kind: str, value: str | None) -> str | None:

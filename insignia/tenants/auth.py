@@ -19,10 +19,11 @@ from enum import StrEnum
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import OctKey
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from insignia.infra.db import set_tenant
+from insignia.infra.errors import PermissionDeniedError
 from insignia.tenants.models import ApiKey, Person, SignInSession, Tenant
 
 API_KEY_PREFIX = "insk"
@@ -100,12 +101,22 @@ class Principal:
     def is_manager(self) -> bool:
         return Role.MANAGER in self.roles
 
+    def person_with(self, scope: Scope) -> bool:
+        """A signed-in person holding ``scope``: what admin-only settings ask for (an API key,
+        even with every grantable scope, does not configure the organisation)."""
+        return self.person is not None and self.has(scope)
+
     @property
     def label(self) -> str:
         """For logs: which credential acted."""
         if self.person is not None:
             return f"person:{self.person.id}"
         return f"api_key:{self.api_key_id}"
+
+
+def require_person_with(principal: Principal, scope: Scope, message: str) -> None:
+    if not principal.person_with(scope):
+        raise PermissionDeniedError(message)
 
 
 def person_principal(person: Person) -> Principal:
@@ -172,7 +183,9 @@ def _decode_token(secret_key: str, issuer: str, token: str) -> _TokenClaims:
         raise AuthenticationError("The bearer token is invalid.") from None
 
 
-def hash_api_key_secret(secret: str) -> bytes:
+def hash_secret(secret: str) -> bytes:
+    """How API key, session and refresh secrets are stored: they are 256-bit random, so one
+    SHA-256 is enough."""
     return hashlib.sha256(secret.encode()).digest()
 
 
@@ -206,7 +219,7 @@ async def authenticate(session: AsyncSession, credential: str, *, secret_key: st
         tenant_id, key_id, secret = _parse_api_key(credential)
         await set_tenant(session, tenant_id)
         key = await session.scalar(select(ApiKey).where(ApiKey.id == key_id))
-        if key is None or not hmac.compare_digest(key.secret_hash, hash_api_key_secret(secret)):
+        if key is None or not hmac.compare_digest(key.secret_hash, hash_secret(secret)):
             raise AuthenticationError("The API key is not valid.")
         if key.revoked_at is not None:
             raise AuthenticationError("The API key has been revoked.")
@@ -219,20 +232,24 @@ async def authenticate(session: AsyncSession, credential: str, *, secret_key: st
     token = _decode_token(secret_key, issuer, credential)
     tenant_id = token.tenant_id
     await set_tenant(session, tenant_id)
-    person = await session.scalar(select(Person).where(Person.id == token.person_id))
-    if person is None or not person.active or person.session_version != token.version:
-        raise AuthenticationError("The person behind this token cannot sign in.")
-    if token.session_id is not None:
-        live = await session.scalar(
-            select(SignInSession.id).where(
-                SignInSession.id == token.session_id,
-                SignInSession.person_id == person.id,
-                SignInSession.ended_at.is_(None),
-                SignInSession.expires_at > func.now(),
-            )
+    # A token minted for a sign-in session (sid) lives only as long as the session: checked in
+    # the same round trip as the person.
+    live_session = (
+        exists().where(
+            SignInSession.id == token.session_id,
+            SignInSession.person_id == Person.id,
+            SignInSession.ended_at.is_(None),
+            SignInSession.expires_at > func.now(),
         )
-        if live is None:
-            raise AuthenticationError("The sign-in session behind this token has ended.")
+        if token.session_id is not None
+        else true()
+    )
+    found = (await session.execute(select(Person, live_session).where(Person.id == token.person_id))).one_or_none()
+    if found is None or not found[0].active or found[0].session_version != token.version:
+        raise AuthenticationError("The person behind this token cannot sign in.")
+    person, session_live = found
+    if not session_live:
+        raise AuthenticationError("The sign-in session behind this token has ended.")
     await _require_active_tenant(session, tenant_id)
     # The principal keeps a snapshot: a rolled-back savepoint (a failed mutation on this very
     # person) must not expire the object every later permission check reads.

@@ -25,9 +25,9 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from insignia.infra import validation
-from insignia.infra.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from insignia.infra.errors import ConflictError, NotFoundError, ValidationError
 from insignia.tenants.audience import get_audience
-from insignia.tenants.auth import Principal, Role, Scope
+from insignia.tenants.auth import Principal, Role, Scope, require_person_with
 from insignia.tenants.models import GroupMapping, Person, SsoConnection
 from insignia.tenants.person import is_last_active_admin
 
@@ -35,8 +35,7 @@ MAX_GROUPS = 500  # groups considered per person and sign-in
 
 
 def _require_manage(principal: Principal) -> None:
-    if principal.person is None or not principal.has(Scope.SSO_MANAGE):
-        raise PermissionDeniedError("Only tenant admins can configure group mappings.")
+    require_person_with(principal, Scope.SSO_MANAGE, "Only tenant admins can configure group mappings.")
 
 
 async def list_group_mappings(session: AsyncSession, principal: Principal) -> Sequence[GroupMapping]:
@@ -87,12 +86,16 @@ async def create_group_mapping(
 
 async def delete_group_mapping(session: AsyncSession, principal: Principal, mapping_id: uuid.UUID) -> GroupMapping:
     _require_manage(principal)
-    mapping = await session.scalar(select(GroupMapping).where(GroupMapping.id == mapping_id))
+    mapping = await find_group_mapping(session, mapping_id)
     if mapping is None:
         raise NotFoundError("No such group mapping.", "id")
     await session.delete(mapping)
     await session.flush()
     return mapping
+
+
+async def find_group_mapping(session: AsyncSession, mapping_id: uuid.UUID) -> GroupMapping | None:
+    return await session.scalar(select(GroupMapping).where(GroupMapping.id == mapping_id))
 
 
 @dataclass(frozen=True)

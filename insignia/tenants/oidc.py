@@ -47,18 +47,12 @@ class ProviderMetadata:
     authorization_endpoint: str
     token_endpoint: str
     jwks_uri: str
-    end_session_endpoint: str | None
     iss_parameter_supported: bool
     token_auth_methods: tuple[str, ...]
 
 
 _discovery_cache: dict[str, tuple[float, ProviderMetadata]] = {}
 _jwks_cache: dict[str, tuple[float, dict[str, Any]]] = {}
-
-
-def clear_caches() -> None:
-    _discovery_cache.clear()
-    _jwks_cache.clear()
 
 
 def _json(status: int, body: bytes, what: str) -> dict[str, Any]:
@@ -89,7 +83,6 @@ async def discover(issuer: str, fetch: Fetch) -> ProviderMetadata:
             authorization_endpoint=str(document["authorization_endpoint"]),
             token_endpoint=str(document["token_endpoint"]),
             jwks_uri=str(document["jwks_uri"]),
-            end_session_endpoint=document.get("end_session_endpoint"),
             iss_parameter_supported=bool(document.get("authorization_response_iss_parameter_supported", False)),
             token_auth_methods=tuple(document.get("token_endpoint_auth_methods_supported") or ["client_secret_basic"]),
         )

@@ -16,7 +16,8 @@ from sqlalchemy import Select, func, literal, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from insignia.infra import validation
-from insignia.infra.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from insignia.infra.errors import NotFoundError, PermissionDeniedError, ValidationError
+from insignia.infra.orm import ensure_unused
 from insignia.infra.outbox import enqueue
 from insignia.infra.pagination import Page, paginate
 from insignia.tenants import webhook
@@ -65,11 +66,14 @@ def _roles(values: Iterable[str]) -> list[str]:
 
 
 async def _check_email_free(session: AsyncSession, email: str, exclude: uuid.UUID | None = None) -> None:
-    stmt = select(Person.id).where(Person.email == email)
-    if exclude is not None:
-        stmt = stmt.where(Person.id != exclude)
-    if await session.scalar(stmt) is not None:
-        raise ConflictError(f"Someone with the email {email} is already in this organisation.", "email")
+    await ensure_unused(
+        session,
+        Person.email,
+        email,
+        exclude=exclude,
+        message=f"Someone with the email {email} is already in this organisation.",
+        field="email",
+    )
 
 
 async def _check_manager(session: AsyncSession, manager_id: uuid.UUID, person_id: uuid.UUID | None) -> None:

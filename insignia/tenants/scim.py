@@ -107,10 +107,8 @@ from insignia.tenants.person import deactivate, provision_person, reactivate
 
 USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
 GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group"
-ENTERPRISE_USER_SCHEMA = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
-SEARCH_REQUEST = "urn:ietf:params:scim:api:messages:2.0:SearchRequest"
 ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error"
 SCHEMA_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Schema"
 RESOURCE_TYPE_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:ResourceType"

@@ -20,7 +20,6 @@ The flow, for both protocols:
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
 import re
@@ -44,7 +43,7 @@ from insignia.infra.ids import uuid7
 from insignia.infra.settings import Settings
 from insignia.tenants import groups, oidc, saml, sso
 from insignia.tenants import person as people
-from insignia.tenants.auth import Role, issue_token
+from insignia.tenants.auth import Role, hash_secret, issue_token
 from insignia.tenants.models import (
     Person,
     SamlAssertionUsed,
@@ -122,10 +121,6 @@ class SignInConfig:
             return answer.status, answer.body
 
         return fetch
-
-
-def _hash(secret: str) -> bytes:
-    return hashlib.sha256(secret.encode()).digest()
 
 
 def _now() -> datetime:
@@ -286,11 +281,9 @@ async def spend_state(session: AsyncSession, connection_id: uuid.UUID, state: st
 @dataclass(frozen=True)
 class SignedIn:
     person: Person
-    session_id: uuid.UUID
     cookie: str
     handover_code: str
     return_url: str | None
-    expires_at: datetime
 
 
 def _claim_text(value: Any) -> str | None:
@@ -514,8 +507,8 @@ async def _sign_in(
         id=uuid7(),
         person_id=person.id,
         connection_id=connection.id,
-        secret_hash=_hash(secret),
-        handover_hash=_hash(code),
+        secret_hash=hash_secret(secret),
+        handover_hash=hash_secret(code),
         handover_challenge=request.portal_code_challenge,
         handover_expires_at=now + HANDOVER_TTL,
         saml_name_id=saml_name_id,
@@ -526,11 +519,9 @@ async def _sign_in(
     await session.flush()
     return SignedIn(
         person=person,
-        session_id=signed_in.id,
         cookie=f"{signed_in.id.hex}.{secret}",
         handover_code=f"{signed_in.id.hex}.{code}",
         return_url=request.return_url,
-        expires_at=signed_in.expires_at,
     )
 
 
@@ -539,7 +530,6 @@ class Tokens:
     access_token: str
     expires_in: int
     refresh_token: str | None
-    session_expires_at: datetime
 
     def as_json(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -596,17 +586,17 @@ async def token_from_cookie(session: AsyncSession, config: SignInConfig, cookie:
         signed_in, person = await _live_session(session, session_id)
     except SignInError as exc:
         raise SignInError(401, f"Not signed in: {exc.message}", BAD_GRANT) from None
-    if not hmac.compare_digest(signed_in.secret_hash, _hash(secret)):
+    if not hmac.compare_digest(signed_in.secret_hash, hash_secret(secret)):
         raise SignInError(401, "Not signed in.", BAD_GRANT)
     signed_in.last_used_at = _now()
     token, ttl = _access(config, signed_in, person)
-    return Tokens(token, ttl, None, signed_in.expires_at)
+    return Tokens(token, ttl, None)
 
 
 async def _rotate_refresh(signed_in: SignInSession) -> str:
     refresh = secrets.token_urlsafe(32)
     signed_in.previous_refresh_hash = signed_in.refresh_hash
-    signed_in.refresh_hash = _hash(refresh)
+    signed_in.refresh_hash = hash_secret(refresh)
     signed_in.last_used_at = _now()
     return f"{signed_in.id.hex}.{refresh}"
 
@@ -622,7 +612,7 @@ async def token_from_code(
         signed_in.handover_hash is None
         or signed_in.handover_expires_at is None
         or signed_in.handover_expires_at <= _now()
-        or not hmac.compare_digest(signed_in.handover_hash, _hash(secret))
+        or not hmac.compare_digest(signed_in.handover_hash, hash_secret(secret))
     ):
         raise SignInError(400, "The code is invalid, expired or already used.", BAD_GRANT)
     if signed_in.handover_challenge is None or not hmac.compare_digest(
@@ -634,7 +624,7 @@ async def token_from_code(
     refresh = await _rotate_refresh(signed_in)
     token, ttl = _access(config, signed_in, person)
     await session.flush()
-    return Tokens(token, ttl, refresh, signed_in.expires_at)
+    return Tokens(token, ttl, refresh)
 
 
 async def token_from_refresh(session: AsyncSession, config: SignInConfig, refresh_token: str | None) -> Tokens:
@@ -642,7 +632,7 @@ async def token_from_refresh(session: AsyncSession, config: SignInConfig, refres
     spent one ends the session: someone else holds a copy."""
     session_id, secret = _split(refresh_token)
     signed_in, person = await _live_session(session, session_id)
-    digest = _hash(secret)
+    digest = hash_secret(secret)
     if signed_in.refresh_hash is None or not hmac.compare_digest(signed_in.refresh_hash, digest):
         # Only a token that *was* valid proves a copy exists; a made-up one is merely refused
         # (the session id is visible in access tokens, so that must not end the session).
@@ -654,7 +644,7 @@ async def token_from_refresh(session: AsyncSession, config: SignInConfig, refres
     refresh = await _rotate_refresh(signed_in)
     token, ttl = _access(config, signed_in, person)
     await session.flush()
-    return Tokens(token, ttl, refresh, signed_in.expires_at)
+    return Tokens(token, ttl, refresh)
 
 
 class ReusedRefreshToken(SignInError):
@@ -681,7 +671,7 @@ async def end_session(session: AsyncSession, credential: str | None) -> SignedOu
     )
     if signed_in is None:
         return None
-    digest = _hash(secret)
+    digest = hash_secret(secret)
     if not any(
         stored is not None and hmac.compare_digest(stored, digest)
         for stored in (signed_in.secret_hash, signed_in.refresh_hash)
@@ -691,7 +681,7 @@ async def end_session(session: AsyncSession, credential: str | None) -> SignedOu
     await session.flush()
     connection = None
     if signed_in.connection_id is not None:
-        connection = await session.scalar(select(SsoConnection).where(SsoConnection.id == signed_in.connection_id))
+        connection = await sso.find_connection(session, signed_in.connection_id)
     return SignedOut(connection, signed_in.saml_name_id, signed_in.saml_session_index)
 
 
@@ -732,7 +722,7 @@ async def finish_saml_logout(
     session: AsyncSession, tenant: Tenant, connection_id: uuid.UUID, encoded: str | None, relay_state: str | None
 ) -> str | None:
     """The IdP's LogoutResponse: where to send the browser now (the portal's return URL, if any)."""
-    connection = await session.scalar(select(SsoConnection).where(SsoConnection.id == connection_id))
+    connection = await sso.find_connection(session, connection_id)
     if connection is None:
         raise SignInError(404, "No such sign-in connection.", "not_found")
     if not encoded:

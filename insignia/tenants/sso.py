@@ -22,11 +22,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from insignia.infra import validation
 from insignia.infra.crypto import SecretBox
-from insignia.infra.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from insignia.infra.errors import NotFoundError, ValidationError
 from insignia.infra.ids import uuid7
+from insignia.infra.orm import ensure_unused
 from insignia.tenants import saml
 from insignia.tenants.audience import get_audience
-from insignia.tenants.auth import Principal, Scope
+from insignia.tenants.auth import Principal, Scope, require_person_with
 from insignia.tenants.models import SignInSession, SsoConnection, Tenant
 
 PROTOCOLS = ("oidc", "saml")
@@ -78,8 +79,7 @@ def certificate_fingerprint(pem: str) -> str:
 
 
 def _require_manage(principal: Principal) -> None:
-    if principal.person is None or not principal.has(Scope.SSO_MANAGE):
-        raise PermissionDeniedError("Only tenant admins can manage SSO connections.")
+    require_person_with(principal, Scope.SSO_MANAGE, "Only tenant admins can manage SSO connections.")
 
 
 def _url(value: str, field: str, *, allow_http: bool) -> str:
@@ -203,11 +203,14 @@ def _apply_saml(connection: SsoConnection, given: SamlSettings, *, creating: boo
 
 
 async def _check_name_free(session: AsyncSession, name: str, exclude: uuid.UUID | None = None) -> None:
-    stmt = select(SsoConnection.id).where(SsoConnection.name == name)
-    if exclude is not None:
-        stmt = stmt.where(SsoConnection.id != exclude)
-    if await session.scalar(stmt) is not None:
-        raise ConflictError(f"A connection named {name!r} already exists.", "name")
+    await ensure_unused(
+        session,
+        SsoConnection.name,
+        name,
+        exclude=exclude,
+        message=f"A connection named {name!r} already exists.",
+        field="name",
+    )
 
 
 async def create_connection(
@@ -332,10 +335,14 @@ async def list_connections(session: AsyncSession, principal: Principal) -> Seque
 
 
 async def get_connection(session: AsyncSession, connection_id: uuid.UUID) -> SsoConnection:
-    connection = await session.scalar(select(SsoConnection).where(SsoConnection.id == connection_id))
+    connection = await find_connection(session, connection_id)
     if connection is None:
         raise NotFoundError("No such SSO connection.", "id")
     return connection
+
+
+async def find_connection(session: AsyncSession, connection_id: uuid.UUID) -> SsoConnection | None:
+    return await session.scalar(select(SsoConnection).where(SsoConnection.id == connection_id))
 
 
 def mapped(connection: SsoConnection, key: str) -> str:

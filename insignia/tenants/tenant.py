@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from insignia.infra import validation
 from insignia.infra.db import set_tenant
-from insignia.infra.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
-from insignia.tenants.auth import Principal, Role, Scope
+from insignia.infra.errors import ConflictError, NotFoundError, ValidationError
+from insignia.tenants.auth import Principal, Role, Scope, require_person_with
 from insignia.tenants.models import Audience, Person, Tenant, TenantSettings
 
 
@@ -84,21 +84,27 @@ async def update_settings(
     session: AsyncSession, principal: Principal, *, linkedin_organization_id: str | None
 ) -> TenantSettings:
     """Change the tenant's settings (admins); an empty LinkedIn organisation id clears it."""
-    if principal.person is None or not principal.has(Scope.API_KEYS_MANAGE):
-        raise PermissionDeniedError("Only tenant admins can change the organisation's settings.")
+    require_person_with(principal, Scope.API_KEYS_MANAGE, "Only tenant admins can change the organisation's settings.")
     value = (linkedin_organization_id or "").strip() or None
     if value is not None and not (value.isdigit() and len(value) <= 20):
         raise ValidationError(
             "The LinkedIn organisation id is the number in its company page URL.", "linkedInOrganizationId"
         )
+    return await save_settings(session, principal.tenant_id, linkedin_organization_id=value)
+
+
+async def save_settings(session: AsyncSession, tenant_id: uuid.UUID, **values: object) -> TenantSettings:
+    """Write some of the tenant's settings (its row is created on first use); the saved row."""
     await session.execute(
         insert(TenantSettings)
-        .values(tenant_id=principal.tenant_id, linkedin_organization_id=value)
-        .on_conflict_do_update(
-            index_elements=["tenant_id"], set_={"linkedin_organization_id": value, "updated_at": func.now()}
-        )
+        .values(tenant_id=tenant_id, **values)
+        .on_conflict_do_update(index_elements=["tenant_id"], set_={**values, "updated_at": func.now()})
     )
-    return await get_settings(session, principal.tenant_id)
+    saved = await session.scalar(
+        select(TenantSettings).where(TenantSettings.tenant_id == tenant_id).execution_options(populate_existing=True)
+    )
+    assert saved is not None
+    return saved
 
 
 MAX_PORTAL_ORIGINS = 20
@@ -136,17 +142,11 @@ async def set_portal_origins(
 ) -> TenantSettings:
     """The tenant's portals: the origins allowed to call GraphQL from a browser (CORS) and to
     receive people after sign-in (return URLs). Replaces the list."""
-    if principal.person is None or not principal.has(Scope.SSO_MANAGE):
-        raise PermissionDeniedError("Only tenant admins can change the organisation's portals.")
+    require_person_with(principal, Scope.SSO_MANAGE, "Only tenant admins can change the organisation's portals.")
     if len(origins) > MAX_PORTAL_ORIGINS:
         raise ValidationError(f"At most {MAX_PORTAL_ORIGINS} portal origins.", "portalOrigins")
     values = list(dict.fromkeys(normalise_origin(o, allow_http=allow_http) for o in origins))
-    await session.execute(
-        insert(TenantSettings)
-        .values(tenant_id=principal.tenant_id, portal_origins=values)
-        .on_conflict_do_update(index_elements=["tenant_id"], set_={"portal_origins": values, "updated_at": func.now()})
-    )
-    return await get_settings(session, principal.tenant_id)
+    return await save_settings(session, principal.tenant_id, portal_origins=values)
 
 
 async def portal_origin_allowed(session: AsyncSession, tenant_id: uuid.UUID, origin: str) -> bool:

@@ -23,6 +23,7 @@ from starlette.routing import Route
 
 from insignia.infra.crypto import SecretBox
 from insignia.infra.db import set_tenant
+from insignia.infra.http import bearer_credential
 from insignia.platform.credentials import service as credentials
 from insignia.platform.credentials.models import Award, BadgeClass
 from insignia.platform.openbadges import baking, branding, ob2, ob3, sharing
@@ -73,14 +74,13 @@ class _Scope:
 
     async def signed_in(self) -> bool:
         """Whether the caller holds a valid credential of this tenant (for TENANT awards)."""
-        header = self.request.headers.get("authorization", "")
-        scheme, _, credential = header.partition(" ")
-        if scheme.lower() != "bearer" or not credential.strip():
+        credential = bearer_credential(self.request)
+        if credential is None:
             return False
         settings = self.request.app.state.settings
         try:
             principal = await authenticate(
-                self.session, credential.strip(), secret_key=settings.secret_key, issuer=settings.token_issuer
+                self.session, credential, secret_key=settings.secret_key, issuer=settings.token_issuer
             )
         except AuthenticationError:
             await set_tenant(self.session, self.tenant.id)

@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from insignia.infra.errors import ConflictError, NotFoundError, PermissionDeniedError, ServiceError
+from insignia.infra.http import bearer_credential
 from insignia.infra.logging import request_id_var
 from insignia.tenants import scim
 from insignia.tenants.auth import AuthenticationError, Scope, authenticate
@@ -61,12 +62,6 @@ def _service_error(exc: ServiceError) -> Response:
     return error_response(400, exc.message, "invalidValue")
 
 
-def _bearer(request: Request) -> str | None:
-    """The credential of ``Authorization: Bearer <key>``; anything else is no credential (401)."""
-    scheme, _, value = request.headers.get("authorization", "").partition(" ")
-    return (value.strip() or None) if scheme.lower() == "bearer" else None
-
-
 def _base_url(request: Request) -> str:
     return f"{request.app.state.settings.public_url.rstrip('/')}/scim/v2"
 
@@ -103,7 +98,7 @@ async def _body(request: Request) -> Any:
 
 async def _run(request: Request, actions: dict[str, Action]) -> Response:  # noqa: PLR0911 - one answer per failure
     """Authenticate, run the action of the request's method in one tenant transaction, answer."""
-    credential = _bearer(request)
+    credential = bearer_credential(request)
     if credential is None:
         return error_response(401, "A bearer token is required.", headers={"WWW-Authenticate": 'Bearer realm="scim"'})
     settings = request.app.state.settings

@@ -42,7 +42,7 @@ from starlette.routing import Route
 from insignia.infra.db import set_tenant
 from insignia.infra.logging import request_id_var
 from insignia.tenants import saml, signin, sso
-from insignia.tenants.models import SsoConnection, Tenant
+from insignia.tenants.models import Tenant
 from insignia.tenants.tenant import portal_origin_allowed
 
 logger = logging.getLogger("insignia.sso")
@@ -277,7 +277,7 @@ async def saml_metadata(request: Request) -> Response:
         return _page(404, "Not found", "No such sign-in connection.")
 
     async def handle(session: AsyncSession, tenant: Tenant) -> Response:
-        connection = await session.scalar(select(SsoConnection).where(SsoConnection.id == connection_id))
+        connection = await sso.find_connection(session, connection_id)
         if connection is None or connection.protocol != "saml":
             raise signin.SignInError(404, "No such SAML connection.", "not_found")
         urls = sso.ConnectionUrls.build(_config(request).public_url, tenant, connection.id)
@@ -341,16 +341,11 @@ async def _form(request: Request) -> dict[str, str]:
 async def _cors(request: Request, session: AsyncSession, tenant: Tenant) -> dict[str, str] | None:
     """CORS headers for a portal origin of this tenant; None when the origin is someone else's."""
     origin = request.headers.get("origin")
-    if origin is None or origin == _own_origin(request):
+    if origin is None or origin == request.app.state.settings.public_origin:
         return {}
     if not await portal_origin_allowed(session, tenant.id, origin):
         return None
     return {"Access-Control-Allow-Origin": origin, "Access-Control-Allow-Credentials": "true", "Vary": "Origin"}
-
-
-def _own_origin(request: Request) -> str:
-    parts = urlsplit(str(request.app.state.settings.public_url))
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _origin_refused() -> Response:

@@ -63,27 +63,19 @@
 //        kid/alg) with those claims overridden. `{}` clears a pending fault.
 
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import http from 'node:http';
 
 import * as jose from 'jose';
 import Provider, { interactionPolicy } from 'oidc-provider';
+
+import { readCommandLine, serve } from './idp-process.mjs';
 
 // stdout is reserved for the single "ready" line; oidc-provider prints its
 // notices through console.info, so send all console output to stderr.
 console.log = console.error;
 console.info = console.error;
 
-const { values: args } = parseArgs({
-  options: { port: { type: 'string' }, config: { type: 'string' } },
-});
-const port = Number.parseInt(args.port ?? '', 10);
-if (!Number.isInteger(port) || port < 1 || port > 65535 || !args.config) {
-  console.error('usage: node oidc-idp.mjs --port N --config FILE');
-  process.exit(2);
-}
-const config = JSON.parse(readFileSync(args.config, 'utf8'));
-const issuer = `http://127.0.0.1:${port}`;
+const { port, config, base: issuer } = readCommandLine('oidc-idp.mjs');
 
 // --------------------------------------------------------------------------
 // Accounts
@@ -442,18 +434,4 @@ provider.use(async (ctx, next) => {
 // --------------------------------------------------------------------------
 // Server
 
-const server = provider.listen(port, '127.0.0.1', () => {
-  process.stdout.write(`ready ${issuer}\n`);
-});
-server.on('error', (err) => {
-  console.error(`oidc-idp: ${err.message}`);
-  process.exit(1);
-});
-
-function shutdown() {
-  server.close(() => process.exit(0));
-  server.closeAllConnections();
-  setTimeout(() => process.exit(0), 2000).unref();
-}
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
+serve(http.createServer(provider.callback()), { name: 'oidc-idp', port, base: issuer });

@@ -67,11 +67,11 @@
 //                    400 if the SP is unknown or has no HTTP-Redirect SLO.
 
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { parseArgs } from 'node:util';
 
 import samlify from 'samlify';
+
+import { readCommandLine, serve } from './idp-process.mjs';
 
 const { IdentityProvider, ServiceProvider, SamlLib, Extractor, Utility, Constants } = samlify;
 
@@ -79,16 +79,7 @@ const { IdentityProvider, ServiceProvider, SamlLib, Extractor, Utility, Constant
 // test to this test IdP; skipping it keeps the IdP free of native/Java deps.
 samlify.setSchemaValidator({ validate: () => Promise.resolve('skipped') });
 
-const { values: args } = parseArgs({
-  options: { port: { type: 'string' }, config: { type: 'string' } },
-});
-const port = Number.parseInt(args.port ?? '', 10);
-if (!Number.isInteger(port) || port < 1 || port > 65535 || !args.config) {
-  console.error('usage: node saml-idp.mjs --port N --config FILE');
-  process.exit(2);
-}
-const config = JSON.parse(readFileSync(args.config, 'utf8'));
-const base = `http://127.0.0.1:${port}`;
+const { port, config, base } = readCommandLine('saml-idp.mjs');
 
 const BINDING = Constants.namespace.binding; // redirect, post, ... -> URNs
 const NAMEID_EMAIL = 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress';
@@ -434,18 +425,4 @@ const server = http.createServer(async (req, res) => {
   res.end(out.body);
 });
 
-server.listen(port, '127.0.0.1', () => {
-  process.stdout.write(`ready ${base}\n`);
-});
-server.on('error', (err) => {
-  console.error(`saml-idp: ${err.message}`);
-  process.exit(1);
-});
-
-function shutdown() {
-  server.close(() => process.exit(0));
-  server.closeAllConnections();
-  setTimeout(() => process.exit(0), 2000).unref();
-}
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
+serve(server, { name: 'saml-idp', port, base });

@@ -287,7 +287,7 @@ class SsoQueries:
     @strawberry.field(description="Origins of the organisation's portals: CORS and sign-in return URLs (admins).")
     async def portal_origins(self, info: Info[Context, None]) -> list[str]:
         ctx = info.context
-        if ctx.principal.person is None or not ctx.principal.has(Scope.SSO_MANAGE):
+        if not ctx.principal.person_with(Scope.SSO_MANAGE):
             raise PermissionDeniedError("Only tenant admins can see the organisation's portals.")
         found = await ctx.run(lambda s: tenant_service.get_settings(s, ctx.principal.tenant_id))
         return list(found.portal_origins or [])
@@ -399,16 +399,16 @@ class SsoMutations:
 
 @node_resolver("SsoConnection")
 async def _connection_node(ctx: Context, value: uuid.UUID) -> SsoConnectionType | None:
-    if ctx.principal.person is None or not ctx.principal.has(Scope.SSO_MANAGE):
+    if not ctx.principal.person_with(Scope.SSO_MANAGE):
         return None
-    found = await ctx.run(lambda s: sso_service.list_connections(s, ctx.principal))
-    matches = await _connection_types(ctx, [c for c in found if c.id == value])
+    found = await ctx.run(lambda s: sso_service.find_connection(s, value))
+    matches = await _connection_types(ctx, [found] if found else [])
     return matches[0] if matches else None
 
 
 @node_resolver("GroupMapping")
 async def _mapping_node(ctx: Context, value: uuid.UUID) -> GroupMappingType | None:
-    if ctx.principal.person is None or not ctx.principal.has(Scope.SSO_MANAGE):
+    if not ctx.principal.person_with(Scope.SSO_MANAGE):
         return None
-    found = await ctx.run(lambda s: group_service.list_group_mappings(s, ctx.principal))
-    return next((GroupMappingType.from_model(m) for m in found if m.id == value), None)
+    found = await ctx.run(lambda s: group_service.find_group_mapping(s, value))
+    return GroupMappingType.from_model(found) if found else None

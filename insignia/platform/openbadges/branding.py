@@ -12,16 +12,15 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from insignia.infra.errors import PermissionDeniedError, ValidationError
+from insignia.infra.errors import ValidationError
 from insignia.platform.openbadges.images import validate_image
 from insignia.platform.openbadges.ob2 import Urls
-from insignia.tenants.auth import Principal, Scope
+from insignia.tenants.auth import Principal, Scope, require_person_with
 from insignia.tenants.models import TenantSettings
-from insignia.tenants.tenant import get_settings
+from insignia.tenants.tenant import get_settings, save_settings
 
 DEFAULT_COLOR = "#1f6feb"
 _COLOR_RE = re.compile(r"^#[0-9a-f]{6}$")
@@ -51,8 +50,7 @@ async def update_branding(
     remove_logo: bool = False,
 ) -> TenantSettings:
     """Change the colour (empty resets it) and/or the logo; only what is given changes."""
-    if principal.person is None or not principal.has(Scope.API_KEYS_MANAGE):
-        raise PermissionDeniedError("Only tenant admins can change the organisation's branding.")
+    require_person_with(principal, Scope.API_KEYS_MANAGE, "Only tenant admins can change the organisation's branding.")
     values: dict[str, object] = {}
     if color is not None:
         value = color.strip().lower() or None
@@ -67,12 +65,7 @@ async def update_branding(
     elif remove_logo:
         values["brand_logo_data"], values["brand_logo_type"] = None, None
     if values:
-        await session.execute(
-            insert(TenantSettings)
-            .values(tenant_id=principal.tenant_id, **values)
-            .on_conflict_do_update(index_elements=["tenant_id"], set_={**values, "updated_at": func.now()})
-        )
-        session.expire_all()
+        return await save_settings(session, principal.tenant_id, **values)
     return await get_settings(session, principal.tenant_id)
 
 

@@ -24,13 +24,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from insignia.infra.crypto import SecretBox
-from insignia.infra.errors import PermissionDeniedError
 from insignia.infra.ids import uuid7
 from insignia.infra.orm import Base
 from insignia.platform.credentials.models import Alignment, Award, BadgeClass
 from insignia.platform.learning.models import Skill
 from insignia.platform.openbadges import dataintegrity, ob2
-from insignia.tenants.auth import Principal, Scope
+from insignia.tenants.auth import Principal, Scope, require_person_with
 from insignia.tenants.models import Person, Tenant
 
 CONTEXTS = [
@@ -106,8 +105,7 @@ async def key_for(session: AsyncSession, tenant_id: uuid.UUID, box: SecretBox, i
 
 async def rotate(session: AsyncSession, principal: Principal, box: SecretBox) -> SigningKey:
     """Retire the active key and create a new one for credentials issued from now on."""
-    if principal.person is None or not principal.has(Scope.API_KEYS_MANAGE):
-        raise PermissionDeniedError("Only tenant admins can rotate signing keys.")
+    require_person_with(principal, Scope.API_KEYS_MANAGE, "Only tenant admins can rotate signing keys.")
     active = await session.scalar(select(SigningKey).where(SigningKey.retired_at.is_(None)).with_for_update())
     if active is not None:
         active.retired_at = datetime.now(UTC)
