@@ -151,6 +151,7 @@ async def seed_learners(
                     "issuer_kind": "operator",
                     "visibility": visibility,
                     "reminders_sent": [],
+                    "status_purpose": "message",
                     "status_index": i * max(awards_each, 1) + k,
                 }
                 for i, p in enumerate(people)

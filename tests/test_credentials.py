@@ -3,6 +3,7 @@ re-issue, version criteria, expire and remind, and who may see what."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -315,6 +316,88 @@ async def test_revoke_reissue_and_audit_trail(seeder: Seeder, gql: GraphQLClient
         ).all()
         types = [e.payload["type"] for e in events if e.payload["type"].startswith("award.")]
     assert types == ["award.issued", "award.revoked", "award.issued"]
+
+
+async def test_suspend_and_reinstate(seeder: Seeder, gql: GraphQLClient, owner_db: Database) -> None:
+    t = await seeder.tenant()
+    c = await Catalog(t).build(gql)
+    learner = gid("Person", t.people["learner"].id)
+    award = (await ok(gql, c.issuer, ISSUE, {"input": {"badgeClassId": c.badge, "recipientId": learner}}))["award"][
+        "id"
+    ]
+    suspend = "mutation($id: ID!, $r: String!) { awardSuspend(input: {id: $id, reason: $r}) { award { status suspendedAt suspensionReason } errors { code field } } }"
+    reinstate = "mutation($id: ID!) { awardReinstate(id: $id) { award { status suspendedAt } errors { code field } } }"
+    listed = "query($s: AwardStatus!) { awards(filter: {status: $s}) { edges { node { id } } } }"
+
+    async def with_status(status: str) -> list[str]:
+        return [e["node"]["id"] for e in (await gql(c.issuer, listed, {"s": status}))["awards"]["edges"]]
+
+    for token, variables, expected in (
+        (t.tokens["learner"], {"id": award, "r": "x"}, [{"code": "FORBIDDEN", "field": None}]),
+        (c.issuer, {"id": award, "r": " "}, [{"code": "INVALID", "field": "reason"}]),
+        (c.issuer, {"id": award, "r": "x" * 1001}, [{"code": "INVALID", "field": "reason"}]),
+        (c.issuer, {"id": gid("Award", uuid.uuid4()), "r": "x"}, [{"code": "NOT_FOUND", "field": "id"}]),
+    ):
+        assert (await gql(token, suspend, variables))["awardSuspend"] == {"award": None, "errors": expected}
+    not_suspended = await gql(c.issuer, reinstate, {"id": award})
+    assert not_suspended["awardReinstate"]["errors"] == [{"code": "INVALID", "field": "id"}]
+    assert await with_status("ACTIVE") == [award] and await with_status("SUSPENDED") == []
+
+    held = await ok(gql, c.issuer, suspend, {"id": award, "r": "Exam under review"})
+    assert held["award"]["status"] == "SUSPENDED" and held["award"]["suspensionReason"] == "Exam under review"
+    assert await with_status("SUSPENDED") == [award] and await with_status("ACTIVE") == []
+    twice = await gql(c.issuer, suspend, {"id": award, "r": "again"})
+    assert twice["awardSuspend"]["errors"] == [{"code": "INVALID", "field": "id"}]
+    # While it is on hold, nobody gets a second copy of the badge around it.
+    again = await gql(c.issuer, ISSUE, {"input": {"badgeClassId": c.badge, "recipientId": learner}})
+    [refused] = again["awardIssue"]["errors"]
+    assert (refused["code"], refused["field"]) == ("INVALID", "recipientId") and "suspended" in refused["message"]
+    reissue = await gql(
+        c.issuer, "mutation($id: ID!) { awardReissue(id: $id) { errors { code field } } }", {"id": award}
+    )
+    assert reissue["awardReissue"]["errors"] == [{"code": "INVALID", "field": "id"}]
+    by_learner = await gql(t.tokens["learner"], reinstate, {"id": award})
+    assert by_learner["awardReinstate"]["errors"] == [{"code": "FORBIDDEN", "field": None}]
+
+    back = await ok(gql, c.issuer, reinstate, {"id": award})
+    assert back["award"] == {"status": "ACTIVE", "suspendedAt": None}
+    await ok(gql, c.issuer, suspend, {"id": award, "r": "Second review"})
+    revoked = await ok(
+        gql,
+        c.issuer,
+        'mutation($id: ID!) { awardRevoke(input: {id: $id, reason: "Cheated"}) { award { status suspendedAt } errors { code } } }',
+        {"id": award},
+    )
+    assert revoked["award"] == {"status": "REVOKED", "suspendedAt": None}  # revocation ends the hold for good
+    for mutation, variables in ((suspend, {"id": award, "r": "x"}), (reinstate, {"id": award})):
+        data = await gql(c.issuer, mutation, variables)
+        assert next(iter(data.values()))["errors"] == [{"code": "INVALID", "field": "id"}]
+
+    trail = (
+        await gql(
+            c.issuer,
+            "query($id: ID!) { node(id: $id) { ... on Award { auditTrail { action before after } } } }",
+            {"id": award},
+        )
+    )["node"]["auditTrail"]
+    assert [e["action"] for e in trail] == [
+        "award.issued",
+        "award.suspended",
+        "award.reinstated",
+        "award.suspended",
+        "award.revoked",
+    ]
+    assert trail[1]["after"]["suspensionReason"] == "Exam under review" and trail[2]["after"]["suspendedAt"] is None
+    async with owner_db.session() as s:
+        events = (
+            await s.scalars(
+                select(OutboxEvent)
+                .where(OutboxEvent.tenant_id == t.id, OutboxEvent.kind == "event.publish")
+                .order_by(OutboxEvent.id)
+            )
+        ).all()
+        types = [e.payload["type"] for e in events if e.payload["type"].startswith("award.")]
+    assert types == ["award.issued", "award.suspended", "award.reinstated", "award.suspended", "award.revoked"]
 
 
 async def test_criteria_versions_and_explicit_reevaluation(

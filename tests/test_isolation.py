@@ -274,6 +274,16 @@ async def test_credentials_of_another_tenant_are_invisible_and_untouchable(
         "mutation($p: ID!, $c: ID!) { completionRecord(input: {personId: $p, courseId: $c}) { errors { code } } }",
         {"p": b_learner, "c": cb.course},
     )
+    b_customer = gid("Person", b.people["customer"].id)
+    b_suspended = (
+        await gql(b.tokens["issuer"], ISSUE, {"input": {"badgeClassId": cb.badge, "recipientId": b_customer}})
+    )["awardIssue"]["award"]["id"]
+    held = await gql(
+        b.tokens["issuer"],
+        'mutation($id: ID!) { awardSuspend(input: {id: $id, reason: "Review"}) { award { status } } }',
+        {"id": b_suspended},
+    )
+    assert held["awardSuspend"]["award"]["status"] == "SUSPENDED"
     b_ids = {"Skill": cb.skill, "Course": cb.course, "Assessment": cb.exam, "BadgeClass": cb.badge, "Award": b_award}
     ca = await Catalog(a).build(gql)
     a_learner = gid("Person", a.people["learner"].id)
@@ -311,6 +321,12 @@ async def test_credentials_of_another_tenant_are_invisible_and_untouchable(
             {"id": b_award},
         ),
         ("awardReissue", "mutation($id: ID!) { awardReissue(id: $id) { errors { code } } }", {"id": b_award}),
+        (
+            "awardSuspend",
+            'mutation($id: ID!) { awardSuspend(input: {id: $id, reason: "x"}) { errors { code } } }',
+            {"id": b_award},
+        ),
+        ("awardReinstate", "mutation($id: ID!) { awardReinstate(id: $id) { errors { code } } }", {"id": b_suspended}),
         (
             "badgeClassUpdate",
             'mutation($id: ID!) { badgeClassUpdate(input: {id: $id, name: "Hijacked"}) { errors { code } } }',
@@ -420,7 +436,7 @@ async def _credential_snapshot(owner_db: Database, tenant: SeededTenant) -> Any:
                 for x in (await s.scalars(select(BadgeClass).order_by(BadgeClass.id))).all()
             ],
             [
-                (x.id, x.revoked_at, x.superseded_at)
+                (x.id, x.revoked_at, x.superseded_at, x.suspended_at, x.suspension_reason, x.status_changed_at)
                 for x in (await s.scalars(select(Award).where(Award.tenant_id == tenant.id).order_by(Award.id))).all()
             ],
             [x.id for x in (await s.scalars(select(Course))).all()],

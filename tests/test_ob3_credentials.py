@@ -138,37 +138,95 @@ async def test_baked_ob3_images_and_revocation(seeder: Seeder, gql: GraphQLClien
     assert gone.status_code == 410 and gone.json()["revocationReason"] == "Withdrawn"
 
 
-async def test_revocation_flips_the_status_list_bit(
+async def _list_value(client: httpx.AsyncClient, entry: dict[str, Any]) -> int:
+    """The award's value in its (signed) status list, read like a verifier reads it."""
+    listing = (await client.get(path(entry["statusListCredential"]))).json()
+    assert listing["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    assert listing["credentialSubject"]["statusPurpose"] == entry["statusPurpose"]
+    assert await resolve_and_verify(client, listing)  # the list itself is signed
+    encoded = listing["credentialSubject"]["encodedList"]
+    return ob3.decode_status(encoded, int(entry["statusListIndex"]), entry.get("statusSize", 1))
+
+
+async def test_the_status_list_entry_tracks_suspension_and_revocation(
     seeder: Seeder, gql: GraphQLClient, client: httpx.AsyncClient
 ) -> None:
     t = await seeder.tenant()
     c = await Catalog(t).build(gql)
     first = await _issue(gql, c, t, "learner")
     second = await _issue(gql, c, t, "customer")
-    credential = (await client.get(path(first["openBadge3Url"]))).json()
+    credential = (await client.get(path(first["openBadge3Url"]))).json()  # the holder's copy
+    jsonschema.Draft201909Validator(SCHEMA).validate(credential)  # one credentialStatus object
     status = credential["credentialStatus"]
-    assert status["type"] == "BitstringStatusListEntry" and status["statusPurpose"] == "revocation"
-    jsonschema.Draft201909Validator(SCHEMA).validate(credential)
+    assert status["type"] == "BitstringStatusListEntry" and status["statusPurpose"] == "message"
+    assert status["statusSize"] == 2
+    assert [m["message"] for m in status["statusMessage"]] == ["valid", "suspended", "revoked", "revoked"]
+    assert path(status["statusListCredential"]) == f"/t/{t.slug}/ob3/status/message/0"
+    other = (await client.get(path(second["openBadge3Url"]))).json()["credentialStatus"]
+    assert status["statusListIndex"] != other["statusListIndex"]
 
-    async def revoked(index: str) -> bool:
-        listing = (await client.get(path(status["statusListCredential"]))).json()
-        assert listing["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
-        assert await resolve_and_verify(client, listing)  # the list itself is signed
-        return ob3.decode_bit(listing["credentialSubject"]["encodedList"], int(index))
+    async def both_verifiers() -> tuple[str | None, str | None]:
+        ours = await verify_ours(client, credential)
+        theirs = await verify_independently(client, credential)
+        assert ours.verified is (ours.problem is None) and theirs["verified"] is (theirs["error"] is None)
+        return ours.problem, theirs["error"]
 
-    other = (await client.get(path(second["openBadge3Url"]))).json()["credentialStatus"]["statusListIndex"]
-    assert status["statusListIndex"] != other
-    assert not await revoked(status["statusListIndex"])
+    assert (await _list_value(client, status), await both_verifiers()) == (0, (None, None))
+    change = "mutation($id: ID!) { %s { award { status } errors { code } } }"
+    suspend = change % 'awardSuspend(input: {id: $id, reason: "Investigation"})'
+    await ok(gql, c.issuer, suspend, {"id": first["award"]})
+    assert await _list_value(client, status) == 1 and await _list_value(client, other) == 0
+    assert await both_verifiers() == ("suspended", "credential suspended")
+    await ok(gql, c.issuer, change % "awardReinstate(id: $id)", {"id": first["award"]})
+    assert await _list_value(client, status) == 0
+    assert await both_verifiers() == (None, None)
+    await ok(gql, c.issuer, suspend, {"id": first["award"]})
+    await ok(gql, c.issuer, change % 'awardRevoke(input: {id: $id, reason: "Withdrawn"})', {"id": first["award"]})
+    assert await _list_value(client, status) == 2 and await _list_value(client, other) == 0
+    assert await both_verifiers() == ("revoked", "credential revoked")
+    # The holder's copy still verifies cryptographically; the status list is what says revoked.
+    assert await resolve_and_verify(client, credential)
+    # Pointing the copy at another award's entry breaks its proof.
+    forged = {**credential, "credentialStatus": {**status, "statusListIndex": other["statusListIndex"]}}
+    assert not await resolve_and_verify(client, forged)
+
+
+async def test_awards_issued_before_suspension_keep_their_revocation_entry(
+    seeder: Seeder, gql: GraphQLClient, client: httpx.AsyncClient, owner_db: Database
+) -> None:
+    t = await seeder.tenant()
+    c = await Catalog(t).build(gql)
+    legacy = await _issue(gql, c, t, "learner")
+    award_id = uuid.UUID(base64.b64decode(legacy["award"]).decode().split(":", 1)[1])
+    async with owner_db.session() as s:  # as migration 0007 left an award issued before it
+        await set_tenant(s, t.id)
+        await s.execute(update(Award).where(Award.id == award_id).values(status_purpose="revocation", status_index=0))
+        await s.commit()
+    credential = (await client.get(path(legacy["openBadge3Url"]))).json()
+    status = credential["credentialStatus"]
+    assert status["statusPurpose"] == "revocation" and "statusSize" not in status
+    assert path(status["statusListCredential"]) == f"/t/{t.slug}/ob3/status/revocation/0"
+    assert (await verify_ours(client, credential)).verified is True
+    assert (await verify_independently(client, credential))["verified"] is True
+
+    refused = await gql(
+        c.issuer,
+        'mutation($id: ID!) { awardSuspend(input: {id: $id, reason: "x"}) { award { id } errors { code field message } } }',
+        {"id": legacy["award"]},
+    )
+    [error] = refused["awardSuspend"]["errors"]
+    assert (error["code"], error["field"]) == ("INVALID", "id") and "before suspension existed" in error["message"]
+    assert await _list_value(client, status) == 0
     await ok(
         gql,
         c.issuer,
         'mutation($id: ID!) { awardRevoke(input: {id: $id, reason: "Withdrawn"}) { errors { code } } }',
-        {"id": first["award"]},
+        {"id": legacy["award"]},
     )
-    assert await revoked(status["statusListIndex"])
-    assert not await revoked(other)
-    # The holder's copy still verifies cryptographically; the status list is what says revoked.
-    assert await resolve_and_verify(client, credential)
+    assert await _list_value(client, status) == 1
+    assert (await verify_ours(client, credential)).problem == "revoked"
+    assert (await verify_independently(client, credential))["error"] == "credential revoked"
+    assert (await client.get(f"/t/{t.slug}/ob3/status/suspension/0")).status_code == 404
 
 
 JS_VERIFIER = Path(__file__).parent / "js" / "verify.mjs"

@@ -91,21 +91,35 @@ def test_tampering_and_wrong_keys_fail_and_unknown_contexts_are_refused() -> Non
         canonicalize({**CREDENTIAL, "@context": [*CONTEXTS, "https://evil.example/context.json"]})
 
 
-def test_status_list_bit_order() -> None:
-    from insignia.platform.openbadges.ob3 import STATUS_LIST_SIZE, decode_bit, encode_bitstring
-
-    encoded = encode_bitstring([0, 9, STATUS_LIST_SIZE - 1], STATUS_LIST_SIZE)
-    assert encoded.startswith("u")
-    assert [decode_bit(encoded, i) for i in (0, 1, 8, 9, 10, STATUS_LIST_SIZE - 1)] == [
-        True,
-        False,
-        False,
-        True,
-        False,
-        True,
-    ]
+def _raw(encoded: str) -> bytes:
     import base64
     import gzip
 
-    raw = gzip.decompress(base64.urlsafe_b64decode(encoded[1:] + "=" * (-len(encoded[1:]) % 4)))
+    return gzip.decompress(base64.urlsafe_b64decode(encoded[1:] + "=" * (-len(encoded[1:]) % 4)))
+
+
+def test_status_list_bit_order() -> None:
+    from insignia.platform.openbadges.ob3 import STATUS_LIST_SIZE, decode_status, encode_status_list
+
+    encoded = encode_status_list({0: 1, 9: 1, STATUS_LIST_SIZE - 1: 1}, 1)
+    assert encoded.startswith("u")
+    assert [decode_status(encoded, i) for i in (0, 1, 8, 9, 10, STATUS_LIST_SIZE - 1)] == [1, 0, 0, 1, 0, 1]
+    raw = _raw(encoded)
     assert len(raw) == 16_384 and raw[0] == 0b1000_0000 and raw[1] == 0b0100_0000
+    with pytest.raises(ValueError, match="past the end"):
+        decode_status(encoded, STATUS_LIST_SIZE)
+
+
+def test_two_bit_status_entries_are_most_significant_bit_first() -> None:
+    """Message lists: entry i is bits 2i and 2i+1, the high bit first (1 suspended, 2 revoked)."""
+    from insignia.platform.openbadges.ob3 import STATUS_LIST_SIZE, decode_status, encode_status_list
+
+    encoded = encode_status_list({0: 2, 1: 1, 3: 3, STATUS_LIST_SIZE - 1: 1}, 2)
+    raw = _raw(encoded)
+    assert len(raw) == 32_768  # 131,072 entries of two bits
+    assert raw[0] == 0b10_01_00_11 and raw[-1] == 0b00_00_00_01
+    assert [decode_status(encoded, i, 2) for i in (0, 1, 2, 3, STATUS_LIST_SIZE - 1)] == [2, 1, 0, 3, 1]
+    # Read as a one-bit list, the same bytes say something else: the size is part of the entry.
+    assert [decode_status(encoded, i, 1) for i in (0, 1, 2, 3)] == [1, 0, 0, 1]
+    with pytest.raises(ValueError, match="shorter"):
+        decode_status(encode_status_list({}, 1), 0, 2)  # a 16 KiB list cannot hold 131,072 two-bit entries

@@ -140,6 +140,55 @@ async def test_verification_page_and_live_status(seeder: Seeder, gql: GraphQLCli
     assert (await client.get(path(links["png"]))).status_code == 410
 
 
+SUSPEND = "mutation($id: ID!, $r: String!) { awardSuspend(input: {id: $id, reason: $r}) { award { status suspendedAt suspensionReason } errors { code field } } }"
+REINSTATE = "mutation($id: ID!) { awardReinstate(id: $id) { award { status suspendedAt suspensionReason } errors { code field } } }"
+
+
+async def test_a_suspended_award_shows_suspended_everywhere_until_reinstated(
+    seeder: Seeder, gql: GraphQLClient, client: httpx.AsyncClient
+) -> None:
+    t = await seeder.tenant()
+    c, award_id, links = await _award(gql, t)
+    await ok(gql, t.tokens["learner"], "mutation { viewerProfileUpdate(profilePublic: true) { errors { code } } }")
+    profile_url = f"/t/{t.slug}/people/{t.people['learner'].id}"
+    live = re.search(r'src="([^"]+image\.svg)"', links["embedHtml"])
+    assert live is not None
+    hosted = (await client.get(path(links["openBadge2Url"]))).json()
+    assert "revoked" not in hosted
+    assert "Certified Forklift Operator" in (await client.get(profile_url)).text
+
+    suspended = await ok(gql, c.issuer, SUSPEND, {"id": award_id, "r": "Under review: exam irregularity"})
+    assert suspended["award"]["status"] == "SUSPENDED" and suspended["award"]["suspendedAt"]
+    # Verifiers learn that it is suspended, never the issuer's internal reason.
+    assertion = await client.get(path(links["openBadge2Url"]))
+    assert assertion.status_code == 200
+    assert assertion.json() == {
+        **hosted,
+        "revoked": True,
+        "revocationReason": "Suspended by the issuer (it may be reinstated).",
+    }
+    page = (await client.get(path(links["verificationUrl"]))).text
+    assert '<p class="status" id="status">Suspended by the issuer</p>' in page and "irregularity" not in page
+    assert "SUSPENDED" in (await client.get(path(live.group(1)))).text
+    download = await client.get(path(links["png"]))
+    assert download.status_code == 409 and "suspended" in download.json()["error"]
+    assert "Certified Forklift Operator" not in (await client.get(profile_url)).text
+
+    # The reason is for the issuer and the recipient, not for colleagues who can see the award.
+    reason = "query($id: ID!) { node(id: $id) { ... on Award { status suspensionReason } } }"
+    for who, expected in (("learner", "Under review: exam irregularity"), ("customer", None)):
+        seen = (await gql(t.tokens[who], reason, {"id": award_id}))["node"]
+        assert seen == {"status": "SUSPENDED", "suspensionReason": expected}
+
+    reinstated = await ok(gql, c.issuer, REINSTATE, {"id": award_id})
+    assert reinstated["award"] == {"status": "ACTIVE", "suspendedAt": None, "suspensionReason": None}
+    assert (await client.get(path(links["openBadge2Url"]))).json() == hosted
+    assert '<p class="status" id="status">Valid</p>' in (await client.get(path(links["verificationUrl"]))).text
+    assert "SUSPENDED" not in (await client.get(path(live.group(1)))).text
+    assert (await client.get(path(links["png"]))).status_code == 200
+    assert "Certified Forklift Operator" in (await client.get(profile_url)).text
+
+
 async def test_baked_png_and_svg(seeder: Seeder, gql: GraphQLClient, client: httpx.AsyncClient) -> None:
     t = await seeder.tenant()
     _c, _award_id, links = await _award(gql, t)

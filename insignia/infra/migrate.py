@@ -98,18 +98,32 @@ def _grant(connection: Connection, role: str) -> None:
         connection.execute(text(f"GRANT EXECUTE ON FUNCTION {function} TO {ident}"))
 
 
-def _upgrade(connection: Connection, role: str, password: str | None) -> None:
+def _upgrade(connection: Connection, role: str, password: str | None, revision: str) -> None:
     connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
     ensure_app_role(connection, role, password)
-    command.upgrade(_alembic_config(connection), "head")
+    command.upgrade(_alembic_config(connection), revision)
     _grant(connection, role)
 
 
-async def migrate(owner_url: str | URL, *, app_role: str, app_role_password: str | None = None) -> None:
-    """Upgrade the schema to the newest revision, in one transaction, as the owner."""
+async def migrate(
+    owner_url: str | URL, *, app_role: str, app_role_password: str | None = None, revision: str = "head"
+) -> None:
+    """Upgrade the schema to ``revision`` (the newest by default), in one transaction, as the owner."""
     engine = create_async_engine(asyncpg_url(owner_url), poolclass=NullPool)
     try:
         async with engine.begin() as conn:
-            await conn.run_sync(_upgrade, app_role, app_role_password)
+            await conn.run_sync(_upgrade, app_role, app_role_password, revision)
+    finally:
+        await engine.dispose()
+
+
+async def downgrade(owner_url: str | URL, revision: str) -> None:
+    """Downgrade the schema to ``revision``, in one transaction, as the owner (a migration whose
+    data cannot be taken back refuses, and nothing changes)."""
+    engine = create_async_engine(asyncpg_url(owner_url), poolclass=NullPool)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+            await conn.run_sync(lambda sync: command.downgrade(_alembic_config(sync), revision))
     finally:
         await engine.dispose()

@@ -41,6 +41,8 @@ EVENT_TYPES = (
     "person.reactivated",
     "award.issued",
     "award.revoked",
+    "award.suspended",
+    "award.reinstated",
     "award.expired",
 )
 PUBLISH_KIND = "event.publish"

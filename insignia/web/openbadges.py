@@ -268,15 +268,16 @@ async def credential(request: Request) -> Response:
 
 
 async def status_list(request: Request) -> Response:
-    """The tenant's signed BitstringStatusListCredential: revoking an award flips its bit."""
+    """The tenant's signed BitstringStatusListCredentials: ``message`` lists (two bits per award:
+    valid, suspended, revoked) and, for awards issued before suspension existed, ``revocation``."""
 
     async def handle(scope: _Scope) -> Response:
-        raw = request.path_params["number"]
-        if not raw.isdigit() or len(raw) > 6:
+        raw, purpose = request.path_params["number"], request.path_params["purpose"]
+        if not raw.isdigit() or len(raw) > 6 or purpose not in ob3.STATUS_SIZE:
             return _not_found()
         did = ob3.did_for(scope.urls)
         signed = await ob3.status_list_credential(
-            scope.session, _box(request), scope.urls, did, scope.tenant, number=int(raw)
+            scope.session, _box(request), scope.urls, did, scope.tenant, purpose=purpose, number=int(raw)
         )
         await scope.session.commit()  # a first key may have been created
         response = _json(request, signed, public=True, modified=datetime.now(UTC))
@@ -324,6 +325,8 @@ async def baked(request: Request) -> Response:
             return _not_found()
         if award.revoked_at is not None:
             return JSONResponse({"error": "The award has been revoked."}, status_code=410)
+        if award.suspended_at is not None:
+            return JSONResponse({"error": "The award is suspended; it can be downloaded again once reinstated."}, 409)
         public = award.visibility == "public"
         fmt = request.path_params["fmt"]
         name = f"{badge.name}.{fmt}".replace('"', "")
@@ -374,7 +377,8 @@ async def verification_page(request: Request) -> Response:
 
 
 async def profile(request: Request) -> Response:
-    """A learner's public profile (only if they opted in): their public, unrevoked awards."""
+    """A learner's public profile (only if they opted in): their public awards, neither revoked
+    nor suspended."""
 
     async def handle(scope: _Scope) -> Response:
         try:
@@ -392,6 +396,7 @@ async def profile(request: Request) -> Response:
                     Award.recipient_id == person.id,
                     Award.visibility == "public",
                     Award.revoked_at.is_(None),
+                    Award.suspended_at.is_(None),
                     Award.superseded_at.is_(None),
                 )
                 .order_by(Award.issued_at.desc())
@@ -416,7 +421,7 @@ _PAGES = [
     ("/awards/{award_id}/image.{fmt:str}", award_image),
     ("/awards/{award_id}/baked/{version}.{fmt:str}", baked),
     ("/ob3/credentials/{award_id}", credential),
-    ("/ob3/status/revocation/{number}", status_list),
+    ("/ob3/status/{purpose}/{number}", status_list),
 ]
 # Under /t/<slug> on the platform's origin, and at the root of a tenant's own domain (by Host).
 ROUTES = [

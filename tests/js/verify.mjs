@@ -19,12 +19,15 @@ const documentLoader = async url => {
 
 const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022});
 
-// BitstringStatusList: the status list credential must itself verify, and the bit must be clear.
+// BitstringStatusList: the status list credential must itself verify and be for the entry's
+// purpose; the entry's value (statusSize bits, most significant first) must be 0. A "message"
+// entry's non-zero value is reported with the message the entry gives for it.
 async function checkStatus({credential: checked}) {
   const entries = [].concat(checked.credentialStatus || []);
   for(const entry of entries) {
-    if(entry.type !== 'BitstringStatusListEntry') {
-      return {verified: false, error: new Error(`unsupported status type ${entry.type}`)};
+    if(entry.type !== 'BitstringStatusListEntry' ||
+      !['revocation', 'suspension', 'message'].includes(entry.statusPurpose)) {
+      return {verified: false, error: new Error(`unsupported status ${entry.type} ${entry.statusPurpose}`)};
     }
     const {document: list} = await documentLoader(entry.statusListCredential);
     const listResult = await vc.verifyCredential({
@@ -33,11 +36,30 @@ async function checkStatus({credential: checked}) {
     if(!listResult.verified) {
       return {verified: false, error: new Error('the status list credential does not verify')};
     }
+    if(list.credentialSubject.statusPurpose !== entry.statusPurpose) {
+      return {verified: false, error: new Error('the status list is for another purpose')};
+    }
+    const size = entry.statusSize ?? 1;
+    const messages = entry.statusMessage || [];
+    if(!Number.isInteger(size) || size < 1 || size > 8 || (size > 1 && messages.length !== 2 ** size)) {
+      return {verified: false, error: new Error('malformed status entry')};
+    }
     const encoded = list.credentialSubject.encodedList;
     const bits = gunzipSync(Buffer.from(encoded.slice(1), 'base64url'));
     const index = Number(entry.statusListIndex);
-    if(bits[Math.floor(index / 8)] & (1 << (7 - index % 8))) {
-      return {verified: false, error: new Error(`credential ${entry.statusPurpose === 'revocation' ? 'revoked' : 'suspended'}`)};
+    if(bits.length * 8 < 131072 * size || (index + 1) * size > bits.length * 8) {
+      return {verified: false, error: new Error('status list too short')};
+    }
+    let value = 0;
+    for(let offset = 0; offset < size; offset++) {
+      const position = index * size + offset;
+      value = (value << 1) | ((bits[Math.floor(position / 8)] >> (7 - position % 8)) & 1);
+    }
+    if(value !== 0) {
+      const named = messages.find(m => parseInt(m.status, 16) === value);
+      const text = entry.statusPurpose === 'message' ? (named?.message ?? `status ${value}`) :
+        (entry.statusPurpose === 'revocation' ? 'revoked' : 'suspended');
+      return {verified: false, error: new Error(`credential ${text}`)};
     }
   }
   return {verified: true};
@@ -45,9 +67,7 @@ async function checkStatus({credential: checked}) {
 let result;
 try {
   result = await vc.verifyCredential({
-    credential, suite, documentLoader,
-    checkStatus
-
+    credential, suite, documentLoader, checkStatus
   });
 } catch(e) {
   result = {verified: false, error: e};

@@ -80,6 +80,7 @@ class BadgeClassStatus(Enum):
 @strawberry.enum
 class AwardStatus(Enum):
     ACTIVE = "active"
+    SUSPENDED = "suspended"
     EXPIRED = "expired"
     REVOKED = "revoked"
 
@@ -284,6 +285,9 @@ class AwardType(Node):
     expires_at: datetime | None
     revoked_at: datetime | None
     revocation_reason: str | None
+    suspended_at: datetime | None = strawberry.field(
+        description="Since when the award is on hold (awardSuspend); null when it is not."
+    )
     visibility: Visibility
     criteria_version: int = strawberry.field(description="The criteria version this award was issued under.")
     issuer_kind: str = strawberry.field(description="person, api_key, rule or operator.")
@@ -291,6 +295,16 @@ class AwardType(Node):
     @strawberry.field
     def status(self) -> AwardStatus:
         return AwardStatus(self.model.status(datetime.now(UTC)))
+
+    @strawberry.field(
+        description="Why the award is suspended: only for issuers, admins and the recipient (never public)."
+    )
+    def suspension_reason(self, info: Info[Context, None]) -> str | None:
+        principal = info.context.principal
+        me = principal.person.id if principal.person else None
+        if principal.has(Scope.AWARDS_READ) or me == self.model.recipient_id:
+            return self.model.suspension_reason
+        return None
 
     @strawberry.field
     def evidence(self) -> Evidence | None:
@@ -387,6 +401,7 @@ class AwardType(Node):
             expires_at=a.expires_at,
             revoked_at=a.revoked_at,
             revocation_reason=a.revocation_reason,
+            suspended_at=a.suspended_at,
             visibility=Visibility(a.visibility),
             criteria_version=a.criteria_version,
             issuer_kind=a.issuer_kind,
@@ -496,6 +511,12 @@ class AwardIssueInput:
 class AwardRevokeInput:
     id: strawberry.ID
     reason: str
+
+
+@strawberry.input
+class AwardSuspendInput:
+    id: strawberry.ID
+    reason: str = strawberry.field(description="Kept inside the tenant; verifiers only see that it is suspended.")
 
 
 @strawberry.input
@@ -759,6 +780,28 @@ class CredentialMutations:
 
         async def op(s: AsyncSession) -> credentials.Issued:
             award = await credentials.revoke_award(s, ctx.principal, expect_id(input.id, "Award"), input.reason)
+            return credentials.Issued(award, created=False)
+
+        return _award_payload(*await run_mutation(ctx, op))
+
+    @strawberry.mutation(
+        description="Put an award on hold: verifiers see it suspended and it stops counting, until awardReinstate."
+    )
+    async def award_suspend(self, info: Info[Context, None], input: AwardSuspendInput) -> AwardPayload:
+        ctx = info.context
+
+        async def op(s: AsyncSession) -> credentials.Issued:
+            award = await credentials.suspend_award(s, ctx.principal, expect_id(input.id, "Award"), input.reason)
+            return credentials.Issued(award, created=False)
+
+        return _award_payload(*await run_mutation(ctx, op))
+
+    @strawberry.mutation(description="End a suspension: the award is valid again (or expired, if its time ran out).")
+    async def award_reinstate(self, info: Info[Context, None], id: strawberry.ID) -> AwardPayload:
+        ctx = info.context
+
+        async def op(s: AsyncSession) -> credentials.Issued:
+            award = await credentials.reinstate_award(s, ctx.principal, expect_id(id, "Award"))
             return credentials.Issued(award, created=False)
 
         return _award_payload(*await run_mutation(ctx, op))

@@ -102,15 +102,23 @@ class Award(Base):
     idempotency_key: Mapped[str | None]
     visibility: Mapped[str] = mapped_column(default="tenant")
     reminders_sent: Mapped[list[int]] = mapped_column(ARRAY(Integer), default=list)
-    # Position in the tenant's BitstringStatusList (revocation), allocated at issue.
+    # The award's entry in the tenant's BitstringStatusLists, allocated at issue: ``message`` lists
+    # (two bits: valid, suspended, revoked) since suspension exists, ``revocation`` lists before.
+    status_purpose: Mapped[str | None]
     status_index: Mapped[int | None]
+    suspended_at: Mapped[datetime | None]
+    suspension_reason: Mapped[str | None]
+    status_changed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
 
     def status(self, now: datetime) -> str:
-        """``revoked``, ``expired`` or ``active`` at ``now`` (expiry is live, not only when swept)."""
+        """``revoked``, ``suspended``, ``expired`` or ``active`` at ``now`` (expiry is live, not only
+        when swept). A suspended award that expires meanwhile is ``expired`` once reinstated."""
         if self.revoked_at is not None:
             return "revoked"
+        if self.suspended_at is not None:
+            return "suspended"
         if self.expired_at is not None or (self.expires_at is not None and self.expires_at <= now):
             return "expired"
         return "active"

@@ -399,21 +399,33 @@ def _award_data(award: Award) -> dict[str, Any]:
         "expiresAt": award.expires_at.isoformat() if award.expires_at else None,
         "revokedAt": award.revoked_at.isoformat() if award.revoked_at else None,
         "revocationReason": award.revocation_reason,
+        "suspendedAt": award.suspended_at.isoformat() if award.suspended_at else None,
+        "suspensionReason": award.suspension_reason,
         "criteriaVersion": award.criteria_version,
         "visibility": award.visibility,
         "replacesAwardId": str(award.replaces_award_id) if award.replaces_award_id else None,
     }
 
 
+# New awards get one two-bit entry in the tenant's ``message`` status lists (valid, suspended,
+# revoked); awards issued before suspension existed keep their ``revocation`` entry.
+STATUS_PURPOSE = "message"
+
+
 async def allocate_status_indexes(session: AsyncSession, tenant_id: uuid.UUID, count: int) -> list[int]:
-    """Positions in the tenant's revocation status lists for ``count`` new awards (serialised per
-    tenant); award position n is bit n % 131072 of list n // 131072."""
-    await session.execute(insert(StatusList).values(tenant_id=tenant_id, purpose="revocation").on_conflict_do_nothing())
-    status_list = await session.scalar(select(StatusList).where(StatusList.purpose == "revocation").with_for_update())
+    """Positions in the tenant's ``message`` status lists for ``count`` new awards (serialised per
+    tenant); award position n is entry n % 131072 of list n // 131072."""
+    await session.execute(
+        insert(StatusList).values(tenant_id=tenant_id, purpose=STATUS_PURPOSE).on_conflict_do_nothing()
+    )
+    status_list = await session.scalar(select(StatusList).where(StatusList.purpose == STATUS_PURPOSE).with_for_update())
     assert status_list is not None
     start = status_list.next_index
     status_list.next_index = start + count
     return list(range(start, start + count))
+
+
+_SUSPENDED_CURRENT = "The person's award of this badge class is suspended; reinstate or revoke it first."
 
 
 def _award_email(award: Award, badge: BadgeClass, person: Person) -> OutboxEvent:
@@ -503,6 +515,8 @@ async def issue_award(
         .with_for_update()
     )
     if current is not None:
+        if current.suspended_at is not None:
+            raise ValidationError(_SUSPENDED_CURRENT, "recipientId")
         if current.status(now) == "active":
             return Issued(current, created=False)
         current.superseded_at = now  # renewal of an expired award
@@ -523,6 +537,7 @@ async def issue_award(
         visibility=visibility,
         replaces_award_id=replaces.id if replaces else None,
         reminders_sent=[],
+        status_purpose=STATUS_PURPOSE,
         status_index=(await allocate_status_indexes(session, tenant, 1))[0],
     )
     session.add(award)
@@ -611,6 +626,9 @@ async def issue_many(
             outcomes[r.row] = exc
             continue
         existing = current.get(r.person_id)
+        if existing is not None and existing.suspended_at is not None:
+            outcomes[r.row] = ValidationError(_SUSPENDED_CURRENT, "recipientId")
+            continue
         if existing is not None and existing.status(now) == "active":
             outcomes[r.row] = False
             continue
@@ -631,6 +649,7 @@ async def issue_many(
             visibility=visibility,
             replaces_award_id=existing.id if existing else None,
             reminders_sent=[],
+            status_purpose=STATUS_PURPOSE,
             status_index=next(indexes),
         )
         current[r.person_id] = award
@@ -667,22 +686,66 @@ async def get_award(session: AsyncSession, award_id: uuid.UUID, *, lock: bool = 
     return award
 
 
+async def _status_changed(session: AsyncSession, principal: Principal, award: Award, event: str, before: Any) -> None:
+    """Record a revoke, suspend or reinstate: audit event and webhook, after the row is written."""
+    await session.flush()
+    after = _award_data(award)
+    await audit.record(
+        session, principal.tenant_id, actor=principal.label, action=event, subject_type="Award",
+        subject_id=award.id, before=before, after=after,
+    )  # fmt: skip
+    await webhook.publish(session, principal.tenant_id, event, after)
+
+
 async def revoke_award(session: AsyncSession, principal: Principal, award_id: uuid.UUID, reason: str) -> Award:
-    """Revoke an award with a reason; verifiers see it revoked from now on."""
+    """Revoke an award with a reason, for good; verifiers see it revoked from now on. Revoking a
+    suspended award ends the suspension: revoked is what it is from then on."""
     _require(principal, Scope.AWARDS_ISSUE, "revoke awards")
     reason = validation.text(reason, "reason", max_length=1000)
     award = await get_award(session, award_id, lock=True)
     if award.revoked_at is not None:
         raise ValidationError("The award is already revoked.", "id")
     before = _award_data(award)
-    award.revoked_at = datetime.now(UTC)
+    award.revoked_at = award.status_changed_at = datetime.now(UTC)
     award.revocation_reason = reason
-    await session.flush()
-    await audit.record(
-        session, principal.tenant_id, actor=principal.label, action="award.revoked", subject_type="Award",
-        subject_id=award.id, before=before, after=_award_data(award),
-    )  # fmt: skip
-    await webhook.publish(session, principal.tenant_id, "award.revoked", _award_data(award))
+    award.suspended_at = award.suspension_reason = None
+    await _status_changed(session, principal, award, "award.revoked", before)
+    return award
+
+
+async def suspend_award(session: AsyncSession, principal: Principal, award_id: uuid.UUID, reason: str) -> Award:
+    """Put an award on hold (for example during an investigation): it stops counting and verifiers
+    see it suspended until it is reinstated. The reason stays inside the tenant."""
+    _require(principal, Scope.AWARDS_ISSUE, "suspend awards")
+    reason = validation.text(reason, "reason", max_length=1000)
+    award = await get_award(session, award_id, lock=True)
+    if award.revoked_at is not None:
+        raise ValidationError("The award is revoked; a revoked award cannot be suspended.", "id")
+    if award.suspended_at is not None:
+        raise ValidationError("The award is already suspended.", "id")
+    if award.status_purpose != STATUS_PURPOSE:
+        raise ValidationError(
+            "This award was issued before suspension existed: its credential can only show revocation. "
+            "Revoke it, or revoke and re-issue it.",
+            "id",
+        )
+    before = _award_data(award)
+    award.suspended_at = award.status_changed_at = datetime.now(UTC)
+    award.suspension_reason = reason
+    await _status_changed(session, principal, award, "award.suspended", before)
+    return award
+
+
+async def reinstate_award(session: AsyncSession, principal: Principal, award_id: uuid.UUID) -> Award:
+    """End a suspension: the award is valid again (or expired, if its time ran out meanwhile)."""
+    _require(principal, Scope.AWARDS_ISSUE, "reinstate awards")
+    award = await get_award(session, award_id, lock=True)
+    if award.suspended_at is None:
+        raise ValidationError("The award is not suspended.", "id")
+    before = _award_data(award)
+    award.suspended_at = award.suspension_reason = None
+    award.status_changed_at = datetime.now(UTC)
+    await _status_changed(session, principal, award, "award.reinstated", before)
     return award
 
 
@@ -690,8 +753,11 @@ async def reissue_award(session: AsyncSession, principal: Principal, award_id: u
     """Issue a revoked or expired award anew; the new award links to the old one."""
     _require(principal, Scope.AWARDS_ISSUE, "re-issue awards")
     old = await get_award(session, award_id, lock=True)
-    if old.status(datetime.now(UTC)) == "active":
+    status = old.status(datetime.now(UTC))
+    if status == "active":
         raise ValidationError("The award is still active; there is nothing to re-issue.", "id")
+    if status == "suspended":
+        raise ValidationError("The award is suspended; reinstate it instead.", "id")
     return await issue_award(
         session,
         principal,
@@ -737,19 +803,23 @@ def _apply_filter(stmt: Select[Any], f: AwardFilter, now: datetime) -> Select[An
         stmt = stmt.where(Award.recipient_id.in_(select(Person.id).where(Person.audience_id == f.audience_id)))
     if f.status == "revoked":
         stmt = stmt.where(Award.revoked_at.is_not(None))
+    elif f.status == "suspended":
+        stmt = stmt.where(Award.revoked_at.is_(None), Award.suspended_at.is_not(None))
     elif f.status == "expired":
         stmt = stmt.where(
             Award.revoked_at.is_(None),
+            Award.suspended_at.is_(None),
             or_(Award.expired_at.is_not(None), Award.expires_at <= now),
         )
     elif f.status == "active":
         stmt = stmt.where(
             Award.revoked_at.is_(None),
+            Award.suspended_at.is_(None),
             Award.expired_at.is_(None),
             or_(Award.expires_at.is_(None), Award.expires_at > now),
         )
     elif f.status is not None:
-        raise ValidationError("status must be active, expired or revoked", "filter.status")
+        raise ValidationError("status must be active, suspended, expired or revoked", "filter.status")
     if f.issued_after is not None:
         stmt = stmt.where(Award.issued_at >= f.issued_after)
     if f.issued_before is not None:

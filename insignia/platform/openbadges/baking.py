@@ -4,8 +4,8 @@ OB 2.0 PNG: one uncompressed ``iTXt`` chunk, keyword ``openbadges``, before ``IE
 one is replaced); SVG: the ``openbadges`` namespace and one ``<openbadges:assertion verify="...">``.
 OB 3.0 differs: PNG keyword ``openbadgecredential``; SVG namespace ``https://purl.imsglobal.org/ob/v3p0``
 with ``<openbadges:credential>``; both carry the signed credential itself.
-Images are drawn here (no external fetch at run time); expired and revoked awards are drawn
-grey with their status, so a pasted image shows the truth.
+Images are drawn here (no external fetch at run time); expired, suspended and revoked awards are
+drawn grey with their status, so a pasted image shows the truth.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from typing import Any
 OB2_NS = "http://openbadges.org"
 OB3_NS = "https://purl.imsglobal.org/ob/v3p0"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-STATUS_COLOURS = {"active": "#1f6feb", "expired": "#8b949e", "revoked": "#6e7681"}
+STATUS_COLOURS = {"active": "#1f6feb", "expired": "#8b949e", "suspended": "#7d8590", "revoked": "#6e7681"}
 
 
 def badge_svg(name: str, status: str = "active", colour: str | None = None) -> str:
-    """A round badge with the name; grey with a banner when expired or revoked."""
+    """A round badge with the name; grey with a banner when expired, suspended or revoked."""
     fill = colour if status == "active" and colour else STATUS_COLOURS.get(status, STATUS_COLOURS["active"])
     words = name.split()
     lines: list[str] = []
@@ -58,7 +58,7 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 
 
 def badge_png(status: str = "active", size: int = 128) -> bytes:
-    """A plain PNG badge (a filled disc), grey when expired or revoked."""
+    """A plain PNG badge (a filled disc), grey when expired, suspended or revoked."""
     colour = STATUS_COLOURS.get(status, STATUS_COLOURS["active"]).lstrip("#")
     r, g, b = (int(colour[i : i + 2], 16) for i in (0, 2, 4))
     centre, radius = (size - 1) / 2, size / 2 - 2

@@ -19,6 +19,7 @@ from insignia.platform.learning.models import Skill
 from insignia.tenants.models import Tenant
 
 CONTEXT = "https://w3id.org/openbadges/v2"
+SUSPENDED_REASON = "Suspended by the issuer (it may be reinstated)."
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,8 @@ class Urls:
     def credential(self, award_id: uuid.UUID) -> str:
         return f"{self.root}/ob3/credentials/{award_id}"
 
-    def status_list(self, number: int) -> str:
-        return f"{self.root}/ob3/status/revocation/{number}"
+    def status_list(self, purpose: str, number: int) -> str:
+        return f"{self.root}/ob3/status/{purpose}/{number}"
 
     @property
     def did_document(self) -> str:
@@ -146,6 +147,11 @@ def assertion_document(urls: Urls, award: Award, recipient_email: str, secret_ke
         evidence["narrative"] = award.evidence_narrative
     if evidence:
         document["evidence"] = evidence
+    if award.suspended_at is not None:
+        # Open Badges 2.0 knows no suspension; while it lasts, verifiers must refuse the assertion.
+        # The issuer's reason stays inside the tenant.
+        document["revoked"] = True
+        document["revocationReason"] = SUSPENDED_REASON
     return document
 
 

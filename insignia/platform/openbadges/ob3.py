@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import gzip
 import uuid
+import zlib
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -38,8 +39,17 @@ CONTEXTS = [
     # 1EdTechJsonSchemaValidator2019 is defined here, not in context 3.0.3.
     "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json",
 ]
-# 16 KiB of bits per list, the minimum the specification allows (a small list would reveal more).
+# 131,072 entries per list, the minimum the specification allows (a small list would reveal more).
 STATUS_LIST_SIZE = 131_072
+# Bits per entry. ``message`` lists hold two bits per award: the high bit says revoked, the low bit
+# suspended (revoked wins); ``revocation`` lists (awards issued before suspension existed) hold one.
+STATUS_SIZE = {"revocation": 1, "message": 2}
+STATUS_MESSAGES = [
+    {"status": "0x0", "message": "valid"},
+    {"status": "0x1", "message": "suspended"},
+    {"status": "0x2", "message": "revoked"},
+    {"status": "0x3", "message": "revoked"},
+]
 SCHEMA_URL = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 
 
@@ -195,56 +205,104 @@ def credential_document(
     }
     if award.expires_at is not None:
         document["validUntil"] = _iso(award.expires_at)
-    if award.status_index is not None:
-        number, bit = divmod(award.status_index, STATUS_LIST_SIZE)
-        document["credentialStatus"] = {
-            "id": f"{urls.status_list(number)}#{bit}",
+    if award.status_index is not None and award.status_purpose is not None:
+        purpose = award.status_purpose
+        number, position = divmod(award.status_index, STATUS_LIST_SIZE)
+        entry: dict[str, Any] = {
+            "id": f"{urls.status_list(purpose, number)}#{position}",
             "type": "BitstringStatusListEntry",
-            "statusPurpose": "revocation",
-            "statusListIndex": str(bit),
-            "statusListCredential": urls.status_list(number),
+            "statusPurpose": purpose,
+            "statusListIndex": str(position),
+            "statusListCredential": urls.status_list(purpose, number),
         }
+        if STATUS_SIZE[purpose] > 1:
+            entry["statusSize"] = STATUS_SIZE[purpose]
+            entry["statusMessage"] = STATUS_MESSAGES
+        document["credentialStatus"] = entry
     return document
 
 
-def encode_bitstring(indexes: list[int], size: int) -> str:
-    """BitstringStatusList ``encodedList``: GZIP of the bits (index 0 = the first byte's high bit),
-    base64url without padding, multibase prefix ``u``."""
-    bits = bytearray(size // 8)
-    for index in indexes:
-        bits[index // 8] |= 1 << (7 - index % 8)
+def status_value(purpose: str, *, revoked: bool, suspended: bool) -> int:
+    """An award's entry in a list of ``purpose``: 2 revoked, 1 suspended, 0 valid (``message``);
+    1 revoked, else 0 (``revocation``)."""
+    if purpose == "revocation":
+        return int(revoked)
+    return 2 if revoked else int(suspended)
+
+
+def encode_status_list(values: dict[int, int], status_size: int, entries: int = STATUS_LIST_SIZE) -> str:
+    """BitstringStatusList ``encodedList``: entry i is bits [i * size, (i + 1) * size), most
+    significant first (bit 0 = the first byte's high bit); GZIP, base64url without padding,
+    multibase prefix ``u``."""
+    bits = bytearray(entries * status_size // 8)
+    for index, value in values.items():
+        for offset in range(status_size):
+            if value >> (status_size - 1 - offset) & 1:
+                position = index * status_size + offset
+                bits[position // 8] |= 1 << (7 - position % 8)
     return "u" + base64.urlsafe_b64encode(gzip.compress(bytes(bits), mtime=0)).decode().rstrip("=")
 
 
-def decode_bit(encoded: str, index: int) -> bool:
-    raw = gzip.decompress(base64.urlsafe_b64decode(encoded[1:] + "=" * (-len(encoded[1:]) % 4)))
-    return bool(raw[index // 8] & (1 << (7 - index % 8)))
+# A decompressed list is at most this large (2 ** 20 entries of 8 bits): a verifier reads lists
+# from elsewhere, and a small GZIP body could otherwise inflate without bound.
+_MAX_LIST_BYTES = 1 << 20
+
+
+def decode_status(encoded: str, index: int, status_size: int = 1) -> int:
+    """The value of entry ``index`` in an ``encodedList`` (see ``encode_status_list``). Raises
+    ``ValueError`` for a malformed list or an index past its end."""
+    if not encoded.startswith("u") or not 1 <= status_size <= 8 or index < 0:
+        raise ValueError("not a multibase base64url status list")
+    compressed = base64.urlsafe_b64decode(encoded[1:] + "=" * (-len(encoded[1:]) % 4))
+    decompressor = zlib.decompressobj(wbits=31)
+    raw = decompressor.decompress(compressed, _MAX_LIST_BYTES + 1)
+    if len(raw) > _MAX_LIST_BYTES:
+        raise ValueError("the status list is too large")
+    if len(raw) * 8 < STATUS_LIST_SIZE * status_size:
+        raise ValueError("the status list is shorter than the minimum of 131,072 entries")
+    if (index + 1) * status_size > len(raw) * 8:
+        raise ValueError("the status list index is past the end of the list")
+    value = 0
+    for offset in range(status_size):
+        position = index * status_size + offset
+        value = value << 1 | (raw[position // 8] >> (7 - position % 8) & 1)
+    return value
 
 
 async def status_list_credential(
-    session: AsyncSession, box: SecretBox, urls: ob2.Urls, did: str, tenant: Tenant, *, number: int
+    session: AsyncSession, box: SecretBox, urls: ob2.Urls, did: str, tenant: Tenant, *, purpose: str, number: int
 ) -> dict[str, Any]:
-    """Revocation list ``number`` of the tenant, signed, as of its latest revocation."""
+    """Status list ``number`` of ``purpose`` (``message`` or ``revocation``), signed, as of the
+    latest status change of an award in it."""
     low, high = number * STATUS_LIST_SIZE, (number + 1) * STATUS_LIST_SIZE
     rows = (
         await session.execute(
-            select(Award.status_index, Award.revoked_at).where(
-                Award.revoked_at.is_not(None), Award.status_index >= low, Award.status_index < high
+            select(Award.status_index, Award.revoked_at, Award.suspended_at, Award.status_changed_at).where(
+                Award.status_purpose == purpose,
+                Award.status_index >= low,
+                Award.status_index < high,
+                Award.status_changed_at.is_not(None),
             )
         )
     ).all()
-    as_of = max([r.revoked_at for r in rows], default=tenant.created_at)
+    as_of = max([r.status_changed_at for r in rows], default=tenant.created_at)
+    values = {
+        r.status_index - low: status_value(
+            purpose, revoked=r.revoked_at is not None, suspended=r.suspended_at is not None
+        )
+        for r in rows
+    }
     document: dict[str, Any] = {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
-        "id": urls.status_list(number),
+        "id": urls.status_list(purpose, number),
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
         "issuer": did,
         "validFrom": _iso(as_of),
         "credentialSubject": {
-            "id": f"{urls.status_list(number)}#list",
+            "id": f"{urls.status_list(purpose, number)}#list",
             "type": "BitstringStatusList",
-            "statusPurpose": "revocation",
-            "encodedList": encode_bitstring([r.status_index - low for r in rows], STATUS_LIST_SIZE),
+            "statusPurpose": purpose,
+            "encodedList": encode_status_list(values, STATUS_SIZE[purpose]),
         },
     }
     # Signed by the current key: the list changes over time, unlike an award.

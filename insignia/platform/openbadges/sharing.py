@@ -16,7 +16,7 @@ from insignia.platform.openbadges.branding import Brand
 from insignia.platform.openbadges.ob2 import Urls
 from insignia.tenants.models import Person, Tenant
 
-STATUS_TEXT = {"active": "Valid", "expired": "Expired", "revoked": "Revoked"}
+STATUS_TEXT = {"active": "Valid", "expired": "Expired", "suspended": "Suspended by the issuer", "revoked": "Revoked"}
 
 
 def linkedin_fields(
@@ -99,7 +99,7 @@ def verification_html(
         if person.profile_public
         else "The recipient (name not public)"
     )
-    colour = {"active": "#1a7f37", "expired": "#9a6700", "revoked": "#cf222e"}[status]
+    colour = {"active": "#1a7f37", "expired": "#9a6700", "suspended": "#bc4c00", "revoked": "#cf222e"}[status]
     return f"""<!doctype html>
 <html lang="en">
 <head>

@@ -1,8 +1,10 @@
 """Verifying an Open Badges 3.0 credential the way a relying party does: the proof, the validity
-period and the revocation status. Keys and status lists come from the caller (no fetching here)."""
+period and the status (revoked, suspended). Keys and status lists come from the caller (no fetching here)."""
 
 from __future__ import annotations
 
+import contextlib
+import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -11,7 +13,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from insignia.platform.openbadges import dataintegrity
-from insignia.platform.openbadges.ob3 import decode_bit
+from insignia.platform.openbadges.ob3 import decode_status
 
 KeyResolver = Callable[[str], Awaitable[Ed25519PublicKey | None]]
 DocumentFetcher = Callable[[str], Awaitable[dict[str, Any] | None]]
@@ -41,10 +43,53 @@ async def _proof_ok(credential: dict[str, Any], resolve_key: KeyResolver) -> boo
     return key is not None and dataintegrity.verify(credential, key)
 
 
+class _Unreadable(Exception):
+    """The entry or its status list cannot be read; the message says how."""
+
+
+def _status_value(entry: dict[str, Any], listing: dict[str, Any]) -> int:
+    """The entry's value in the status list, checked as the specification's validation algorithm
+    does (same purpose, a sane size, one message per possible value, index inside the list)."""
+    subject = listing.get("credentialSubject")
+    if not isinstance(subject, dict) or subject.get("statusPurpose") != entry.get("statusPurpose"):
+        raise _Unreadable("the status list is for another purpose")
+    size, messages = entry.get("statusSize", 1), entry.get("statusMessage")
+    if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= 8:
+        raise _Unreadable("the status list entry is malformed")
+    if size > 1 and (not isinstance(messages, list) or len(messages) != 2**size):
+        raise _Unreadable("the status list entry is malformed")
+    try:
+        return decode_status(str(subject.get("encodedList")), int(entry["statusListIndex"]), size)
+    except (KeyError, ValueError, TypeError, zlib.error, EOFError) as exc:
+        raise _Unreadable("the status list is malformed") from exc
+
+
+def _status_problem(entry: dict[str, Any], listing: dict[str, Any]) -> str | None:
+    """``None`` when the entry's status is clear (0), else what it says: revoked, suspended, or the
+    ``message`` entry's own message for its value."""
+    try:
+        value = _status_value(entry, listing)
+    except _Unreadable as exc:
+        return str(exc)
+    purpose = entry.get("statusPurpose")
+    if value == 0:
+        return None
+    if purpose in ("revocation", "suspension"):
+        return "revoked" if purpose == "revocation" else "suspended"
+    for message in entry.get("statusMessage") or []:
+        status = message.get("status") if isinstance(message, dict) else None
+        if isinstance(status, str) and status.lower().startswith("0x") and status[2:].isalnum():
+            with contextlib.suppress(ValueError):
+                if int(status, 16) == value:
+                    return str(message.get("message") or f"status {status}")
+    return f"status {value:#x}"
+
+
 async def verify_credential(  # noqa: PLR0911 - one verdict per check, in order
     credential: dict[str, Any], resolve_key: KeyResolver, fetch: DocumentFetcher, now: datetime | None = None
 ) -> Verdict:
-    """Proof, then ``validFrom``/``validUntil``, then every BitstringStatusList entry."""
+    """Proof, then ``validFrom``/``validUntil``, then every BitstringStatusList entry: a revocation
+    or suspension bit, or a ``message`` entry whose value is not 0 (its message is the problem)."""
     now = now or datetime.now(UTC)
     if not await _proof_ok(credential, resolve_key):
         return Verdict(False, "the proof does not verify")
@@ -57,13 +102,12 @@ async def verify_credential(  # noqa: PLR0911 - one verdict per check, in order
     for entry in statuses if isinstance(statuses, list) else [statuses]:
         if not isinstance(entry, dict) or entry.get("type") != "BitstringStatusListEntry":
             return Verdict(False, "unsupported credential status")
+        if entry.get("statusPurpose") not in ("revocation", "suspension", "message"):
+            return Verdict(False, "unsupported credential status")
         listing = await fetch(str(entry.get("statusListCredential")))
         if listing is None or not await _proof_ok(listing, resolve_key):
             return Verdict(False, "the status list does not verify")
-        try:
-            revoked = decode_bit(listing["credentialSubject"]["encodedList"], int(entry["statusListIndex"]))
-        except (KeyError, ValueError, TypeError, IndexError, OSError):
-            return Verdict(False, "the status list is malformed")
-        if revoked:
-            return Verdict(False, "revoked" if entry.get("statusPurpose") == "revocation" else "suspended")
+        problem = _status_problem(entry, listing)
+        if problem is not None:
+            return Verdict(False, problem)
     return Verdict(True)
