@@ -1,10 +1,12 @@
-"""Open Badges: credentials signed per second, and verification-page requests per second.
+"""Open Badges: credentials signed per second, verification-page and status-list requests per second.
 
-    .venv/bin/python -m bench.openbadges [--awards 2000] [--requests 2000] [--concurrency 16]
+    .venv/bin/python -m bench.openbadges [--awards 2000] [--requests 2000] [--status-requests 300] [--concurrency 16]
 
 Signing: builds and signs (eddsa-rdfc-2022, RDFC-1.0 canonicalization) the OB 3.0 credential of
 each award in this process, as the credential endpoint does. Pages: a real `insignia serve`
 process on 127.0.0.1 answers GET /t/<slug>/awards/<id> for random public awards, bounded in count.
+Status list: the same process answers GET /t/<slug>/ob3/status/message/0 (131,072 two-bit entries,
+2% of the awards suspended or revoked), built and signed per request as verifiers fetch it.
 Prints figures; asserts nothing.
 """
 
@@ -17,9 +19,10 @@ import socket
 import tempfile
 import time
 import uuid
+from datetime import UTC, datetime
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.engine import make_url
 
 from bench._common import APP, SECRET, create_database, drop_database, run, seed_learners, start, wait_ready, worker_env
@@ -76,10 +79,34 @@ async def pages(base: str, paths: list[str], requests: int, concurrency: int) ->
         return time.perf_counter() - started, sorted(latencies)
 
 
+async def hold_some(owner_url: str, tenant_id: uuid.UUID) -> int:
+    """Suspend every 100th award and revoke every 100th from the 50th, so the list has set bits."""
+    db = Database(create_engine(owner_url, pool_size=1))
+    try:
+        async with db.session() as s:
+            await set_tenant(s, tenant_id)
+            now = datetime.now(UTC)
+            suspended = await s.execute(
+                update(Award)
+                .where(Award.status_index % 100 == 0)
+                .values(suspended_at=now, suspension_reason="bench", status_changed_at=now)
+            )
+            revoked = await s.execute(
+                update(Award)
+                .where(Award.status_index % 100 == 50)
+                .values(revoked_at=now, revocation_reason="bench", status_changed_at=now)
+            )
+            await s.commit()
+            return int(suspended.rowcount + revoked.rowcount)  # type: ignore[attr-defined]
+    finally:
+        await db.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--awards", type=int, default=2000)
     parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--status-requests", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=16)
     args = parser.parse_args()
     name = f"insignia_bench_{uuid.uuid4().hex[:8]}"
@@ -102,6 +129,8 @@ def main() -> None:
                 await db.dispose()
 
         paths = run(award_paths())
+        held = run(hold_some(owner_url, seeded["tenant_id"]))
+        status_path = f"/t/{seeded['tenant_slug']}/ob3/status/message/0"
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
@@ -121,12 +150,21 @@ def main() -> None:
                 run(wait_ready(base))
                 run(pages(base, paths, 100, args.concurrency))
                 elapsed, latencies = run(pages(base, paths, args.requests, args.concurrency))
+                run(pages(base, [status_path], 20, args.concurrency))
+                status_elapsed, status_latencies = run(
+                    pages(base, [status_path], args.status_requests, args.concurrency)
+                )
             finally:
                 server.terminate()
                 server.wait(timeout=30)
         p50, p99 = latencies[len(latencies) // 2] * 1000, latencies[int(len(latencies) * 0.99)] * 1000
         print(
             f"verification pages: {args.requests / elapsed:,.0f} requests/s at concurrency {args.concurrency} (p50 {p50:.1f} ms, p99 {p99:.1f} ms; one API process, client and PostgreSQL on the same 2 cores)"
+        )
+        s50 = status_latencies[len(status_latencies) // 2] * 1000
+        s99 = status_latencies[int(len(status_latencies) * 0.99)] * 1000
+        print(
+            f"status list: {args.status_requests / status_elapsed:,.0f} requests/s at concurrency {args.concurrency} (p50 {s50:.1f} ms, p99 {s99:.1f} ms; {held} of {count} awards suspended or revoked, the list built and signed per request)"
         )
     finally:
         run(drop_database(name))
