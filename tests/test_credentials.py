@@ -399,6 +399,22 @@ async def test_suspend_and_reinstate(seeder: Seeder, gql: GraphQLClient, owner_d
         types = [e.payload["type"] for e in events if e.payload["type"].startswith("award.")]
     assert types == ["award.issued", "award.suspended", "award.reinstated", "award.suspended", "award.revoked"]
 
+    # An expired award that was renewed is history: the renewal is the one to suspend.
+    customer = gid("Person", t.people["customer"].id)
+    old = (await ok(gql, c.issuer, ISSUE, {"input": {"badgeClassId": c.badge, "recipientId": customer}}))["award"]
+    async with owner_db.session() as s:
+        await set_tenant(s, t.id)
+        await s.execute(
+            update(Award)
+            .where(Award.recipient_id == t.people["customer"].id)
+            .values(expires_at=datetime.now(UTC) - timedelta(days=1))
+        )
+        await s.commit()
+    renewed = await ok(gql, c.issuer, ISSUE, {"input": {"badgeClassId": c.badge, "recipientId": customer}})
+    assert renewed["created"] is True
+    history = await gql(c.issuer, suspend, {"id": old["id"], "r": "x"})
+    assert history["awardSuspend"]["errors"] == [{"code": "INVALID", "field": "id"}]
+
 
 async def test_criteria_versions_and_explicit_reevaluation(
     seeder: Seeder, gql: GraphQLClient, app_db: Database, owner_db: Database, settings: Settings
@@ -488,6 +504,54 @@ async def test_badges_that_require_badges_and_n_of(
         "Hold the badge “Certified Forklift Operator”",
         "1 of: Complete the course “Pallet jacks”; Complete the course “Loading docks”",
     ]
+
+
+async def test_a_suspended_badge_does_not_count_until_reinstated(
+    seeder: Seeder, gql: GraphQLClient, app_db: Database, owner_db: Database, settings: Settings
+) -> None:
+    t = await seeder.tenant()
+    c = await Catalog(t).build(gql)
+    course2 = (await ok(gql, c.issuer, COURSE, {"input": {"title": "Pallet jacks"}}))["course"]["id"]
+    master = (
+        await ok(
+            gql,
+            c.issuer,
+            BADGE,
+            {
+                "input": {
+                    "name": "Warehouse Master",
+                    "description": "d",
+                    "criteria": {"requirements": [{"badgeClassId": c.badge}, {"courseId": course2}]},
+                }
+            },
+        )
+    )["badgeClass"]["id"]
+    await ok(gql, c.issuer, PUBLISH, {"id": master})
+    learner = gid("Person", t.people["learner"].id)
+    forklift = (await ok(gql, c.issuer, ISSUE, {"input": {"badgeClassId": c.badge, "recipientId": learner}}))["award"][
+        "id"
+    ]
+    await ok(
+        gql,
+        c.issuer,
+        'mutation($id: ID!) { awardSuspend(input: {id: $id, reason: "Review"}) { errors { code } } }',
+        {"id": forklift},
+    )
+    await run_jobs_until(settings, app_db, _no_due_jobs(owner_db, t.id))
+    await ok(gql, c.issuer, COMPLETE, {"input": {"personId": learner, "courseId": course2}})
+    await run_jobs_until(settings, app_db, _no_due_jobs(owner_db, t.id))
+    explained = (await gql(t.tokens["learner"], ELIGIBILITY, {"p": learner, "b": master}))["awardEligibility"]
+    assert explained["eligible"] is False and explained["awarded"] is False
+    assert len(await _awards_of(owner_db, t.id, t.people["learner"].id)) == 1
+
+    # Reinstated, the badge counts again, and what it unlocks is awarded without another record.
+    await ok(gql, c.issuer, "mutation($id: ID!) { awardReinstate(id: $id) { errors { code } } }", {"id": forklift})
+
+    async def both() -> bool:
+        return len(await _awards_of(owner_db, t.id, t.people["learner"].id)) == 2
+
+    await run_jobs_until(settings, app_db, both)
+    assert (await gql(t.tokens["learner"], ELIGIBILITY, {"p": learner, "b": master}))["awardEligibility"]["awarded"]
 
 
 async def test_bad_definitions_and_records_are_refused(seeder: Seeder, gql: GraphQLClient) -> None:

@@ -102,10 +102,30 @@ async def test_0007_keeps_awards_issued_before_it_on_their_revocation_entries(sc
     # the revoked one's list is dated by its revocation.
     assert await awards() == [(kept, "revocation", 0, None), (revoked, "revocation", 1, revoked_at)]
 
+    # A process from before 0007, still running during a rolling deploy, issues and revokes the
+    # way it always did: the award lands on the revocation list it allocated from.
+    late = uuid.uuid4()
+    conn = await asyncpg.connect(_dsn(scratch_url))
+    try:
+        async with conn.transaction():
+            await conn.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+            await conn.execute(
+                "INSERT INTO awards (tenant_id, id, badge_class_id, recipient_id, criteria_version, issued_at, "
+                "issuer_kind, status_index, revoked_at, revocation_reason) "
+                "VALUES ($1, $2, $3, $4, 1, now(), 'operator', 2, now(), 'x')",
+                tenant,
+                late,
+                badge,
+                person,
+            )
+    finally:
+        await conn.close()
+    assert (await awards())[2][:3] == (late, "revocation", 2)
+
     # Back to 0006 while no award has a message entry; then forward again.
     await downgrade(scratch_url, "0006")
     await migrate(scratch_url, app_role=APP_ROLE)
-    assert [a[1] for a in await awards()] == ["revocation", "revocation"]
+    assert [a[1] for a in await awards()] == ["revocation", "revocation", "revocation"]
 
     # Once a credential with a message entry exists, the downgrade refuses and changes nothing.
     conn = await asyncpg.connect(_dsn(scratch_url))
@@ -120,4 +140,4 @@ async def test_0007_keeps_awards_issued_before_it_on_their_revocation_entries(sc
         await conn.close()
     with pytest.raises(Exception, match="cannot be downgraded"):
         await downgrade(scratch_url, "0006")
-    assert [a[1] for a in await awards()] == ["message", "revocation"]
+    assert [a[1] for a in await awards()] == ["message", "revocation", "revocation"]

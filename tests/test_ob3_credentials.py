@@ -228,6 +228,22 @@ async def test_awards_issued_before_suspension_keep_their_revocation_entry(
     assert (await verify_independently(client, credential))["error"] == "credential revoked"
     assert (await client.get(f"/t/{t.slug}/ob3/status/suspension/0")).status_code == 404
 
+    # A revocation written the old way (no status_changed_at: a process from before 0007 during a
+    # rolling deploy) is on the list all the same.
+    older = await _issue(gql, c, t, "customer")
+    older_id = uuid.UUID(base64.b64decode(older["award"]).decode().split(":", 1)[1])
+    async with owner_db.session() as s:
+        await set_tenant(s, t.id)
+        await s.execute(
+            update(Award)
+            .where(Award.id == older_id)
+            .values(status_purpose="revocation", status_index=1, revoked_at=datetime.now(UTC), revocation_reason="x")
+        )
+        await s.commit()
+    older_credential = (await client.get(path(older["openBadge3Url"]))).status_code
+    assert older_credential == 410
+    assert await _list_value(client, {**status, "statusListIndex": "1"}) == 1
+
 
 JS_VERIFIER = Path(__file__).parent / "js" / "verify.mjs"
 EXTRA_CONTEXTS: dict[str, Any] = {}

@@ -121,5 +121,10 @@ def test_two_bit_status_entries_are_most_significant_bit_first() -> None:
     assert [decode_status(encoded, i, 2) for i in (0, 1, 2, 3, STATUS_LIST_SIZE - 1)] == [2, 1, 0, 3, 1]
     # Read as a one-bit list, the same bytes say something else: the size is part of the entry.
     assert [decode_status(encoded, i, 1) for i in (0, 1, 2, 3)] == [1, 0, 0, 1]
+    import base64
+
+    cut = "u" + base64.urlsafe_b64encode(base64.urlsafe_b64decode(encoded[1:] + "==")[:-6]).decode().rstrip("=")
+    with pytest.raises(ValueError, match="truncated"):
+        decode_status(cut, 0, 2)  # a list cut before its GZIP trailer (no CRC to check) is refused
     with pytest.raises(ValueError, match="shorter"):
         decode_status(encode_status_list({}, 1), 0, 2)  # a 16 KiB list cannot hold 131,072 two-bit entries

@@ -36,7 +36,7 @@ async function checkStatus({credential: checked}) {
     if(!listResult.verified) {
       return {verified: false, error: new Error('the status list credential does not verify')};
     }
-    if(list.credentialSubject.statusPurpose !== entry.statusPurpose) {
+    if(![].concat(list.credentialSubject.statusPurpose).includes(entry.statusPurpose)) {
       return {verified: false, error: new Error('the status list is for another purpose')};
     }
     const size = entry.statusSize ?? 1;
@@ -47,8 +47,9 @@ async function checkStatus({credential: checked}) {
     const encoded = list.credentialSubject.encodedList;
     const bits = gunzipSync(Buffer.from(encoded.slice(1), 'base64url'));
     const index = Number(entry.statusListIndex);
-    if(bits.length * 8 < 131072 * size || (index + 1) * size > bits.length * 8) {
-      return {verified: false, error: new Error('status list too short')};
+    if(!/^[0-9]+$/.test(String(entry.statusListIndex)) ||
+      bits.length * 8 < 131072 * size || (index + 1) * size > bits.length * 8) {
+      return {verified: false, error: new Error('malformed status entry or list')};
     }
     let value = 0;
     for(let offset = 0; offset < size; offset++) {

@@ -548,13 +548,25 @@ async def issue_award(
     )  # fmt: skip
     await webhook.publish(session, tenant, "award.issued", _award_data(award))
     session.add(_award_email(award, badge, person))
-    # Badges can require other badges: holding this one may unlock more.
+    await _unlock_chained(session, tenant, award)
+    return Issued(award, created=True)
+
+
+async def _unlock_chained(session: AsyncSession, tenant_id: uuid.UUID, award: Award) -> None:
+    """Badges can require other badges: holding this one (again) may unlock more, so the badge
+    classes that require it are evaluated for the recipient (a job)."""
     chained = await session.scalar(
-        select(func.count()).where(BadgeClass.status == "published", BadgeClass.criteria_refs.contains([badge.id]))
+        select(func.count()).where(
+            BadgeClass.status == "published", BadgeClass.criteria_refs.contains([award.badge_class_id])
+        )
     )
     if chained:
-        await enqueue(session, tenant, learning.EVALUATE_KIND, {"personId": str(recipient_id), "refs": [str(badge.id)]})
-    return Issued(award, created=True)
+        await enqueue(
+            session,
+            tenant_id,
+            learning.EVALUATE_KIND,
+            {"personId": str(award.recipient_id), "refs": [str(award.badge_class_id)]},
+        )
 
 
 @dataclass(frozen=True)
@@ -723,6 +735,8 @@ async def suspend_award(session: AsyncSession, principal: Principal, award_id: u
         raise ValidationError("The award is revoked; a revoked award cannot be suspended.", "id")
     if award.suspended_at is not None:
         raise ValidationError("The award is already suspended.", "id")
+    if award.superseded_at is not None:
+        raise ValidationError("The award has been renewed; suspend the current award instead.", "id")
     if award.status_purpose != STATUS_PURPOSE:
         raise ValidationError(
             "This award was issued before suspension existed: its credential can only show revocation. "
@@ -746,6 +760,9 @@ async def reinstate_award(session: AsyncSession, principal: Principal, award_id:
     award.suspended_at = award.suspension_reason = None
     award.status_changed_at = datetime.now(UTC)
     await _status_changed(session, principal, award, "award.reinstated", before)
+    if award.status(datetime.now(UTC)) == "active":
+        # What was evaluated while it did not count may be met now.
+        await _unlock_chained(session, principal.tenant_id, award)
     return award
 
 

@@ -51,7 +51,10 @@ def _status_value(entry: dict[str, Any], listing: dict[str, Any]) -> int:
     """The entry's value in the status list, checked as the specification's validation algorithm
     does (same purpose, a sane size, one message per possible value, index inside the list)."""
     subject = listing.get("credentialSubject")
-    if not isinstance(subject, dict) or subject.get("statusPurpose") != entry.get("statusPurpose"):
+    purposes = subject.get("statusPurpose") if isinstance(subject, dict) else None
+    if not isinstance(subject, dict) or entry.get("statusPurpose") not in (
+        purposes if isinstance(purposes, list) else [purposes]
+    ):
         raise _Unreadable("the status list is for another purpose")
     size, messages = entry.get("statusSize", 1), entry.get("statusMessage")
     if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= 8:

@@ -46,6 +46,9 @@ def upgrade() -> None:
         "ALTER TABLE awards ADD CONSTRAINT awards_status_entry_check "
         "CHECK ((status_index IS NULL) = (status_purpose IS NULL))"
     )
+    # During a rolling deploy, processes from before 0007 still issue: they allocate in the
+    # revocation list and do not name a purpose. The current code always names one.
+    op.execute("ALTER TABLE awards ALTER COLUMN status_purpose SET DEFAULT 'revocation'")
     # Each list kind numbers its positions on its own.
     op.execute("DROP INDEX awards_status_index_idx")
     op.execute("CREATE UNIQUE INDEX awards_status_index_idx ON awards (tenant_id, status_purpose, status_index)")
