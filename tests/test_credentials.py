@@ -3,6 +3,8 @@ re-issue, version criteria, expire and remind, and who may see what."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -318,7 +320,9 @@ async def test_revoke_reissue_and_audit_trail(seeder: Seeder, gql: GraphQLClient
     assert types == ["award.issued", "award.revoked", "award.issued"]
 
 
-async def test_suspend_and_reinstate(seeder: Seeder, gql: GraphQLClient, owner_db: Database) -> None:
+async def test_suspend_and_reinstate(
+    seeder: Seeder, gql: GraphQLClient, owner_db: Database, app_db: Database, settings: Settings
+) -> None:
     t = await seeder.tenant()
     c = await Catalog(t).build(gql)
     learner = gid("Person", t.people["learner"].id)
@@ -398,6 +402,34 @@ async def test_suspend_and_reinstate(seeder: Seeder, gql: GraphQLClient, owner_d
         ).all()
         types = [e.payload["type"] for e in events if e.payload["type"].startswith("award.")]
     assert types == ["award.issued", "award.suspended", "award.reinstated", "award.suspended", "award.revoked"]
+
+    # The recipient is told each time, with the reason (theirs to know).
+    def told() -> list[str]:
+        assert settings.email_dir is not None
+        mails = [
+            email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+            for p in settings.email_dir.glob("*.eml")
+        ]
+        return sorted(
+            f"{m['subject']} | {m.get_body(('plain',)).get_content()}"  # type: ignore[union-attr]
+            for m in mails
+            if m["to"] == f"learner@{t.slug}.example"
+            and "Certified Forklift Operator" in m["subject"]
+            and "earned" not in m["subject"]
+        )
+
+    async def all_told() -> bool:
+        return len(told()) == 4
+
+    await run_jobs_until(settings, app_db, all_told)
+    mails = told()
+    assert [m.split(" | ")[0] for m in mails] == [
+        "Your badge “Certified Forklift Operator” is suspended",
+        "Your badge “Certified Forklift Operator” is suspended",
+        "Your badge “Certified Forklift Operator” is valid again",
+        "Your badge “Certified Forklift Operator” was revoked",
+    ]
+    assert "Reason: Exam under review" in "".join(mails) and "Reason: Cheated" in mails[3]
 
     # An expired award that was renewed is history: the renewal is the one to suspend.
     customer = gid("Person", t.people["customer"].id)

@@ -699,7 +699,8 @@ async def get_award(session: AsyncSession, award_id: uuid.UUID, *, lock: bool = 
 
 
 async def _status_changed(session: AsyncSession, principal: Principal, award: Award, event: str, before: Any) -> None:
-    """Record a revoke, suspend or reinstate: audit event and webhook, after the row is written."""
+    """Record a revoke, suspend or reinstate: audit event, webhook, and an email telling the
+    recipient (with the reason, which is theirs to know), after the row is written."""
     await session.flush()
     after = _award_data(award)
     await audit.record(
@@ -707,6 +708,21 @@ async def _status_changed(session: AsyncSession, principal: Principal, award: Aw
         subject_id=award.id, before=before, after=after,
     )  # fmt: skip
     await webhook.publish(session, principal.tenant_id, event, after)
+    person = await session.scalar(select(Person).where(Person.id == award.recipient_id))
+    badge_name = await session.scalar(select(BadgeClass.name).where(BadgeClass.id == award.badge_class_id))
+    if person is not None and person.active:
+        status = event.removeprefix("award.")
+        context = {
+            "name": person.name,
+            "badge_name": badge_name,
+            "status": status,
+            "reason": award.revocation_reason if status == "revoked" else award.suspension_reason,
+        }
+        session.add(
+            new_event(
+                award.tenant_id, "email.send", {"template": "award_status", "to": person.email, "context": context}
+            )
+        )
 
 
 async def revoke_award(session: AsyncSession, principal: Principal, award_id: uuid.UUID, reason: str) -> Award:
