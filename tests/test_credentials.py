@@ -494,6 +494,24 @@ async def test_criteria_versions_and_explicit_reevaluation(
     assert trail["node"]["badgeClass"]["criteriaVersion"] == 2
 
 
+async def _published_master(gql: GraphQLClient, c: Catalog, criteria: dict[str, Any]) -> str:
+    """A published "Warehouse Master" badge class with these criteria (they name the Catalog's badge)."""
+    master = (
+        await ok(
+            gql, c.issuer, BADGE, {"input": {"name": "Warehouse Master", "description": "d", "criteria": criteria}}
+        )
+    )["badgeClass"]["id"]
+    await ok(gql, c.issuer, PUBLISH, {"id": master})
+    return master  # type: ignore[no-any-return]
+
+
+def _holds_two(owner_db: Database, t: SeededTenant) -> Any:
+    async def check() -> bool:
+        return len(await _awards_of(owner_db, t.id, t.people["learner"].id)) == 2
+
+    return check
+
+
 async def test_badges_that_require_badges_and_n_of(
     seeder: Seeder, gql: GraphQLClient, app_db: Database, owner_db: Database, settings: Settings
 ) -> None:
@@ -501,35 +519,19 @@ async def test_badges_that_require_badges_and_n_of(
     c = await Catalog(t).build(gql)
     course2 = (await ok(gql, c.issuer, COURSE, {"input": {"title": "Pallet jacks"}}))["course"]["id"]
     course3 = (await ok(gql, c.issuer, COURSE, {"input": {"title": "Loading docks"}}))["course"]["id"]
-    master = (
-        await ok(
-            gql,
-            c.issuer,
-            BADGE,
-            {
-                "input": {
-                    "name": "Warehouse Master",
-                    "description": "d",
-                    "criteria": {
-                        "requirements": [{"badgeClassId": c.badge}],
-                        "groups": [
-                            {"mode": "N_OF", "n": 1, "requirements": [{"courseId": course2}, {"courseId": course3}]}
-                        ],
-                    },
-                }
-            },
-        )
-    )["badgeClass"]["id"]
-    await ok(gql, c.issuer, PUBLISH, {"id": master})
+    master = await _published_master(
+        gql,
+        c,
+        {
+            "requirements": [{"badgeClassId": c.badge}],
+            "groups": [{"mode": "N_OF", "n": 1, "requirements": [{"courseId": course2}, {"courseId": course3}]}],
+        },
+    )
     learner = gid("Person", t.people["learner"].id)
     await ok(gql, c.issuer, COMPLETE, {"input": {"personId": learner, "courseId": course3}})
     await ok(gql, c.issuer, COMPLETE, {"input": {"personId": learner, "courseId": c.course}})
     await ok(gql, c.issuer, RESULT, {"input": {"personId": learner, "assessmentId": c.exam, "score": 95}})
-
-    async def both() -> bool:
-        return len(await _awards_of(owner_db, t.id, t.people["learner"].id)) == 2
-
-    await run_jobs_until(settings, app_db, both)
+    await run_jobs_until(settings, app_db, _holds_two(owner_db, t))
     explained = (await gql(t.tokens["learner"], ELIGIBILITY, {"p": learner, "b": master}))["awardEligibility"]
     assert explained["awarded"] is True
     assert [x["description"] for x in explained["criteria"]] == [
@@ -544,21 +546,7 @@ async def test_a_suspended_badge_does_not_count_until_reinstated(
     t = await seeder.tenant()
     c = await Catalog(t).build(gql)
     course2 = (await ok(gql, c.issuer, COURSE, {"input": {"title": "Pallet jacks"}}))["course"]["id"]
-    master = (
-        await ok(
-            gql,
-            c.issuer,
-            BADGE,
-            {
-                "input": {
-                    "name": "Warehouse Master",
-                    "description": "d",
-                    "criteria": {"requirements": [{"badgeClassId": c.badge}, {"courseId": course2}]},
-                }
-            },
-        )
-    )["badgeClass"]["id"]
-    await ok(gql, c.issuer, PUBLISH, {"id": master})
+    master = await _published_master(gql, c, {"requirements": [{"badgeClassId": c.badge}, {"courseId": course2}]})
     learner = gid("Person", t.people["learner"].id)
     forklift = (await ok(gql, c.issuer, ISSUE, {"input": {"badgeClassId": c.badge, "recipientId": learner}}))["award"][
         "id"
@@ -579,10 +567,7 @@ async def test_a_suspended_badge_does_not_count_until_reinstated(
     # Reinstated, the badge counts again, and what it unlocks is awarded without another record.
     await ok(gql, c.issuer, "mutation($id: ID!) { awardReinstate(id: $id) { errors { code } } }", {"id": forklift})
 
-    async def both() -> bool:
-        return len(await _awards_of(owner_db, t.id, t.people["learner"].id)) == 2
-
-    await run_jobs_until(settings, app_db, both)
+    await run_jobs_until(settings, app_db, _holds_two(owner_db, t))
     assert (await gql(t.tokens["learner"], ELIGIBILITY, {"p": learner, "b": master}))["awardEligibility"]["awarded"]
 
 

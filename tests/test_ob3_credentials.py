@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,6 +14,7 @@ import jsonschema
 import pytest
 from sqlalchemy import update
 
+from insignia.infra import global_ids
 from insignia.infra.db import Database, set_tenant
 from insignia.platform.credentials.models import Award
 from insignia.platform.openbadges import dataintegrity, ob3
@@ -47,6 +46,16 @@ async def resolve_and_verify(client: httpx.AsyncClient, credential: dict[str, An
     [vm] = [m for m in did_document["verificationMethod"] if m["id"] == method]
     assert method in did_document["assertionMethod"] and vm["publicKeyMultibase"] == fragment
     return dataintegrity.verify(credential, dataintegrity.public_key_from_multibase(vm["publicKeyMultibase"]))
+
+
+async def _rewrite_award(owner_db: Database, t: SeededTenant, award: str, **values: Any) -> None:
+    """Change an award's row directly (its past, or what an older version of the code wrote)."""
+    decoded = global_ids.decode(award)
+    assert decoded is not None
+    async with owner_db.session() as s:
+        await set_tenant(s, t.id)
+        await s.execute(update(Award).where(Award.id == decoded[1]).values(**values))
+        await s.commit()
 
 
 async def _issue(gql: GraphQLClient, c: Catalog, t: SeededTenant, who: str) -> dict[str, Any]:
@@ -197,11 +206,8 @@ async def test_awards_issued_before_suspension_keep_their_revocation_entry(
     t = await seeder.tenant()
     c = await Catalog(t).build(gql)
     legacy = await _issue(gql, c, t, "learner")
-    award_id = uuid.UUID(base64.b64decode(legacy["award"]).decode().split(":", 1)[1])
-    async with owner_db.session() as s:  # as migration 0007 left an award issued before it
-        await set_tenant(s, t.id)
-        await s.execute(update(Award).where(Award.id == award_id).values(status_purpose="revocation", status_index=0))
-        await s.commit()
+    # As migration 0007 left an award issued before it:
+    await _rewrite_award(owner_db, t, legacy["award"], status_purpose="revocation", status_index=0)
     credential = (await client.get(path(legacy["openBadge3Url"]))).json()
     status = credential["credentialStatus"]
     assert status["statusPurpose"] == "revocation" and "statusSize" not in status
@@ -231,15 +237,15 @@ async def test_awards_issued_before_suspension_keep_their_revocation_entry(
     # A revocation written the old way (no status_changed_at: a process from before 0007 during a
     # rolling deploy) is on the list all the same.
     older = await _issue(gql, c, t, "customer")
-    older_id = uuid.UUID(base64.b64decode(older["award"]).decode().split(":", 1)[1])
-    async with owner_db.session() as s:
-        await set_tenant(s, t.id)
-        await s.execute(
-            update(Award)
-            .where(Award.id == older_id)
-            .values(status_purpose="revocation", status_index=1, revoked_at=datetime.now(UTC), revocation_reason="x")
-        )
-        await s.commit()
+    await _rewrite_award(
+        owner_db,
+        t,
+        older["award"],
+        status_purpose="revocation",
+        status_index=1,
+        revoked_at=datetime.now(UTC),
+        revocation_reason="x",
+    )
     older_credential = (await client.get(path(older["openBadge3Url"]))).status_code
     assert older_credential == 410
     assert await _list_value(client, {**status, "statusListIndex": "1"}) == 1
@@ -332,17 +338,13 @@ async def test_both_verifiers_refuse_revoked_and_expired(
     assert (await verify_ours(client, copy)).problem == "revoked"
 
     expiring = await _issue(gql, c, t, "customer")
-    award_id = uuid.UUID(base64.b64decode(expiring["award"]).decode().split(":", 1)[1])
-    async with owner_db.session() as s:
-        await set_tenant(s, t.id)
-        await s.execute(
-            update(Award)
-            .where(Award.id == award_id)
-            .values(
-                issued_at=datetime.now(UTC) - timedelta(days=400), expires_at=datetime.now(UTC) - timedelta(days=35)
-            )
-        )
-        await s.commit()
+    await _rewrite_award(
+        owner_db,
+        t,
+        expiring["award"],
+        issued_at=datetime.now(UTC) - timedelta(days=400),
+        expires_at=datetime.now(UTC) - timedelta(days=35),
+    )
     expired = (await client.get(path(expiring["openBadge3Url"]))).json()
     assert await resolve_and_verify(client, expired)  # the signature itself is fine...
     result = await verify_independently(client, expired)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any, cast
@@ -608,6 +609,15 @@ def _award_payload(issued: credentials.Issued | None, errors: list[UserError]) -
     return AwardPayload(award=AwardType.from_model(issued.award), created=issued.created, errors=errors)
 
 
+async def _award_changed(ctx: Context, change: Callable[[AsyncSession], Awaitable[Award]]) -> AwardPayload:
+    """Revoke, suspend or reinstate: a change to an existing award (never a new one)."""
+
+    async def op(s: AsyncSession) -> credentials.Issued:
+        return credentials.Issued(await change(s), created=False)
+
+    return _award_payload(*await run_mutation(ctx, op))
+
+
 # --- queries and mutations ------------------------------------------------------------------------
 
 
@@ -777,34 +787,25 @@ class CredentialMutations:
     @strawberry.mutation
     async def award_revoke(self, info: Info[Context, None], input: AwardRevokeInput) -> AwardPayload:
         ctx = info.context
-
-        async def op(s: AsyncSession) -> credentials.Issued:
-            award = await credentials.revoke_award(s, ctx.principal, expect_id(input.id, "Award"), input.reason)
-            return credentials.Issued(award, created=False)
-
-        return _award_payload(*await run_mutation(ctx, op))
+        return await _award_changed(
+            ctx, lambda s: credentials.revoke_award(s, ctx.principal, expect_id(input.id, "Award"), input.reason)
+        )
 
     @strawberry.mutation(
         description="Put an award on hold: verifiers see it suspended and it stops counting, until awardReinstate."
     )
     async def award_suspend(self, info: Info[Context, None], input: AwardSuspendInput) -> AwardPayload:
         ctx = info.context
-
-        async def op(s: AsyncSession) -> credentials.Issued:
-            award = await credentials.suspend_award(s, ctx.principal, expect_id(input.id, "Award"), input.reason)
-            return credentials.Issued(award, created=False)
-
-        return _award_payload(*await run_mutation(ctx, op))
+        return await _award_changed(
+            ctx, lambda s: credentials.suspend_award(s, ctx.principal, expect_id(input.id, "Award"), input.reason)
+        )
 
     @strawberry.mutation(description="End a suspension: the award is valid again (or expired, if its time ran out).")
     async def award_reinstate(self, info: Info[Context, None], id: strawberry.ID) -> AwardPayload:
         ctx = info.context
-
-        async def op(s: AsyncSession) -> credentials.Issued:
-            award = await credentials.reinstate_award(s, ctx.principal, expect_id(id, "Award"))
-            return credentials.Issued(award, created=False)
-
-        return _award_payload(*await run_mutation(ctx, op))
+        return await _award_changed(
+            ctx, lambda s: credentials.reinstate_award(s, ctx.principal, expect_id(id, "Award"))
+        )
 
     @strawberry.mutation(description="Issue a revoked or expired award anew, linked to the old one.")
     async def award_reissue(self, info: Info[Context, None], id: strawberry.ID) -> AwardPayload:

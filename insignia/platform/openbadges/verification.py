@@ -43,6 +43,10 @@ async def _proof_ok(credential: dict[str, Any], resolve_key: KeyResolver) -> boo
     return key is not None and dataintegrity.verify(credential, key)
 
 
+# One-bit purposes: a set bit means this. A ``message`` entry names its values itself.
+_ONE_BIT = {"revocation": "revoked", "suspension": "suspended"}
+
+
 class _Unreadable(Exception):
     """The entry or its status list cannot be read; the message says how."""
 
@@ -74,17 +78,15 @@ def _status_problem(entry: dict[str, Any], listing: dict[str, Any]) -> str | Non
         value = _status_value(entry, listing)
     except _Unreadable as exc:
         return str(exc)
-    purpose = entry.get("statusPurpose")
     if value == 0:
         return None
-    if purpose in ("revocation", "suspension"):
-        return "revoked" if purpose == "revocation" else "suspended"
+    if entry.get("statusPurpose") in _ONE_BIT:
+        return _ONE_BIT[entry["statusPurpose"]]
     for message in entry.get("statusMessage") or []:
         status = message.get("status") if isinstance(message, dict) else None
-        if isinstance(status, str) and status.lower().startswith("0x") and status[2:].isalnum():
-            with contextlib.suppress(ValueError):
-                if int(status, 16) == value:
-                    return str(message.get("message") or f"status {status}")
+        with contextlib.suppress(TypeError, ValueError):  # "0x1", as the specification writes them
+            if str(status).lower().startswith("0x") and int(str(status), 16) == value:
+                return str(message.get("message") or f"status {status}")
     return f"status {value:#x}"
 
 
@@ -105,7 +107,7 @@ async def verify_credential(  # noqa: PLR0911 - one verdict per check, in order
     for entry in statuses if isinstance(statuses, list) else [statuses]:
         if not isinstance(entry, dict) or entry.get("type") != "BitstringStatusListEntry":
             return Verdict(False, "unsupported credential status")
-        if entry.get("statusPurpose") not in ("revocation", "suspension", "message"):
+        if entry.get("statusPurpose") not in (*_ONE_BIT, "message"):
             return Verdict(False, "unsupported credential status")
         listing = await fetch(str(entry.get("statusListCredential")))
         if listing is None or not await _proof_ok(listing, resolve_key):
