@@ -136,6 +136,13 @@ class TenantSettings(Base):
     brand_color: Mapped[str | None]
     brand_logo_data: Mapped[bytes | None] = mapped_column(deferred=True)
     brand_logo_type: Mapped[str | None]
+    # Who sees whom, per (viewer kind, person kind) pair: see insignia.tenants.visibility.
+    visibility_rules: Mapped[dict[str, str]] = mapped_column(JSONB, default=dict)
+    default_award_visibility: Mapped[str] = mapped_column(default="tenant")
+    # New awards wait for the recipient to accept them before anyone else sees them.
+    award_acceptance: Mapped[bool] = mapped_column(default=False)
+    # The tenant's learner portal (https://academy.example.com): emails link there to sign in.
+    portal_url: Mapped[str | None]
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
 
 

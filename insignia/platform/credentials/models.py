@@ -34,6 +34,10 @@ class BadgeClass(Base):
     criteria: Mapped[dict[str, Any]] = mapped_column(JSONB)
     criteria_version: Mapped[int] = mapped_column(default=0)
     criteria_refs: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid))
+    # The visibility new awards get (None: the tenant's default_award_visibility).
+    default_visibility: Mapped[str | None]
+    # Partner admins may issue it to people of their own partner company.
+    delegated: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
     published_at: Mapped[datetime | None]
@@ -109,6 +113,11 @@ class Award(Base):
     suspended_at: Mapped[datetime | None]
     suspension_reason: Mapped[str | None]
     status_changed_at: Mapped[datetime | None]
+    # "accepted", or "pending"/"declined" when the tenant asks recipients to accept (not shown to
+    # anyone else until accepted).
+    acceptance: Mapped[str] = mapped_column(default="accepted")
+    # The partner company that issued it under the tenant's delegation (shown in the credential).
+    delegated_issuer: Mapped[str | None]
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
 
