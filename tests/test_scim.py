@@ -21,7 +21,7 @@ from insignia.infra.db import Database, set_tenant
 from insignia.infra.settings import Settings
 from insignia.tenants.auth import issue_token
 from insignia.tenants.models import Person, ScimGroupMember
-from insignia.tenants.scim import And, AttrPath, Compare, Not, Or, Present, ValuePath, parse_filter
+from insignia.tenants.scim.filter import And, AttrPath, Compare, Not, Or, Present, ValuePath, parse_filter
 from tests.conftest import SECRET, GraphQLClient, SeededTenant, Seeder, gid
 
 pytestmark = pytest.mark.asyncio
@@ -883,9 +883,9 @@ async def test_case_insensitive_filters_fold_both_sides_alike(
 async def test_the_member_limit_counts_the_members_a_request_adds(
     seeder: Seeder, gql: GraphQLClient, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import insignia.tenants.scim as scim_service
+    import insignia.tenants.scim.groups as scim_groups
 
-    monkeypatch.setattr(scim_service, "MAX_MEMBERS", 2)
+    monkeypatch.setattr(scim_groups, "MAX_MEMBERS", 2)
     t = await seeder.tenant()
     scim = Scim(client, await api_key(gql, t))
     users = [await scim.create_user(f"m{i}") for i in range(6)]

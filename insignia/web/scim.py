@@ -23,8 +23,13 @@ from starlette.routing import Route
 from insignia.infra.errors import ConflictError, NotFoundError, PermissionDeniedError, ServiceError
 from insignia.infra.http import bearer_credential
 from insignia.infra.logging import request_id_var
-from insignia.tenants import scim
 from insignia.tenants.auth import AuthenticationError, Scope, authenticate
+from insignia.tenants.scim import discovery
+from insignia.tenants.scim.directory import Rendered, etag_matches
+from insignia.tenants.scim.errors import ScimError
+from insignia.tenants.scim.query import ListQuery, Projection, list_query, projection
+from insignia.tenants.scim.schemas import ERROR_SCHEMA
+from insignia.tenants.scim.service import MAX_BODY_BYTES, ScimService
 
 logger = logging.getLogger("insignia.scim")
 
@@ -33,7 +38,7 @@ _JSON_TYPES = ("application/scim+json", "application/json")
 _METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 _UNIQUE_VIOLATION = "23505"
 
-Action = Callable[[scim.ScimService, Request], Awaitable[Response]]
+Action = Callable[[ScimService, Request], Awaitable[Response]]
 
 
 def _scim_json(body: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -44,14 +49,14 @@ def error_response(
     status: int, detail: str, scim_type: str | None = None, headers: dict[str, str] | None = None
 ) -> Response:
     """An RFC 7644 §3.12 error."""
-    body: dict[str, Any] = {"schemas": [scim.ERROR_SCHEMA], "status": str(status), "detail": detail}
+    body: dict[str, Any] = {"schemas": [ERROR_SCHEMA], "status": str(status), "detail": detail}
     if scim_type is not None:
         body["scimType"] = scim_type
     return _scim_json(body, status, headers)
 
 
 def _service_error(exc: ServiceError) -> Response:
-    if isinstance(exc, scim.ScimError):
+    if isinstance(exc, ScimError):
         return error_response(exc.status, exc.message, exc.scim_type)
     if isinstance(exc, ConflictError):
         return error_response(409, exc.message, "uniqueness")
@@ -87,8 +92,8 @@ async def _body(request: Request) -> Any:
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > scim.MAX_BODY_BYTES:
-            raise _BadRequest(error_response(413, f"The body is over {scim.MAX_BODY_BYTES} bytes."))
+        if size > MAX_BODY_BYTES:
+            raise _BadRequest(error_response(413, f"The body is over {MAX_BODY_BYTES} bytes."))
         chunks.append(chunk)
     try:
         return json.loads(b"".join(chunks))
@@ -117,7 +122,7 @@ async def _run(request: Request, actions: dict[str, Action]) -> Response:  # noq
         if action is None:
             allowed = ", ".join(sorted(actions))
             return error_response(405, f"{request.method} is not allowed here.", headers={"Allow": allowed})
-        service = scim.ScimService(session, principal.tenant_id, _base_url(request))
+        service = ScimService(session, principal.tenant_id, _base_url(request))
         try:
             response = await action(service, request)
         except _BadRequest as exc:
@@ -141,7 +146,7 @@ async def _run(request: Request, actions: dict[str, Action]) -> Response:  # noq
     return response
 
 
-def _resource(rendered: scim.Rendered, status: int = 200) -> Response:
+def _resource(rendered: Rendered, status: int = 200) -> Response:
     headers = {"ETag": rendered.version}
     if status == 201:
         headers["Location"] = rendered.location
@@ -157,7 +162,7 @@ def _if_match(request: Request) -> str | None:
 
 def _discovery(build: Callable[[Request], dict[str, Any]]) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
-        async def get(_service: scim.ScimService, request: Request) -> Response:
+        async def get(_service: ScimService, request: Request) -> Response:
             if "filter" in _params(request):
                 # RFC 7644 §4: filtering discovery endpoints is not supported, and must not look so.
                 return error_response(403, "Discovery endpoints cannot be filtered.")
@@ -168,11 +173,11 @@ def _discovery(build: Callable[[Request], dict[str, Any]]) -> Callable[[Request]
     return endpoint
 
 
-service_provider_config = _discovery(lambda r: scim.service_provider_config(_base_url(r)))
-resource_types = _discovery(lambda r: scim.resource_types(_base_url(r)))
-resource_type = _discovery(lambda r: scim.resource_type(_base_url(r), r.path_params["name"]))
-schemas = _discovery(lambda r: scim.schemas(_base_url(r)))
-schema = _discovery(lambda r: scim.schema(_base_url(r), r.path_params["schema_id"]))
+service_provider_config = _discovery(lambda r: discovery.service_provider_config(_base_url(r)))
+resource_types = _discovery(lambda r: discovery.resource_types(_base_url(r)))
+resource_type = _discovery(lambda r: discovery.resource_type(_base_url(r), r.path_params["name"]))
+schemas = _discovery(lambda r: discovery.schemas(_base_url(r)))
+schema = _discovery(lambda r: discovery.schema(_base_url(r), r.path_params["schema_id"]))
 
 
 # Users and Groups: the same HTTP shape, served by the service's methods for each kind.
@@ -180,29 +185,29 @@ schema = _discovery(lambda r: scim.schema(_base_url(r), r.path_params["schema_id
 
 @dataclass(frozen=True)
 class _Kind:
-    list: Callable[[scim.ScimService, scim.ListQuery], Awaitable[dict[str, Any]]]
-    get: Callable[[scim.ScimService, str, scim.Projection], Awaitable[scim.Rendered]]
-    create: Callable[[scim.ScimService, Any, scim.Projection], Awaitable[scim.Rendered]]
-    replace: Callable[[scim.ScimService, str, Any, scim.Projection, str | None], Awaitable[scim.Rendered]]
-    patch: Callable[[scim.ScimService, str, Any, scim.Projection, str | None], Awaitable[scim.Rendered]]
-    delete: Callable[[scim.ScimService, str, str | None], Awaitable[None]]
+    list: Callable[[ScimService, ListQuery], Awaitable[dict[str, Any]]]
+    get: Callable[[ScimService, str, Projection], Awaitable[Rendered]]
+    create: Callable[[ScimService, Any, Projection], Awaitable[Rendered]]
+    replace: Callable[[ScimService, str, Any, Projection, str | None], Awaitable[Rendered]]
+    patch: Callable[[ScimService, str, Any, Projection, str | None], Awaitable[Rendered]]
+    delete: Callable[[ScimService, str, str | None], Awaitable[None]]
 
 
 _USERS = _Kind(
-    scim.ScimService.list_users,
-    scim.ScimService.get_user,
-    scim.ScimService.create_user,
-    scim.ScimService.replace_user,
-    scim.ScimService.patch_user,
-    scim.ScimService.delete_user,
+    ScimService.list_users,
+    ScimService.get_user,
+    ScimService.create_user,
+    ScimService.replace_user,
+    ScimService.patch_user,
+    ScimService.delete_user,
 )
 _GROUPS = _Kind(
-    scim.ScimService.list_groups,
-    scim.ScimService.get_group,
-    scim.ScimService.create_group,
-    scim.ScimService.replace_group,
-    scim.ScimService.patch_group,
-    scim.ScimService.delete_group,
+    ScimService.list_groups,
+    ScimService.get_group,
+    ScimService.create_group,
+    ScimService.replace_group,
+    ScimService.patch_group,
+    ScimService.delete_group,
 )
 
 
@@ -210,12 +215,12 @@ def _collection(kind: _Kind) -> Callable[[Request], Awaitable[Response]]:
     """``/Users`` or ``/Groups``: list (GET) and create (POST)."""
 
     async def endpoint(request: Request) -> Response:
-        async def list_(service: scim.ScimService, request: Request) -> Response:
-            return _scim_json(await kind.list(service, scim.list_query(_params(request))))
+        async def list_(service: ScimService, request: Request) -> Response:
+            return _scim_json(await kind.list(service, list_query(_params(request))))
 
-        async def create(service: scim.ScimService, request: Request) -> Response:
+        async def create(service: ScimService, request: Request) -> Response:
             body = await _body(request)
-            return _resource(await kind.create(service, body, scim.projection(_params(request))), 201)
+            return _resource(await kind.create(service, body, projection(_params(request))), 201)
 
         return await _run(request, {"GET": list_, "POST": create})
 
@@ -228,23 +233,23 @@ def _item(kind: _Kind) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         resource_id = request.path_params["id"]
 
-        async def get(service: scim.ScimService, request: Request) -> Response:
-            rendered = await kind.get(service, resource_id, scim.projection(_params(request)))
-            if scim.etag_matches(request.headers.get("if-none-match"), rendered.version):
+        async def get(service: ScimService, request: Request) -> Response:
+            rendered = await kind.get(service, resource_id, projection(_params(request)))
+            if etag_matches(request.headers.get("if-none-match"), rendered.version):
                 return Response(status_code=304, headers={"ETag": rendered.version})
             return _resource(rendered)
 
-        async def put(service: scim.ScimService, request: Request) -> Response:
+        async def put(service: ScimService, request: Request) -> Response:
             body = await _body(request)
-            chosen = scim.projection(_params(request))
+            chosen = projection(_params(request))
             return _resource(await kind.replace(service, resource_id, body, chosen, _if_match(request)))
 
-        async def patch(service: scim.ScimService, request: Request) -> Response:
+        async def patch(service: ScimService, request: Request) -> Response:
             body = await _body(request)
-            chosen = scim.projection(_params(request))
+            chosen = projection(_params(request))
             return _resource(await kind.patch(service, resource_id, body, chosen, _if_match(request)))
 
-        async def delete(service: scim.ScimService, request: Request) -> Response:
+        async def delete(service: ScimService, request: Request) -> Response:
             await kind.delete(service, resource_id, _if_match(request))
             return Response(status_code=204)
 
@@ -255,11 +260,11 @@ def _item(kind: _Kind) -> Callable[[Request], Awaitable[Response]]:
 
 def _search(kind: _Kind) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
-        async def search(service: scim.ScimService, request: Request) -> Response:
+        async def search(service: ScimService, request: Request) -> Response:
             body = await _body(request)
             if not isinstance(body, dict):
                 raise _BadRequest(error_response(400, "The body must be a SearchRequest object.", "invalidSyntax"))
-            query = scim.list_query(body)
+            query = list_query(body)
             return _scim_json(await kind.list(service, query))
 
         return await _run(request, {"POST": search})
@@ -268,14 +273,14 @@ def _search(kind: _Kind) -> Callable[[Request], Awaitable[Response]]:
 
 
 async def _not_implemented(request: Request) -> Response:
-    async def answer(_service: scim.ScimService, request: Request) -> Response:
+    async def answer(_service: ScimService, request: Request) -> Response:
         return error_response(501, f"{request.url.path} is not supported by this service provider.")
 
     return await _run(request, dict.fromkeys(_METHODS, answer))
 
 
 async def _unknown(request: Request) -> Response:
-    async def answer(_service: scim.ScimService, request: Request) -> Response:
+    async def answer(_service: ScimService, request: Request) -> Response:
         return error_response(404, f"No SCIM endpoint at {request.url.path}.")
 
     return await _run(request, dict.fromkeys(_METHODS, answer))
