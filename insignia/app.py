@@ -14,7 +14,7 @@ from insignia.infra.db import Database, create_engine
 from insignia.infra.http import BodySizeLimitMiddleware, RequestIdMiddleware
 from insignia.infra.logging import configure_logging
 from insignia.infra.settings import ConfigurationError, Settings, load_settings
-from insignia.web import openbadges, scim, sso, xapi
+from insignia.web import guide, openbadges, scim, sso, xapi
 from insignia.web.health import healthz, readyz
 from insignia.workers.runtime import InlineJobs
 
@@ -47,6 +47,7 @@ def create_app(
             Route("/readyz", readyz, methods=["GET"]),
             Route("/xapi/statements", xapi.statements, methods=["POST"]),
             *openbadges.ROUTES,
+            *guide.ROUTES,
             *sso.ROUTES,
             *scim.ROUTES,
         ],

@@ -633,6 +633,14 @@ async def test_who_sees_which_awards(seeder: Seeder, gql: GraphQLClient) -> None
             gql,
             c.issuer,
             ISSUE,
+            {"input": {"badgeClassId": c.badge, "recipientId": gid("Person", t.people["lead"].id)}},
+        )
+    )["award"]["id"]
+    customers = (
+        await ok(
+            gql,
+            c.issuer,
+            ISSUE,
             {"input": {"badgeClassId": c.badge, "recipientId": gid("Person", t.people["customer"].id)}},
         )
     )["award"]["id"]
@@ -641,14 +649,16 @@ async def test_who_sees_which_awards(seeder: Seeder, gql: GraphQLClient) -> None
     def ids(data: dict[str, Any]) -> set[str]:
         return {e["node"]["id"] for e in data["awards"]["edges"]}
 
+    # An employee sees a colleague's shared award, never a customer's (another population).
     assert ids(await gql(t.tokens["learner"], query)) == {shared}
+    assert ids(await gql(t.tokens["customer"], query)) == {customers}
     assert (await gql(t.tokens["learner"], "query($id: ID!) { node(id: $id) { id } }", {"id": private}))["node"] is None
     assert ids(await gql(t.tokens["report"], query)) == {private, shared}
     assert ids(await gql(t.tokens["manager"], query)) == {
         private,
         shared,
     }  # the report is the manager's (indirect) report
-    assert ids(await gql(t.tokens["issuer"], query)) == {private, shared}
+    assert ids(await gql(t.tokens["issuer"], query)) == {private, shared, customers}
     progress = await gql.raw(
         t.tokens["learner"],
         "query($p: ID!, $b: ID!) { awardEligibility(personId: $p, badgeClassId: $b) { eligible } }",
@@ -666,7 +676,7 @@ async def test_who_sees_which_awards(seeder: Seeder, gql: GraphQLClient) -> None
         "query($a: ID!) { awards(filter: {audienceId: $a, status: ACTIVE}) { edges { node { id } } } }",
         {"a": gid("Audience", t.audiences["customers"])},
     )
-    assert ids(filtered) == {shared}
+    assert ids(filtered) == {customers}
     none_yet = await gql(
         c.issuer,
         "query($d: DateTime!) { awards(filter: {issuedAfter: $d}) { edges { node { id } } } }",

@@ -22,14 +22,17 @@ mutation($input: PersonInviteInput!) {
 
 async def test_viewer_shows_the_signed_in_person(seeder: Seeder, gql: GraphQLClient) -> None:
     t = await seeder.tenant()
-    data = await gql(t.tokens["report"], "{ viewer { email name roles active audience { kind } manager { email } } }")
+    data = await gql(
+        t.tokens["report"], "{ viewer { email name roles active audience { kind } manager { name email } } }"
+    )
     assert data["viewer"] == {
         "email": f"report@{t.slug}.example",
         "name": "Report",
         "roles": ["LEARNER"],
         "active": True,
         "audience": {"kind": "EMPLOYEE"},
-        "manager": {"email": f"lead@{t.slug}.example"},
+        # Their manager is a colleague to them: name, not email.
+        "manager": {"name": "Lead", "email": None},
     }
 
 
@@ -109,17 +112,34 @@ async def test_people_filters(seeder: Seeder, gql: GraphQLClient) -> None:
     assert [e["node"]["email"].split("@")[0] for e in customers["people"]["edges"]] == ["customer"]
 
 
-async def test_manager_sees_direct_and_indirect_reports_only(seeder: Seeder, gql: GraphQLClient) -> None:
+async def test_manager_sees_direct_and_indirect_reports_in_full(seeder: Seeder, gql: GraphQLClient) -> None:
     t = await seeder.tenant()
-    data = await gql(t.tokens["manager"], PEOPLE)
+    data = await gql(t.tokens["manager"], PEOPLE, {"filter": {"reportsOnly": True}})
     assert {e["node"]["email"].split("@")[0] for e in data["people"]["edges"]} == {"lead", "report"}
-    lead = await gql(t.tokens["lead"], PEOPLE)
+    lead = await gql(t.tokens["lead"], PEOPLE, {"filter": {"reportsOnly": True}})
     assert {e["node"]["email"].split("@")[0] for e in lead["people"]["edges"]} == {"report"}
+    # Other employees are colleagues: listed, without their email; partners and customers are not listed.
+    everyone = await gql(t.tokens["manager"], "{ people { edges { node { name email } } } }")
+    emails = {e["node"]["name"]: e["node"]["email"] for e in everyone["people"]["edges"]}
+    assert emails == {
+        "admin": None,
+        "Manager": f"manager@{t.slug}.example",
+        "Lead": f"lead@{t.slug}.example",
+        "Report": f"report@{t.slug}.example",
+        "Issuer": None,
+        "Learner": None,
+    }
     # node() follows the same rule.
     other = await gql(
-        t.tokens["manager"], "query($id: ID!) { node(id: $id) { id } }", {"id": gid("Person", t.people["learner"].id)}
+        t.tokens["manager"],
+        "query($id: ID!) { node(id: $id) { ... on Person { name email roles } } }",
+        {"id": gid("Person", t.people["learner"].id)},
     )
-    assert other["node"] is None
+    assert other["node"] == {"name": "Learner", "email": None, "roles": None}
+    partner = await gql(
+        t.tokens["manager"], "query($id: ID!) { node(id: $id) { id } }", {"id": gid("Person", t.people["partner"].id)}
+    )
+    assert partner["node"] is None
     mine = await gql(
         t.tokens["manager"],
         "query($id: ID!) { node(id: $id) { ... on Person { email } } }",
@@ -128,12 +148,18 @@ async def test_manager_sees_direct_and_indirect_reports_only(seeder: Seeder, gql
     assert mine["node"] == {"email": f"report@{t.slug}.example"}
 
 
-async def test_learner_cannot_list_people_or_change_anything(seeder: Seeder, gql: GraphQLClient) -> None:
+async def test_learner_lists_colleagues_only_and_cannot_change_anything(seeder: Seeder, gql: GraphQLClient) -> None:
     t = await seeder.tenant()
-    response = await gql.raw(t.tokens["learner"], PEOPLE)
-    body = response.json()
-    assert body["data"] is None
-    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    body = await gql(t.tokens["learner"], "{ people { edges { node { name email roles manager { name } } } } }")
+    nodes = {e["node"]["name"]: e["node"] for e in body["people"]["edges"]}
+    assert set(nodes) == {"admin", "Manager", "Lead", "Report", "Issuer", "Learner"}
+    assert nodes["Report"] == {"name": "Report", "email": None, "roles": None, "manager": None}
+    assert nodes["Learner"]["email"] == f"learner@{t.slug}.example"
+    # Filters cannot find out what the learner may not see: roles and emails of colleagues.
+    admins = await gql(t.tokens["learner"], PEOPLE, {"filter": {"role": "ADMIN"}})
+    assert admins["people"]["edges"] == []
+    by_email = await gql(t.tokens["learner"], PEOPLE, {"filter": {"search": f"admin@{t.slug}"}})
+    assert by_email["people"]["edges"] == []
     data = await gql(
         t.tokens["learner"],
         INVITE,
@@ -237,7 +263,7 @@ async def test_audiences_create_and_update(seeder: Seeder, gql: GraphQLClient) -
     assert dup["audienceCreate"] == {"audience": None, "errors": [{"code": "DUPLICATE", "field": "name"}]}
     wrong = await gql(
         t.tokens["admin"],
-        'mutation { audienceCreate(input: {kind: CUSTOMER, name: "Shops", partnerCompany: "X"}) { audience { id } errors { code field } } }',
+        'mutation { audienceCreate(input: {kind: EMPLOYEE, name: "Shops", partnerCompany: "X"}) { audience { id } errors { code field } } }',
     )
     assert wrong["audienceCreate"] == {"audience": None, "errors": [{"code": "INVALID", "field": "partnerCompany"}]}
     names = [a["name"] for a in (await gql(t.tokens["learner"], "{ audiences { name } }"))["audiences"]]

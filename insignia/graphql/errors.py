@@ -9,7 +9,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from insignia.graphql.context import Context
-from insignia.infra.errors import ServiceError
+from insignia.infra.errors import InvalidInput, ServiceError
 
 T = TypeVar("T")
 
@@ -41,7 +41,8 @@ async def run_mutation(
             result = await operation(ctx.session)
         except ServiceError as exc:
             await savepoint.rollback()
-            return None, [UserError.from_exception(exc)]
+            errors = exc.errors if isinstance(exc, InvalidInput) else [exc]
+            return None, [UserError.from_exception(e) for e in errors]
         except BaseException:
             await savepoint.rollback()
             raise

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from insignia.infra import validation
+from insignia.infra import audit, validation
 from insignia.infra.errors import NotFoundError, PermissionDeniedError, ValidationError
 from insignia.infra.orm import ensure_unused
 from insignia.tenants.auth import Principal, Scope
@@ -34,10 +34,16 @@ async def _check_name_free(session: AsyncSession, name: str, exclude: uuid.UUID 
 
 
 def _partner_company(kind: str, value: str | None) -> str | None:
+    """The company a partner or customer audience stands for (people of one company see each other
+    by default; see ``insignia.tenants.visibility``). Employees have no company."""
     company = validation.optional_text(value, "partnerCompany")
-    if company is not None and kind != "partner":
-        raise ValidationError("Only partner audiences name a partner company.", "partnerCompany")
+    if company is not None and kind == "employee":
+        raise ValidationError("Only partner and customer audiences name a company.", "partnerCompany")
     return company
+
+
+def _audit_data(audience: Audience) -> dict[str, object]:
+    return {"kind": audience.kind, "name": audience.name, "partnerCompany": audience.partner_company}
 
 
 async def create_audience(
@@ -53,6 +59,10 @@ async def create_audience(
     audience = Audience(tenant_id=principal.tenant_id, kind=kind, name=name, partner_company=company)
     session.add(audience)
     await session.flush()
+    await audit.record(
+        session, principal.tenant_id, actor=principal.label, action="audience.created",
+        subject_type="Audience", subject_id=audience.id, after=_audit_data(audience),
+    )  # fmt: skip
     return audience
 
 
@@ -68,6 +78,7 @@ async def update_audience(
     """Rename an audience or change its partner company; the kind is fixed once people join."""
     _require_write(principal)
     audience = await get_audience(session, audience_id)
+    before = _audit_data(audience)
     if name is not None:
         name = validation.text(name, "name")
         await _check_name_free(session, name, exclude=audience.id)
@@ -77,6 +88,11 @@ async def update_audience(
     elif partner_company is not None:
         audience.partner_company = _partner_company(audience.kind, partner_company)
     await session.flush()
+    if (after := _audit_data(audience)) != before:
+        await audit.record(
+            session, principal.tenant_id, actor=principal.label, action="audience.updated",
+            subject_type="Audience", subject_id=audience.id, before=before, after=after,
+        )  # fmt: skip
     return audience
 
 

@@ -37,6 +37,9 @@ class Role(StrEnum):
     MANAGER = "manager"
     ISSUER = "issuer"
     LEARNER = "learner"
+    # Manages the people of their own partner company and issues the badge classes the tenant
+    # delegates to partners: rights the visibility policy scopes to that company, not scopes.
+    PARTNER_ADMIN = "partner_admin"
 
 
 class Scope(StrEnum):
@@ -75,6 +78,7 @@ ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
         }
     ),
     Role.LEARNER: frozenset(),
+    Role.PARTNER_ADMIN: frozenset(),
 }
 
 
@@ -111,7 +115,9 @@ class Principal:
         """For logs: which credential acted."""
         if self.person is not None:
             return f"person:{self.person.id}"
-        return f"api_key:{self.api_key_id}"
+        if self.api_key_id is not None:
+            return f"api_key:{self.api_key_id}"
+        return "operator"  # operator_principal: the command line, demo seeding
 
 
 def require_person_with(principal: Principal, scope: Scope, message: str) -> None:

@@ -54,6 +54,7 @@ class Person(Base):
     deactivated_by: Mapped[str | None]  # "admin" | "directory"
     session_version: Mapped[int] = mapped_column(default=1)
     profile_public: Mapped[bool] = mapped_column(default=False)
+    headline: Mapped[str | None]
     did: Mapped[str | None]
     # Directory attributes (SCIM): the directory's login name and id, and the name's parts.
     user_name: Mapped[str | None]

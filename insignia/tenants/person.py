@@ -1,7 +1,8 @@
-"""People of a tenant: invitation, changes, deactivation, and who may see whom.
+"""People of a tenant: invitation, changes, deactivation, and the lists and lookups of people,
+through the visibility policy (``insignia.tenants.visibility``).
 
-Admins (and API keys with ``people:read``) see everyone; managers see their reports, direct and
-indirect; everyone sees themselves.
+Admins (and API keys with ``people:write``) manage everyone; a partner admin manages the people of
+their own partner company.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Select, func, literal, or_, select, text, update
+from sqlalchemy import and_, func, literal, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from insignia.infra import validation
+from insignia.infra import audit, validation
 from insignia.infra.errors import NotFoundError, PermissionDeniedError, ValidationError
 from insignia.infra.orm import ensure_unused
 from insignia.infra.outbox import enqueue
@@ -24,6 +25,7 @@ from insignia.tenants import webhook
 from insignia.tenants.audience import get_audience
 from insignia.tenants.auth import Principal, Role, Scope
 from insignia.tenants.models import Person, SignInSession
+from insignia.tenants.visibility import Access, access_to, full_condition, reports_of, viewer_of, visible_condition
 
 MAX_ROLES = len(Role)
 # Sent by the worker; see insignia/templates/email/.
@@ -36,19 +38,44 @@ class PersonFilter:
     role: Role | None = None
     active: bool | None = None
     search: str | None = None
+    reports_only: bool = False  # the viewer's reports, direct and indirect
 
 
-def reports_of(manager_id: uuid.UUID) -> Select[tuple[uuid.UUID]]:
-    """Ids of everyone who reports to ``manager_id``, directly or through other managers."""
-    base = select(Person.id).where(Person.manager_id == manager_id).cte("reports", recursive=True)
-    step = select(Person.id).join(base, Person.manager_id == base.c.id)
-    reports = base.union(step)
-    return select(reports.c.id)
+# What a partner admin may give people of their company.
+PARTNER_ADMIN_ROLES = frozenset({Role.LEARNER.value, Role.MANAGER.value, Role.PARTNER_ADMIN.value})
 
 
-def _require_write(principal: Principal) -> None:
-    if not principal.has(Scope.PEOPLE_WRITE):
+async def _require_write(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    person: Person | None = None,
+    audience_id: uuid.UUID | None = None,
+    roles: Sequence[str] | None = None,
+    manager_id: uuid.UUID | None = None,
+) -> None:
+    """Admins manage everyone; a partner admin the people of their company, into its audiences, with
+    roles no higher than their own. Anything else is refused."""
+    if principal.has(Scope.PEOPLE_WRITE):
+        return
+    viewer = await viewer_of(session, principal)
+    if viewer.partner_company is None:
         raise PermissionDeniedError("Only tenant admins can manage people.")
+    company = viewer.partner_company.lower()
+    for someone, field in ((person.id if person else None, "id"), (manager_id, "managerId")):
+        if someone is None:
+            continue
+        in_company = await session.scalar(
+            select(func.count()).select_from(Person).where(Person.id == someone, full_condition(viewer))
+        )
+        if not in_company:
+            raise NotFoundError("No such person." if field == "id" else "No such manager.", field)
+    if audience_id is not None:
+        audience = await get_audience(session, audience_id, "audienceId")
+        if audience.kind != "partner" or (audience.partner_company or "").lower() != company:
+            raise ValidationError("A partner admin adds people to their own company's audiences only.", "audienceId")
+    if roles is not None and not set(roles) <= PARTNER_ADMIN_ROLES:
+        raise ValidationError("A partner admin gives only the learner, manager and partner admin roles.", "roles")
 
 
 def _roles(values: Iterable[str]) -> list[str]:
@@ -103,10 +130,10 @@ async def invite_person(
     roles: Sequence[str] = (Role.LEARNER.value,),
 ) -> Person:
     """Add a person to the principal's tenant."""
-    _require_write(principal)
+    role_values = _roles(roles)
+    await _require_write(session, principal, audience_id=audience_id, roles=role_values, manager_id=manager_id)
     email = validation.email(email)
     name = validation.text(name, "name")
-    role_values = _roles(roles)
     await get_audience(session, audience_id, "audienceId")
     if manager_id is not None:
         await _check_manager(session, manager_id, None)
@@ -121,6 +148,10 @@ async def invite_person(
     )
     session.add(person)
     await session.flush()
+    await audit.record(
+        session, principal.tenant_id, actor=principal.label, action="person.invited",
+        subject_type="Person", subject_id=person.id, after=person_event_data(person),
+    )  # fmt: skip
     await webhook.publish(session, principal.tenant_id, "person.created", person_event_data(person))
     await enqueue(
         session,
@@ -144,9 +175,11 @@ async def provision_person(
     given_name: str | None = None,
     family_name: str | None = None,
     active: bool = True,
+    actor: str = audit.DIRECTORY,
 ) -> Person:
     """Create a person on the directory's word (SSO just-in-time, SCIM): no invitation email, since
-    they sign in through their organisation. Callers have checked who may provision."""
+    they sign in through their organisation. Callers have checked who may provision; ``actor`` is
+    who did in the audit log (the SCIM directory unless an SSO connection is named)."""
     email = validation.email(email)
     name = validation.text(name, "name")
     await get_audience(session, audience_id, "audienceId")
@@ -167,6 +200,10 @@ async def provision_person(
     )
     session.add(person)
     await session.flush()
+    await audit.record(
+        session, tenant_id, actor=actor, action="person.provisioned", subject_type="Person",
+        subject_id=person.id, after=person_event_data(person),
+    )  # fmt: skip
     await webhook.publish(session, tenant_id, "person.created", person_event_data(person))
     return person
 
@@ -197,8 +234,16 @@ async def update_person(
     roles: Sequence[str] | None = None,
 ) -> Person:
     """Change a person's details; only given fields change."""
-    _require_write(principal)
     person = await get_person(session, person_id)
+    await _require_write(
+        session,
+        principal,
+        person=person,
+        audience_id=audience_id,
+        roles=_roles(roles) if roles is not None else None,
+        manager_id=manager_id,
+    )
+    before = person_event_data(person)
     if email is not None:
         email = validation.email(email)
         await _check_email_free(session, email, exclude=person.id)
@@ -219,6 +264,11 @@ async def update_person(
             await _check_not_last_admin(session, person)
         person.roles = role_values
     await session.flush()
+    if (after := person_event_data(person)) != before:
+        await audit.record(
+            session, principal.tenant_id, actor=principal.label, action="person.updated",
+            subject_type="Person", subject_id=person.id, before=before, after=after,
+        )  # fmt: skip
     return person
 
 
@@ -245,16 +295,20 @@ async def _check_not_last_admin(session: AsyncSession, person: Person) -> None:
 
 async def deactivate_person(session: AsyncSession, principal: Principal, person_id: uuid.UUID) -> Person:
     """Deactivate a person: they can no longer sign in and their tokens stop working at once."""
-    _require_write(principal)
-    return await deactivate(session, await get_person(session, person_id), by="admin")
+    person = await get_person(session, person_id)
+    await _require_write(session, principal, person=person)
+    return await deactivate(session, person, by="admin", actor=principal.label)
 
 
-async def deactivate(session: AsyncSession, person: Person, *, by: str) -> Person:
-    """End ``person``'s access: sign-in refused, tokens dead (``session_version``), sessions ended."""
+async def deactivate(session: AsyncSession, person: Person, *, by: str, actor: str | None = None) -> Person:
+    """End ``person``'s access: sign-in refused, tokens dead (``session_version``), sessions ended.
+    ``by`` is who may undo it (``admin`` or ``directory``); ``actor`` who did it in the audit log
+    (by default ``by``)."""
     if not person.active:
         return person
     if Role.ADMIN.value in person.roles:
         await _check_not_last_admin(session, person)
+    before = person_event_data(person)
     now = datetime.now(UTC)
     person.active = False
     person.deactivated_at = now
@@ -266,17 +320,27 @@ async def deactivate(session: AsyncSession, person: Person, *, by: str) -> Perso
         .values(ended_at=now)
     )
     await session.flush()
+    await audit.record(
+        session, person.tenant_id, actor=actor or by, action="person.deactivated", subject_type="Person",
+        subject_id=person.id, before=before, after={**person_event_data(person), "deactivatedBy": by},
+    )  # fmt: skip
     await webhook.publish(session, person.tenant_id, "person.deactivated", person_event_data(person))
     return person
 
 
-async def reactivate(session: AsyncSession, person: Person) -> Person:
-    """Let a deactivated person sign in again (their old tokens stay dead)."""
+async def reactivate(session: AsyncSession, person: Person, *, actor: str = audit.DIRECTORY) -> Person:
+    """Let a deactivated person sign in again (their old tokens stay dead); ``actor`` is who did in
+    the audit log (the SCIM directory by default)."""
     if not person.active:
+        before = {**person_event_data(person), "deactivatedBy": person.deactivated_by}
         person.active = True
         person.deactivated_at = None
         person.deactivated_by = None
         await session.flush()
+        await audit.record(
+            session, person.tenant_id, actor=actor, action="person.reactivated", subject_type="Person",
+            subject_id=person.id, before=before, after=person_event_data(person),
+        )  # fmt: skip
         await webhook.publish(session, person.tenant_id, "person.reactivated", person_event_data(person))
     return person
 
@@ -285,15 +349,23 @@ DID_RE = re.compile(r"^did:[a-z0-9]+:[A-Za-z0-9._:%-]+$")
 
 
 async def update_own_profile(
-    session: AsyncSession, principal: Principal, *, profile_public: bool | None = None, did: str | None = None
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    profile_public: bool | None = None,
+    did: str | None = None,
+    headline: str | None = None,
 ) -> Person:
     """A person's own choices: a public profile page (and their name on their public badge pages),
-    and their DID, which becomes the subject of their Open Badges 3.0 credentials (empty clears it)."""
+    their DID, which becomes the subject of their Open Badges 3.0 credentials (empty clears it), and
+    a headline colleagues see (empty clears it)."""
     if principal.person is None:
         raise PermissionDeniedError("Only a signed-in person has a profile.")
     person = await get_person(session, principal.person.id)
     if profile_public is not None:
         person.profile_public = profile_public
+    if headline is not None:
+        person.headline = validation.optional_text(headline, "headline", max_length=200)
     if did is not None:
         value = did.strip() or None
         if value is not None and (len(value) > 500 or not DID_RE.match(value)):
@@ -326,14 +398,17 @@ async def people_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict
 async def visible_people_by_ids(
     session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, Person]:
-    """People by id, limited to those the principal may look up directly."""
-    stmt = select(Person).where(Person.id.in_(ids))
-    if not principal.has(Scope.PEOPLE_READ):
-        if principal.person is None:
-            return {}
-        own = Person.id == principal.person.id
-        stmt = stmt.where(or_(own, Person.id.in_(reports_of(principal.person.id))) if principal.is_manager() else own)
+    """People by id, limited to those the principal may see (the visibility policy)."""
+    viewer = await viewer_of(session, principal)
+    stmt = select(Person).where(Person.id.in_(ids), visible_condition(viewer))
     return {p.id: p for p in await session.scalars(stmt)}
+
+
+async def access_by_ids(
+    session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Access]:
+    """How much the principal sees of each person (absent: nothing); for the details of a person."""
+    return await access_to(session, principal, ids)
 
 
 async def list_people(
@@ -344,21 +419,27 @@ async def list_people(
     after: str | None,
     filter: PersonFilter | None = None,
 ) -> Page[Person]:
-    """People the principal may see: everyone for admins, reports for managers."""
-    stmt = select(Person)
-    if not principal.has(Scope.PEOPLE_READ):
-        if principal.person is None or not principal.is_manager():
-            raise PermissionDeniedError("Only admins and managers can list people.")
-        stmt = stmt.where(Person.id.in_(reports_of(principal.person.id)))
+    """People the principal may see (the visibility policy). Filters on what a viewer may not see
+    of a colleague (roles, email) match only the people they see in full."""
+    viewer = await viewer_of(session, principal)
+    if principal.person is None and not principal.has(Scope.PEOPLE_READ):
+        raise PermissionDeniedError("This API key may not read people (it needs the PEOPLE_READ scope).")
+    stmt = select(Person).where(visible_condition(viewer))
     if filter is not None:
         if filter.audience_id is not None:
             stmt = stmt.where(Person.audience_id == filter.audience_id)
         if filter.role is not None:
-            stmt = stmt.where(Person.roles.contains([filter.role.value]))
+            stmt = stmt.where(Person.roles.contains([filter.role.value]), full_condition(viewer))
         if filter.active is not None:
             stmt = stmt.where(Person.active.is_(filter.active))
+        if filter.reports_only:
+            if principal.person is None:
+                raise ValidationError("An API key has no reports.", "filter.reportsOnly")
+            stmt = stmt.where(Person.id.in_(reports_of(principal.person.id)))
         if filter.search:
             term = validation.text(filter.search, "filter.search", max_length=100)
             pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            stmt = stmt.where(or_(Person.email.ilike(pattern), Person.name.ilike(pattern)))
+            stmt = stmt.where(
+                or_(and_(Person.email.ilike(pattern), full_condition(viewer)), Person.name.ilike(pattern))
+            )
     return await paginate(session, stmt, Person.id, first, after)

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from insignia.infra import outbound, validation
+from insignia.infra import audit, outbound, validation
 from insignia.infra.crypto import SecretBox
 from insignia.infra.errors import NotFoundError, PermissionDeniedError, ValidationError
 from insignia.infra.grouping import group_by
@@ -44,6 +44,9 @@ EVENT_TYPES = (
     "award.suspended",
     "award.reinstated",
     "award.expired",
+    "award.visibility_changed",
+    "award.accepted",
+    "award.declined",
 )
 PUBLISH_KIND = "event.publish"
 DELIVER_KIND = "webhook.deliver"
@@ -113,6 +116,16 @@ def _secret_context(tenant_id: uuid.UUID, endpoint_id: uuid.UUID) -> bytes:
     return b"webhook:" + tenant_id.bytes + endpoint_id.bytes
 
 
+def _audit_data(endpoint: WebhookEndpoint) -> dict[str, object]:
+    """The endpoint as the audit log keeps it: never its signing secret."""
+    return {
+        "url": endpoint.url,
+        "description": endpoint.description,
+        "eventTypes": list(endpoint.event_types),
+        "enabled": endpoint.enabled,
+    }
+
+
 async def create_endpoint(
     session: AsyncSession,
     principal: Principal,
@@ -133,6 +146,7 @@ async def create_endpoint(
     count = await session.scalar(select(func.count()).select_from(WebhookEndpoint))
     if count is not None and count >= MAX_ENDPOINTS:
         raise ValidationError(f"An organisation can have at most {MAX_ENDPOINTS} webhook endpoints.", "url")
+    chosen = secret is not None
     secret = secret or "whsec_" + secrets.token_urlsafe(32)
     endpoint_id = uuid7()
     endpoint = WebhookEndpoint(
@@ -145,6 +159,11 @@ async def create_endpoint(
     )
     session.add(endpoint)
     await session.flush()
+    await audit.record(
+        session, principal.tenant_id, actor=principal.label, action="webhook_endpoint.created",
+        subject_type="WebhookEndpoint", subject_id=endpoint.id,
+        after={**_audit_data(endpoint), "secretSet": True, "secretChosen": chosen},
+    )  # fmt: skip
     return endpoint, secret
 
 
@@ -161,6 +180,7 @@ async def update_endpoint(
 ) -> WebhookEndpoint:
     _require_manage(principal)
     endpoint = await get_endpoint(session, endpoint_id)
+    before = _audit_data(endpoint)
     if url is not None:
         endpoint.url = await _checked_url(url, config)
     if event_types is not None:
@@ -170,14 +190,24 @@ async def update_endpoint(
     if enabled is not None:
         endpoint.enabled = enabled
     await session.flush()
+    if (after := _audit_data(endpoint)) != before:
+        await audit.record(
+            session, principal.tenant_id, actor=principal.label, action="webhook_endpoint.updated",
+            subject_type="WebhookEndpoint", subject_id=endpoint.id, before=before, after=after,
+        )  # fmt: skip
     return endpoint
 
 
 async def delete_endpoint(session: AsyncSession, principal: Principal, endpoint_id: uuid.UUID) -> WebhookEndpoint:
     _require_manage(principal)
     endpoint = await get_endpoint(session, endpoint_id)
+    before = _audit_data(endpoint)
     await session.delete(endpoint)
     await session.flush()
+    await audit.record(
+        session, principal.tenant_id, actor=principal.label, action="webhook_endpoint.deleted",
+        subject_type="WebhookEndpoint", subject_id=endpoint.id, before=before,
+    )  # fmt: skip
     return endpoint
 
 
@@ -382,7 +412,13 @@ async def replay_delivery(
     delivery = await session.scalar(select(WebhookDelivery).where(WebhookDelivery.id == delivery_id))
     if delivery is None:
         raise NotFoundError("No such webhook delivery.", "id")
+    before = {"status": delivery.status, "attempts": delivery.attempts}
     delivery.status = "pending"
     await _enqueue_delivery(session, delivery.tenant_id, delivery.id, config)
     await session.flush()
+    await audit.record(
+        session, principal.tenant_id, actor=principal.label, action="webhook_delivery.replayed",
+        subject_type="WebhookDelivery", subject_id=delivery.id, before=before,
+        after={"status": delivery.status, "endpointId": delivery.endpoint_id, "eventId": delivery.event_id},
+    )  # fmt: skip
     return delivery

@@ -10,6 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from insignia.infra.email import Mailer, TemplateRenderer, build_message
+from insignia.platform.openbadges import links
+from insignia.platform.openbadges.ob2 import Urls
 from insignia.infra.outbox import Attempt, Handler, OutboxEvent
 from insignia.infra.settings import Settings
 from insignia.platform.credentials import service as credentials
@@ -36,11 +38,16 @@ class EmailHandler:
     async def __call__(self, session: AsyncSession, event: OutboxEvent, _attempt: Attempt) -> None:
         payload = event.payload
         tenant = await session.scalar(select(Tenant).where(Tenant.id == event.tenant_id))
-        context = {
-            **payload.get("context", {}),
-            "inviter_org": tenant.name if tenant else "Your organisation",
-            "sign_in_url": self.settings.public_url,
-        }
+        if tenant is None:
+            return  # the organisation is gone: nobody to write on behalf of
+        award_id = payload.get("awardId")
+        link = await links.link_for(
+            session,
+            Urls.for_tenant(self.settings.public_url, tenant),
+            tenant.id,
+            uuid.UUID(award_id) if award_id else None,
+        )
+        context = {**payload.get("context", {}), "inviter_org": tenant.name, "sign_in_url": link}
         rendered = self.renderer.render(payload["template"], context)
         domain = self.settings.email_from.rsplit("@", 1)[-1].rstrip(">") or "insignia.localhost"
         message = build_message(self.settings.email_from, payload["to"], rendered, f"<{event.id}@{domain}>")

@@ -7,14 +7,14 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from enum import Enum
-from typing import Any, cast
+from typing import Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
-from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from insignia.graphql.audit.types import AuditEventType
 from insignia.graphql.context import Context, none
 from insignia.graphql.errors import UserError, run_mutation
 from insignia.graphql.ids import expect_id, to_global_id
@@ -22,9 +22,8 @@ from insignia.graphql.learning.schema import SkillType, _ids
 from insignia.graphql.node import Node, node_resolver
 from insignia.graphql.pagination import Connection, build_connection
 from insignia.graphql.tenants.loaders import audience_by_id_loader, person_by_id_loader
-from insignia.graphql.tenants.types import AudienceType, ImageFormat, PersonType
+from insignia.graphql.tenants.types import AudienceType, ImageFormat, PersonType, Visibility
 from insignia.infra import validation
-from insignia.infra.audit import AuditEvent
 from insignia.infra.crypto import SecretBox
 from insignia.infra.errors import ValidationError
 from insignia.platform.credentials import criteria as rules
@@ -87,10 +86,10 @@ class AwardStatus(Enum):
 
 
 @strawberry.enum
-class Visibility(Enum):
-    PUBLIC = "public"
-    TENANT = "tenant"
-    PRIVATE = "private"
+class AwardAcceptance(Enum):
+    ACCEPTED = "accepted"
+    PENDING = "pending"
+    DECLINED = "declined"
 
 
 @strawberry.enum
@@ -176,31 +175,6 @@ class AlignmentType:
     code: str | None
 
 
-@strawberry.type(name="AuditEvent")
-class AuditEventType:
-    actor: str
-    action: str
-    created_at: datetime
-    before: JSON | None
-    after: JSON | None
-
-    @classmethod
-    def from_model(cls, e: AuditEvent) -> AuditEventType:
-        return cls(
-            actor=e.actor,
-            action=e.action,
-            created_at=e.created_at,
-            before=cast(JSON, e.before),
-            after=cast(JSON, e.after),
-        )
-
-
-@strawberry.type
-class AuditEventEdge:
-    cursor: str
-    node: AuditEventType
-
-
 @strawberry.type(name="BadgeClass")
 class BadgeClassType(Node):
     model: strawberry.Private[BadgeClass]
@@ -213,6 +187,10 @@ class BadgeClassType(Node):
     evidence_required: bool
     criteria_version: int = strawberry.field(description="0 until published; each rule change adds one.")
     published_at: datetime | None
+    default_visibility: Visibility | None = strawberry.field(
+        description="The visibility of new awards; null: the organisation's default."
+    )
+    delegated: bool = strawberry.field(description="Partner admins may issue it to people of their own company.")
 
     @strawberry.field(description="The badge image: the uploaded one (served by Insignia), a URL, or a generated one.")
     async def image_url(self, info: Info[Context, None]) -> str:
@@ -257,6 +235,8 @@ class BadgeClassType(Node):
             evidence_required=b.evidence_required,
             criteria_version=b.criteria_version,
             published_at=b.published_at,
+            default_visibility=Visibility(b.default_visibility) if b.default_visibility else None,
+            delegated=b.delegated,
         )
 
 
@@ -290,8 +270,20 @@ class AwardType(Node):
         description="Since when the award is on hold (awardSuspend); null when it is not."
     )
     visibility: Visibility
+    acceptance: AwardAcceptance = strawberry.field(
+        description="PENDING or DECLINED awards are shown to nobody but the recipient, their managers and admins."
+    )
     criteria_version: int = strawberry.field(description="The criteria version this award was issued under.")
     issuer_kind: str = strawberry.field(description="person, api_key, rule or operator.")
+    delegated_issuer: str | None = strawberry.field(
+        description="The partner company that issued it under the organisation's delegation."
+    )
+
+    @strawberry.field(
+        description="Whether its verification page, documents and sharing links work for anyone (PUBLIC and accepted)."
+    )
+    def shareable(self) -> bool:
+        return self.model.visibility == "public" and self.model.acceptance == "accepted"
 
     @strawberry.field
     def status(self) -> AwardStatus:
@@ -404,8 +396,10 @@ class AwardType(Node):
             revocation_reason=a.revocation_reason,
             suspended_at=a.suspended_at,
             visibility=Visibility(a.visibility),
+            acceptance=AwardAcceptance(a.acceptance),
             criteria_version=a.criteria_version,
             issuer_kind=a.issuer_kind,
+            delegated_issuer=a.delegated_issuer,
         )
 
 
@@ -475,6 +469,12 @@ class BadgeClassCreateInput:
     validity_days: int | None = strawberry.field(default=None, description="Awards expire this many days after issue.")
     points: int = 0
     evidence_required: bool = False
+    default_visibility: Visibility | None = strawberry.field(
+        default=None, description="The visibility of new awards (default: the organisation's)."
+    )
+    delegated: bool = strawberry.field(
+        default=False, description="Partner admins may issue it to people of their own partner company."
+    )
 
 
 @strawberry.input
@@ -491,6 +491,13 @@ class BadgeClassUpdateInput:
     validity_days: int | None = None
     points: int | None = None
     evidence_required: bool | None = None
+    default_visibility: Visibility | None = strawberry.field(
+        default=None, description="The visibility of new awards; see clearDefaultVisibility."
+    )
+    clear_default_visibility: bool = strawberry.field(
+        default=False, description="New awards take the organisation's default visibility again."
+    )
+    delegated: bool | None = None
 
 
 @strawberry.input
@@ -504,8 +511,16 @@ class AwardIssueInput:
     badge_class_id: strawberry.ID
     recipient_id: strawberry.ID
     evidence: EvidenceInput | None = None
-    visibility: Visibility = Visibility.TENANT
+    visibility: Visibility | None = strawberry.field(
+        default=None, description="Default: the badge class's default visibility, else the organisation's."
+    )
     idempotency_key: str | None = None
+
+
+@strawberry.input
+class AwardVisibilitySetInput:
+    id: strawberry.ID
+    visibility: Visibility
 
 
 @strawberry.input
@@ -623,7 +638,12 @@ async def _award_changed(ctx: Context, change: Callable[[AsyncSession], Awaitabl
 
 @strawberry.type
 class CredentialQueries:
-    @strawberry.field(description="Published badge classes; drafts and archived ones too for issuers and admins.")
+    @strawberry.field(
+        description=(
+            "Badge classes open to you: published ones (archived ones when filtered for), limited ones only "
+            "inside their audiences; drafts too for issuers and admins."
+        )
+    )
     async def badge_classes(
         self,
         info: Info[Context, None],
@@ -633,13 +653,11 @@ class CredentialQueries:
     ) -> Connection[BadgeClassType]:
         ctx = info.context
         status = filter.status.value if filter and filter.status else None
-        if not ctx.principal.has(Scope.BADGES_WRITE) and not ctx.principal.has(Scope.AWARDS_READ):
-            if status not in (None, "published"):
-                raise ValidationError("Only published badge classes are listed for you.", "filter.status")
-            status = "published"
         search = filter.search if filter else None
         page = await ctx.run(
-            lambda s: credentials.list_badge_classes(s, first=first, after=after, status=status, search=search)
+            lambda s: credentials.list_badge_classes(
+                s, ctx.principal, first=first, after=after, status=status, search=search
+            )
         )
         return build_connection(page, BadgeClassType.from_model)
 
@@ -696,6 +714,8 @@ class CredentialMutations:
                 validity_days=input.validity_days,
                 points=input.points,
                 evidence_required=input.evidence_required,
+                default_visibility=input.default_visibility.value if input.default_visibility else None,
+                delegated=input.delegated,
             )
 
         return _badge_payload(*await run_mutation(ctx, op))
@@ -722,6 +742,9 @@ class CredentialMutations:
                 validity_days=input.validity_days,
                 points=input.points,
                 evidence_required=input.evidence_required,
+                default_visibility=input.default_visibility.value if input.default_visibility else None,
+                clear_default_visibility=input.clear_default_visibility,
+                delegated=input.delegated,
             )
 
         return _badge_payload(*await run_mutation(ctx, op))
@@ -778,7 +801,7 @@ class CredentialMutations:
                 recipient_id=expect_id(input.recipient_id, "Person", "recipientId"),
                 evidence_url=input.evidence.url if input.evidence else None,
                 evidence_narrative=input.evidence.narrative if input.evidence else None,
-                visibility=input.visibility.value,
+                visibility=input.visibility.value if input.visibility else None,
                 idempotency_key=input.idempotency_key,
             )
 
@@ -805,6 +828,38 @@ class CredentialMutations:
         ctx = info.context
         return await _award_changed(
             ctx, lambda s: credentials.reinstate_award(s, ctx.principal, expect_id(id, "Award"))
+        )
+
+    @strawberry.mutation(
+        description=(
+            "Who sees an award (its recipient decides; issuers and admins may too): PUBLIC makes its page, "
+            "documents, images and sharing links work for anyone at once; TENANT shows it to colleagues; "
+            "PRIVATE to nobody but the recipient, their managers and admins."
+        )
+    )
+    async def award_visibility_set(self, info: Info[Context, None], input: AwardVisibilitySetInput) -> AwardPayload:
+        ctx = info.context
+        return await _award_changed(
+            ctx,
+            lambda s: credentials.set_award_visibility(
+                s, ctx.principal, expect_id(input.id, "Award"), input.visibility.value
+            ),
+        )
+
+    @strawberry.mutation(description="The recipient accepts an award: from then on it is shown as its visibility says.")
+    async def award_accept(self, info: Info[Context, None], id: strawberry.ID) -> AwardPayload:
+        ctx = info.context
+        return await _award_changed(
+            ctx, lambda s: credentials.respond_to_award(s, ctx.principal, expect_id(id, "Award"), accept=True)
+        )
+
+    @strawberry.mutation(
+        description="The recipient declines a pending award: it is shown nowhere (it can be accepted later)."
+    )
+    async def award_decline(self, info: Info[Context, None], id: strawberry.ID) -> AwardPayload:
+        ctx = info.context
+        return await _award_changed(
+            ctx, lambda s: credentials.respond_to_award(s, ctx.principal, expect_id(id, "Award"), accept=False)
         )
 
     @strawberry.mutation(description="Issue a revoked or expired award anew, linked to the old one.")
@@ -858,12 +913,8 @@ class SigningKeyMutations:
 
 @node_resolver("BadgeClass")
 async def _badge_class_node(ctx: Context, value: uuid.UUID) -> BadgeClassType | None:
-    found = await badge_class_by_id_loader(ctx).load(value)
-    if found is None:
-        return None
-    if found.status == "draft" and not (ctx.principal.has(Scope.BADGES_WRITE) or ctx.principal.has(Scope.AWARDS_READ)):
-        return None
-    return BadgeClassType.from_model(found)
+    found = await ctx.run(lambda s: credentials.visible_badge_classes_by_ids(s, ctx.principal, [value]))
+    return BadgeClassType.from_model(found[value]) if value in found else None
 
 
 @node_resolver("Award")

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
 from insignia.graphql.context import Context
-from insignia.graphql.credentials.schema import Visibility
+from insignia.graphql.tenants.types import Visibility
 from insignia.graphql.errors import UserError, run_mutation
 from insignia.graphql.ids import expect_id, to_global_id
 from insignia.graphql.node import Node, node_resolver
@@ -95,14 +95,18 @@ class ImportCreateInput:
     csv_base64: str | None = strawberry.field(default=None, description="Or the file's bytes, base64-encoded.")
     filename: str | None = None
     badge_class_id: strawberry.ID | None = strawberry.field(default=None, description="AWARDS imports: the badge.")
-    visibility: Visibility = Visibility.TENANT
+    visibility: Visibility | None = strawberry.field(
+        default=None, description="Default: the badge class's default visibility, else the organisation's."
+    )
 
 
 @strawberry.input
 class AwardIssueBulkInput:
     badge_class_id: strawberry.ID
     recipient_ids: list[strawberry.ID]
-    visibility: Visibility = Visibility.TENANT
+    visibility: Visibility | None = strawberry.field(
+        default=None, description="Default: the badge class's default visibility, else the organisation's."
+    )
 
 
 @strawberry.type
@@ -149,7 +153,7 @@ class ImportMutations:
                 badge_class_id=expect_id(input.badge_class_id, "BadgeClass", "badgeClassId")
                 if input.badge_class_id
                 else None,
-                visibility=input.visibility.value,
+                visibility=input.visibility.value if input.visibility else None,
             )
 
         return _payload(*await run_mutation(ctx, op))
@@ -166,7 +170,7 @@ class ImportMutations:
                 ctx.principal,
                 badge_class_id=expect_id(input.badge_class_id, "BadgeClass", "badgeClassId"),
                 recipient_ids=[expect_id(r, "Person", "recipientIds") for r in input.recipient_ids],
-                visibility=input.visibility.value,
+                visibility=input.visibility.value if input.visibility else None,
             )
 
         return _payload(*await run_mutation(ctx, op))

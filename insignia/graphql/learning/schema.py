@@ -287,7 +287,9 @@ class LearningQueries:
     async def courses(
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
     ) -> Connection[CourseType]:
-        page = await info.context.run(lambda s: learning.list_courses(s, first=first, after=after))
+        page = await info.context.run(
+            lambda s: learning.list_courses(s, info.context.principal, first=first, after=after)
+        )
         return build_connection(page, CourseType.from_model)
 
 
@@ -489,14 +491,14 @@ async def _skill_node(ctx: Context, value: uuid.UUID) -> SkillType | None:
 
 @node_resolver("Course")
 async def _course_node(ctx: Context, value: uuid.UUID) -> CourseType | None:
-    found = await course_by_id_loader(ctx).load(value)
-    return CourseType.from_model(found) if found else None
+    found = await ctx.run(lambda s: learning.visible_courses_by_ids(s, ctx.principal, [value]))
+    return CourseType.from_model(found[value]) if value in found else None
 
 
 @node_resolver("Assessment")
 async def _assessment_node(ctx: Context, value: uuid.UUID) -> AssessmentType | None:
-    found = await assessment_by_id_loader(ctx).load(value)
-    return AssessmentType.from_model(found) if found else None
+    found = await ctx.run(lambda s: learning.visible_assessments_by_ids(s, ctx.principal, [value]))
+    return AssessmentType.from_model(found[value]) if value in found else None
 
 
 async def person_completions(

@@ -10,6 +10,7 @@ from insignia.graphql.context import Context, none
 from insignia.tenants import audience as audience_service
 from insignia.tenants import person as person_service
 from insignia.tenants.models import Audience, Person
+from insignia.tenants.visibility import Access
 
 
 def audience_by_id_loader(ctx: Context) -> DataLoader[uuid.UUID, Audience | None]:
@@ -19,3 +20,17 @@ def audience_by_id_loader(ctx: Context) -> DataLoader[uuid.UUID, Audience | None
 def person_by_id_loader(ctx: Context) -> DataLoader[uuid.UUID, Person | None]:
     """People by id for relationship fields (a person's manager) of people already visible."""
     return ctx.loader("PersonByIdLoader", person_service.people_by_ids, none)
+
+
+def visible_person_by_id_loader(ctx: Context) -> DataLoader[uuid.UUID, Person | None]:
+    """People by id that the caller may see (the visibility policy); None for anyone else."""
+    return ctx.loader(
+        "VisiblePersonByIdLoader", lambda s, ids: person_service.visible_people_by_ids(s, ctx.principal, ids), none
+    )
+
+
+def access_by_person_id_loader(ctx: Context) -> DataLoader[uuid.UUID, Access | None]:
+    """How much of each person the caller sees (the visibility policy): FULL, COLLEAGUE or None."""
+    return ctx.loader(
+        "AccessByPersonIdLoader", lambda s, ids: person_service.access_by_ids(s, ctx.principal, ids), none
+    )

@@ -18,6 +18,9 @@ from insignia.graphql.tenants.types import (
     ImageFormat,
     PersonType,
     Role,
+    TenantSettingsType,
+    Visibility,
+    VisibilityReach,
 )
 from insignia.infra import validation
 from insignia.infra.errors import ValidationError
@@ -123,16 +126,37 @@ def _scopes(values: list[ApiKeyScope]) -> list[str]:
     return _bounded(values, "scopes")
 
 
-@strawberry.input
+@strawberry.input(description="What people of one audience kind see of people of another.")
+class VisibilityRuleInput:
+    viewer: AudienceKind
+    subject: AudienceKind
+    reach: VisibilityReach
+
+
+@strawberry.input(description="Only the fields given change.")
 class TenantSettingsUpdateInput:
     linked_in_organization_id: str | None = strawberry.field(
         default=None, description="The number in the organisation's LinkedIn company page URL; empty clears it."
+    )
+    visibility_rules: list[VisibilityRuleInput] | None = strawberry.field(
+        default=None,
+        description="Replaces the organisation's rules; pairs not named take the safe defaults (see Tenant.settings).",
+    )
+    default_award_visibility: Visibility | None = strawberry.field(
+        default=None, description="The default of badge classes' default visibility for new awards."
+    )
+    award_acceptance: bool | None = strawberry.field(
+        default=None, description="New awards wait for their recipient to accept them before anyone else sees them."
+    )
+    portal_url: str | None = strawberry.field(
+        default=None, description="The learner portal emails send people to (https://...); empty clears it."
     )
 
 
 @strawberry.type
 class TenantSettingsPayload:
     linked_in_organization_id: str | None
+    settings: TenantSettingsType | None
     errors: list[UserError]
 
 
@@ -186,14 +210,34 @@ class TenantMutations:
     ) -> TenantSettingsPayload:
         ctx = info.context
 
+        rules = input.visibility_rules
+        if rules is not None and len(rules) > 50:
+            return TenantSettingsPayload(
+                linked_in_organization_id=None,
+                settings=None,
+                errors=[UserError(code="INVALID", field="visibilityRules", message="At most 50 rules.")],
+            )
+
         async def op(s: AsyncSession) -> TenantSettings:
             return await tenant_service.update_settings(
-                s, ctx.principal, linkedin_organization_id=input.linked_in_organization_id
+                s,
+                ctx.principal,
+                linkedin_organization_id=input.linked_in_organization_id,
+                visibility_rules=[(r.viewer.value, r.subject.value, r.reach.value) for r in rules]
+                if rules is not None
+                else None,
+                default_award_visibility=input.default_award_visibility.value
+                if input.default_award_visibility
+                else None,
+                award_acceptance=input.award_acceptance,
+                portal_url=input.portal_url,
             )
 
         result, errors = await run_mutation(ctx, op)
         return TenantSettingsPayload(
-            linked_in_organization_id=result.linkedin_organization_id if result else None, errors=errors
+            linked_in_organization_id=result.linkedin_organization_id if result else None,
+            settings=TenantSettingsType.from_model(result) if result else None,
+            errors=errors,
         )
 
     @strawberry.mutation
@@ -262,15 +306,24 @@ class TenantMutations:
         return _person_payload(*await run_mutation(ctx, op))
 
     @strawberry.mutation(
-        description="The signed-in person's choices: a public profile page; their DID for OB 3.0 credentials."
+        description=(
+            "The signed-in person's choices: a public profile page; their DID for OB 3.0 credentials; "
+            "a headline colleagues see (empty clears it)."
+        )
     )
     async def viewer_profile_update(
-        self, info: Info[Context, None], profile_public: bool | None = None, did: str | None = None
+        self,
+        info: Info[Context, None],
+        profile_public: bool | None = None,
+        did: str | None = None,
+        headline: str | None = None,
     ) -> PersonPayload:
         ctx = info.context
 
         async def op(s: AsyncSession) -> Person:
-            return await person_service.update_own_profile(s, ctx.principal, profile_public=profile_public, did=did)
+            return await person_service.update_own_profile(
+                s, ctx.principal, profile_public=profile_public, did=did, headline=headline
+            )
 
         return _person_payload(*await run_mutation(ctx, op))
 

@@ -24,7 +24,10 @@ class PersonFilter:
     audience_id: strawberry.ID | None = None
     role: Role | None = None
     active: bool | None = None
-    search: str | None = strawberry.field(default=None, description="Part of the email or name.")
+    search: str | None = strawberry.field(
+        default=None, description="Part of the name (or of the email, among the people you see in full)."
+    )
+    reports_only: bool = strawberry.field(default=False, description="Only your reports, direct and indirect.")
 
     def to_service(self) -> person_service.PersonFilter:
         return person_service.PersonFilter(
@@ -32,6 +35,7 @@ class PersonFilter:
             role=RoleValue(self.role.value) if self.role else None,
             active=self.active,
             search=self.search,
+            reports_only=self.reports_only,
         )
 
 
@@ -53,7 +57,12 @@ class TenantQueries:
         rows = await info.context.run(audience_service.list_audiences)
         return [AudienceType.from_model(a) for a in rows]
 
-    @strawberry.field(description="Everyone for admins; a manager's reports, direct and indirect.")
+    @strawberry.field(
+        description=(
+            "The people you may see: everyone for admins; your reports (direct and indirect) and your partner "
+            "company for partner admins, in full; colleagues by the organisation's visibility rules."
+        )
+    )
     async def people(
         self,
         info: Info[Context, None],

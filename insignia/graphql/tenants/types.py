@@ -13,13 +13,18 @@ from insignia.graphql.context import Context
 from insignia.graphql.ids import to_global_id
 from insignia.graphql.node import Node
 from insignia.graphql.pagination import Connection
-from insignia.graphql.tenants.loaders import audience_by_id_loader, person_by_id_loader
+from insignia.graphql.tenants.loaders import (
+    access_by_person_id_loader,
+    audience_by_id_loader,
+    visible_person_by_id_loader,
+)
 from insignia.platform.openbadges import branding
 from insignia.platform.openbadges.ob2 import Urls
 from insignia.tenants import models
 from insignia.tenants.auth import Role as RoleValue
 from insignia.tenants.auth import Scope
 from insignia.tenants.tenant import get_settings
+from insignia.tenants.visibility import Access, Reach, rules_from
 
 if TYPE_CHECKING:
     from insignia.graphql.credentials.schema import AwardFilter, AwardType, Eligibility
@@ -43,6 +48,7 @@ class Role(Enum):
     MANAGER = RoleValue.MANAGER.value
     ISSUER = RoleValue.ISSUER.value
     LEARNER = RoleValue.LEARNER.value
+    PARTNER_ADMIN = RoleValue.PARTNER_ADMIN.value
 
 
 @strawberry.enum(description="What an API key may do.")
@@ -66,6 +72,62 @@ class ImageFormat(Enum):
     SVG = "svg"
 
 
+@strawberry.enum(description="Who sees an award.")
+class Visibility(Enum):
+    PUBLIC = "public"
+    TENANT = "tenant"
+    PRIVATE = "private"
+
+
+@strawberry.enum(description="How far people of one audience kind see people of another.")
+class VisibilityReach(Enum):
+    NONE = Reach.NONE.value
+    SAME_COMPANY = Reach.SAME_COMPANY.value
+    ALL = Reach.ALL.value
+
+
+@strawberry.type
+class VisibilityRule:
+    viewer: AudienceKind
+    subject: AudienceKind
+    reach: VisibilityReach
+    is_default: bool
+
+
+@strawberry.type(name="TenantSettings", description="What the organisation's admins configure.")
+class TenantSettingsType:
+    linked_in_organization_id: str | None
+    visibility_rules: list[VisibilityRule] = strawberry.field(
+        description=(
+            "Every pair of audience kinds: what people of `viewer` see of people of `subject` (managers always "
+            "see their reports, admins everyone)."
+        )
+    )
+    default_award_visibility: Visibility
+    award_acceptance: bool
+    portal_url: str | None
+
+    @classmethod
+    def from_model(cls, settings: models.TenantSettings) -> TenantSettingsType:
+        stored = settings.visibility_rules or {}
+        effective = rules_from(stored)
+        return cls(
+            linked_in_organization_id=settings.linkedin_organization_id,
+            visibility_rules=[
+                VisibilityRule(
+                    viewer=AudienceKind(v),
+                    subject=AudienceKind(s),
+                    reach=VisibilityReach(effective[(v, s)].value),
+                    is_default=f"{v}:{s}" not in stored,
+                )
+                for v, s in effective
+            ],
+            default_award_visibility=Visibility(settings.default_award_visibility or "tenant"),
+            award_acceptance=bool(settings.award_acceptance),
+            portal_url=settings.portal_url,
+        )
+
+
 @strawberry.type(description="The organisation's brand on its public pages.")
 class Branding:
     color: str = strawberry.field(description="Hex colour, e.g. #1a73e8.")
@@ -84,6 +146,14 @@ class TenantType(Node):
         found = await ctx.run(lambda s: get_settings(s, self.model.id))
         brand = branding.brand(Urls.for_tenant(ctx.settings.public_url, self.model), found)
         return Branding(color=brand.color, logo_url=brand.logo_url)
+
+    @strawberry.field(description="The organisation's settings (admins; null for anyone else).")
+    async def settings(self, info: Info[Context, None]) -> TenantSettingsType | None:
+        ctx = info.context
+        if not ctx.principal.person_with(Scope.API_KEYS_MANAGE):
+            return None
+        found = await ctx.run(lambda s: get_settings(s, self.model.id))
+        return TenantSettingsType.from_model(found)
 
     @classmethod
     def from_model(cls, tenant: models.Tenant) -> TenantType:
@@ -106,18 +176,42 @@ class AudienceType(Node):
         )
 
 
-@strawberry.type(name="Person")
+async def _seen_in_full(info: Info[Context, None], person: models.Person) -> bool:
+    """Whether the caller sees ``person`` in full (the visibility policy): email, roles, manager and
+    sign-in details are for admins, the person's managers and the person; colleagues see less."""
+    principal = info.context.principal
+    if (principal.person is not None and principal.person.id == person.id) or principal.has(Scope.PEOPLE_READ):
+        return True
+    return await access_by_person_id_loader(info.context).load(person.id) is Access.FULL
+
+
+@strawberry.type(
+    name="Person",
+    description=(
+        "Someone in the organisation. Colleagues see their name, audience, headline and shared awards; "
+        "email, roles, manager and DID are null unless you are an admin, one of their managers or them."
+    ),
+)
 class PersonType(Node):
     model: strawberry.Private[models.Person]
-    email: str
     name: str
     active: bool
     created_at: datetime
+    headline: str | None = strawberry.field(description="A line they wrote about themselves.")
     profile_public: bool = strawberry.field(description="Opted in to a public profile page.")
-    did: str | None = strawberry.field(description="The person's DID: the subject of their OB 3.0 credentials.")
 
-    @strawberry.field
-    def roles(self) -> list[Role]:
+    @strawberry.field(description="Null for colleagues: only admins, their managers and they see it.")
+    async def email(self, info: Info[Context, None]) -> str | None:
+        return self.model.email if await _seen_in_full(info, self.model) else None
+
+    @strawberry.field(description="The person's DID (the subject of their OB 3.0 credentials); null for colleagues.")
+    async def did(self, info: Info[Context, None]) -> str | None:
+        return self.model.did if await _seen_in_full(info, self.model) else None
+
+    @strawberry.field(description="Null for colleagues: only admins, their managers and they see it.")
+    async def roles(self, info: Info[Context, None]) -> list[Role] | None:
+        if not await _seen_in_full(info, self.model):
+            return None
         return [Role(r) for r in self.model.roles]
 
     @strawberry.field
@@ -126,11 +220,11 @@ class PersonType(Node):
         assert audience is not None  # a foreign key guarantees it
         return AudienceType.from_model(audience)
 
-    @strawberry.field
+    @strawberry.field(description="Null for colleagues, and when the manager is someone you may not see.")
     async def manager(self, info: Info[Context, None]) -> PersonType | None:
-        if self.model.manager_id is None:
+        if self.model.manager_id is None or not await _seen_in_full(info, self.model):
             return None
-        manager = await person_by_id_loader(info.context).load(self.model.manager_id)
+        manager = await visible_person_by_id_loader(info.context).load(self.model.manager_id)
         return PersonType.from_model(manager) if manager else None
 
     @strawberry.field(description="The public profile page, when the person opted in.")
@@ -172,12 +266,11 @@ class PersonType(Node):
         return cls(
             id=to_global_id("Person", person.id),
             model=person,
-            email=person.email,
             name=person.name,
             active=person.active,
             created_at=person.created_at,
+            headline=person.headline,
             profile_public=person.profile_public,
-            did=person.did,
         )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy import Select, and_, delete, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,13 +34,16 @@ from insignia.platform.credentials.models import (
 )
 from insignia.platform.learning import service as learning
 from insignia.platform.learning.models import Assessment, AssessmentResult, Completion, Course, Skill
-from insignia.tenants import webhook
+from insignia.tenants import visibility, webhook
 from insignia.tenants.auth import Principal, Scope
 from insignia.tenants.models import Person
-from insignia.tenants.person import reports_of
+from insignia.tenants.tenant import get_settings
+from insignia.tenants.visibility import Viewer, viewer_of
 
 STATUSES = ("draft", "published", "archived")
 VISIBILITIES = ("public", "tenant", "private")
+# Shown to colleagues (the visibility policy decides which colleagues).
+SHARED = ("public", "tenant")
 REEVALUATE_KIND = "credential.reevaluate"
 MAX_ALIGNMENTS = 20
 
@@ -139,6 +142,8 @@ def _snapshot(badge: BadgeClass) -> dict[str, Any]:
         "criteriaNarrative": badge.criteria_narrative,
         "validityDays": badge.validity_days,
         "points": badge.points,
+        "defaultVisibility": badge.default_visibility,
+        "delegated": badge.delegated,
     }
 
 
@@ -157,9 +162,12 @@ async def create_badge_class(
     validity_days: int | None = None,
     points: int = 0,
     evidence_required: bool = False,
+    default_visibility: str | None = None,
+    delegated: bool = False,
 ) -> BadgeClass:
     """A draft badge class; it can be awarded once published."""
     _require(principal, Scope.BADGES_WRITE, "manage badge classes")
+    _check_visibility(default_visibility, "defaultVisibility")
     name = validation.text(name, "name")
     if await session.scalar(select(BadgeClass.id).where(BadgeClass.name == name)) is not None:
         raise ConflictError(f"A badge class named {name!r} already exists.", "name")
@@ -179,6 +187,8 @@ async def create_badge_class(
         validity_days=_validity(validity_days),
         points=points,
         evidence_required=evidence_required,
+        default_visibility=default_visibility,
+        delegated=delegated,
     )
     session.add(badge)
     await session.flush()
@@ -206,6 +216,9 @@ async def update_badge_class(
     validity_days: int | None = None,
     points: int | None = None,
     evidence_required: bool | None = None,
+    default_visibility: str | None = None,
+    clear_default_visibility: bool = False,
+    delegated: bool | None = None,
 ) -> BadgeClass:
     """Change a badge class. On a published one, new criteria become a new version; existing
     awards keep the version they were issued under, and nobody is re-evaluated until an admin asks."""
@@ -232,6 +245,13 @@ async def update_badge_class(
         badge.points = points
     if evidence_required is not None:
         badge.evidence_required = evidence_required
+    _check_visibility(default_visibility, "defaultVisibility")
+    if clear_default_visibility:
+        badge.default_visibility = None
+    elif default_visibility is not None:
+        badge.default_visibility = default_visibility
+    if delegated is not None:
+        badge.delegated = delegated
     rule_change = False
     if criteria_narrative is not None:
         narrative = validation.text(criteria_narrative, "criteriaNarrative", max_length=10000, min_length=0)
@@ -345,10 +365,35 @@ async def get_badge_class(
     return badge
 
 
+def _sees_drafts(principal: Principal) -> bool:
+    return principal.has(Scope.BADGES_WRITE) or principal.has(Scope.AWARDS_READ)
+
+
+def _open_badges(viewer: Viewer) -> Any:
+    """Badge classes the viewer may see: drafts only for staff; ones limited to audiences only
+    inside them (the visibility policy)."""
+    condition = visibility.open_to_viewer(
+        viewer, BadgeClassAudience.badge_class_id, BadgeClassAudience.audience_id, BadgeClass.id
+    )
+    if not _sees_drafts(viewer.principal):
+        condition = condition & (BadgeClass.status != "draft")
+    return condition
+
+
 async def list_badge_classes(
-    session: AsyncSession, *, first: int | None, after: str | None, status: str | None = None, search: str | None = None
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    first: int | None,
+    after: str | None,
+    status: str | None = None,
+    search: str | None = None,
 ) -> Page[BadgeClass]:
-    stmt = select(BadgeClass)
+    """Badge classes the principal may see: published ones open to their audience (archived ones
+    too when asked for); drafts for issuers and admins."""
+    if status is None and not _sees_drafts(principal):
+        status = "published"
+    stmt = select(BadgeClass).where(_open_badges(await viewer_of(session, principal)))
     if status is not None:
         stmt = stmt.where(BadgeClass.status == status)
     if search:
@@ -358,7 +403,16 @@ async def list_badge_classes(
 
 
 async def badge_classes_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, BadgeClass]:
+    """Unfiltered: for relationship fields of objects the caller may already see (an award's badge)."""
     return {b.id: b for b in await session.scalars(select(BadgeClass).where(BadgeClass.id.in_(ids)))}
+
+
+async def visible_badge_classes_by_ids(
+    session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, BadgeClass]:
+    """Badge classes by id that the principal may see (``node(id)``)."""
+    stmt = select(BadgeClass).where(BadgeClass.id.in_(ids), _open_badges(await viewer_of(session, principal)))
+    return {b.id: b for b in await session.scalars(stmt)}
 
 
 async def skills_by_badge_class(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Skill]]:
@@ -403,6 +457,8 @@ def _award_data(award: Award) -> dict[str, Any]:
         "suspensionReason": award.suspension_reason,
         "criteriaVersion": award.criteria_version,
         "visibility": award.visibility,
+        "acceptance": award.acceptance,
+        "delegatedIssuer": award.delegated_issuer,
         "replacesAwardId": str(award.replaces_award_id) if award.replaces_award_id else None,
     }
 
@@ -436,7 +492,9 @@ def _award_email(award: Award, badge: BadgeClass, person: Person) -> OutboxEvent
         "expires_on": award.expires_at.date().isoformat() if award.expires_at else None,
     }
     return new_event(
-        award.tenant_id, "email.send", {"template": "award_issued", "to": person.email, "context": context}
+        award.tenant_id,
+        "email.send",
+        {"template": "award_issued", "to": person.email, "context": context, "awardId": str(award.id)},
     )
 
 
@@ -451,6 +509,51 @@ async def _in_audience(session: AsyncSession, badge: BadgeClass, person: Person)
     return not allowed or person.audience_id in allowed
 
 
+def _check_visibility(value: str | None, field: str = "visibility") -> None:
+    if value is not None and value not in VISIBILITIES:
+        raise ValidationError(f"visibility must be one of {', '.join(VISIBILITIES)}", field)
+
+
+async def _sharing_defaults(
+    session: AsyncSession, tenant_id: uuid.UUID, badge: BadgeClass, visibility: str | None, replaces: Award | None
+) -> dict[str, str]:
+    """A new award's visibility (as given, else the badge class's default, else the tenant's) and
+    acceptance (pending when the tenant asks recipients to accept; a renewal keeps the old one's)."""
+    settings = await get_settings(session, tenant_id)
+    chosen = visibility or badge.default_visibility or settings.default_award_visibility or "tenant"
+    if replaces is not None and replaces.acceptance != "pending":
+        return {"visibility": visibility or replaces.visibility, "acceptance": replaces.acceptance}
+    return {"visibility": chosen, "acceptance": "pending" if settings.award_acceptance else "accepted"}
+
+
+async def _delegated_issuer(session: AsyncSession, principal: Principal) -> str | None:
+    """None for issuers, admins and keys with ``awards:issue``; a partner admin's company name when
+    they issue under the tenant's delegation; anyone else is refused."""
+    if principal.has(Scope.AWARDS_ISSUE):
+        return None
+    viewer = await viewer_of(session, principal)
+    if viewer.partner_company is None:
+        raise PermissionDeniedError("You are not allowed to issue awards.")
+    return viewer.partner_company
+
+
+async def _check_delegation(
+    session: AsyncSession, principal: Principal, badge: BadgeClass, recipient_ids: Sequence[uuid.UUID]
+) -> set[uuid.UUID]:
+    """A partner admin issues delegated badge classes to people of their company: the ids among
+    ``recipient_ids`` outside it (refused)."""
+    if not badge.delegated:
+        raise PermissionDeniedError("This badge class is not delegated to partner organisations.")
+    viewer = await viewer_of(session, principal)
+    inside = set(
+        await session.scalars(select(Person.id).where(Person.id.in_(recipient_ids), visibility.full_condition(viewer)))
+    )
+    outside = set(recipient_ids) - inside
+    if len(recipient_ids) == 1 and outside:
+        raise NotFoundError("No such person.", "recipientId")
+    return outside
+
+
 async def issue_award(
     session: AsyncSession,
     principal: Principal | None,
@@ -459,7 +562,7 @@ async def issue_award(
     recipient_id: uuid.UUID,
     evidence_url: str | None = None,
     evidence_narrative: str | None = None,
-    visibility: str = "tenant",
+    visibility: str | None = None,
     idempotency_key: str | None = None,
     tenant_id: uuid.UUID | None = None,
     replaces: Award | None = None,
@@ -469,10 +572,12 @@ async def issue_award(
     Idempotent: if the person already holds a current, unexpired award of this badge class (or
     the idempotency key was used), that award is returned and nothing changes. A current award
     that has expired is renewed: the new award links to it. ``principal`` None means the rule
-    engine is issuing.
+    engine is issuing. ``visibility`` None: the badge class's default, else the tenant's. A partner
+    admin issues only delegated badge classes, to people of their own company.
     """
+    delegated_issuer: str | None = None
     if principal is not None:
-        _require(principal, Scope.AWARDS_ISSUE, "issue awards")
+        delegated_issuer = await _delegated_issuer(session, principal)
         tenant = principal.tenant_id
         issuer_kind = "person" if principal.person else ("api_key" if principal.api_key_id else "operator")
         issuer_id = principal.person.id if principal.person else principal.api_key_id
@@ -480,8 +585,7 @@ async def issue_award(
     else:
         assert tenant_id is not None
         tenant, issuer_kind, issuer_id, actor = tenant_id, "rule", None, "rule"
-    if visibility not in VISIBILITIES:
-        raise ValidationError(f"visibility must be one of {', '.join(VISIBILITIES)}", "visibility")
+    _check_visibility(visibility)
     key = validation.optional_text(idempotency_key, "idempotencyKey", max_length=255)
     evidence_url = validation.optional_url(evidence_url, "evidence.url")
     evidence_narrative = validation.optional_text(evidence_narrative, "evidence.narrative", max_length=5000)
@@ -501,6 +605,9 @@ async def issue_award(
         raise ValidationError("The person has been deactivated.", "recipientId")
     if not await _in_audience(session, badge, person):
         raise ValidationError("This badge class is not open to the person's audience.", "recipientId")
+    if delegated_issuer is not None:
+        assert principal is not None
+        await _check_delegation(session, principal, badge, [person.id])
     if badge.evidence_required and principal is not None and not (evidence_url or evidence_narrative):
         raise ValidationError("This badge class requires evidence (a URL or a narrative).", "evidence")
     now = datetime.now(UTC)
@@ -534,11 +641,12 @@ async def issue_award(
         issuer_kind=issuer_kind,
         issuer_id=issuer_id,
         idempotency_key=key,
-        visibility=visibility,
         replaces_award_id=replaces.id if replaces else None,
         reminders_sent=[],
         status_purpose=STATUS_PURPOSE,
         status_index=(await allocate_status_indexes(session, tenant, 1))[0],
+        delegated_issuer=delegated_issuer,
+        **await _sharing_defaults(session, tenant, badge, visibility, replaces),
     )
     session.add(award)
     await session.flush()
@@ -583,21 +691,22 @@ async def issue_many(
     badge_class_id: uuid.UUID,
     recipients: Sequence[BulkRecipient],
     *,
-    visibility: str = "tenant",
+    visibility: str | None = None,
 ) -> dict[int, bool | ServiceError]:
     """``issue_award`` for many people at once (bulk issue and imports), in a few statements.
 
     Same rules and the same effects per award (audit event, ``award.issued``, badge-chain
     evaluation); returns per row whether an award was created, or the error that refused it.
     """
-    _require(principal, Scope.AWARDS_ISSUE, "issue awards")
-    if visibility not in VISIBILITIES:
-        raise ValidationError(f"visibility must be one of {', '.join(VISIBILITIES)}", "visibility")
+    delegated_issuer = await _delegated_issuer(session, principal)
+    _check_visibility(visibility)
     badge = await get_badge_class(session, badge_class_id, field="badgeClassId")
     if badge.status != "published":
         raise ValidationError(f"The badge class is {badge.status}; only published ones can be awarded.", "badgeClassId")
     allowed = set((await audiences_by_badge_class(session, [badge.id]))[badge.id])
     ids = list({r.person_id for r in recipients})
+    outside = await _check_delegation(session, principal, badge, ids) if delegated_issuer is not None else set()
+    sharing = await _sharing_defaults(session, principal.tenant_id, badge, visibility, None)
     people = {p.id: p for p in await session.scalars(select(Person).where(Person.id.in_(ids)))}
     current = {
         a.recipient_id: a
@@ -624,7 +733,7 @@ async def issue_many(
     for r in recipients:
         person = people.get(r.person_id)
         try:
-            if person is None:
+            if person is None or r.person_id in outside:
                 raise NotFoundError("No such person.", "recipientId")
             if not person.active:
                 raise ValidationError("The person has been deactivated.", "recipientId")
@@ -658,11 +767,12 @@ async def issue_many(
             evidence_narrative=narrative,
             issuer_kind=issuer_kind,
             issuer_id=issuer_id,
-            visibility=visibility,
             replaces_award_id=existing.id if existing else None,
             reminders_sent=[],
             status_purpose=STATUS_PURPOSE,
             status_index=next(indexes),
+            delegated_issuer=delegated_issuer,
+            **sharing,
         )
         current[r.person_id] = award
         session.add(award)
@@ -720,9 +830,71 @@ async def _status_changed(session: AsyncSession, principal: Principal, award: Aw
         }
         session.add(
             new_event(
-                award.tenant_id, "email.send", {"template": "award_status", "to": person.email, "context": context}
+                award.tenant_id,
+                "email.send",
+                {"template": "award_status", "to": person.email, "context": context, "awardId": str(award.id)},
             )
         )
+
+
+async def _own_or_issued(session: AsyncSession, principal: Principal, award_id: uuid.UUID) -> Award:
+    """The award, locked, if the principal is its recipient or may issue it (issuers, admins, the
+    partner admin of the recipient's company); otherwise as if it did not exist."""
+    award = (await visible_awards_by_ids(session, principal, [award_id])).get(award_id)
+    if award is None:
+        raise NotFoundError("No such award.", "id")
+    me = principal.person.id if principal.person else None
+    if award.recipient_id != me and not principal.has(Scope.AWARDS_ISSUE):
+        viewer = await viewer_of(session, principal)
+        company = select(Person.id).where(Person.id == award.recipient_id, visibility.full_condition(viewer))
+        if viewer.partner_company is None or await session.scalar(company) is None:
+            raise PermissionDeniedError("Only the recipient and the organisation's issuers can change this award.")
+    return await get_award(session, award_id, lock=True)
+
+
+async def set_award_visibility(session: AsyncSession, principal: Principal, award_id: uuid.UUID, value: str) -> Award:
+    """Who sees an award: ``public`` (its page, documents, images and sharing links work for anyone
+    at once), ``tenant`` (colleagues who may see the recipient) or ``private`` (the recipient, their
+    managers and admins). The recipient decides; issuers and admins may change it too. A signed OB
+    3.0 credential already handed out stays verifiable by signature and status (the standard's model)."""
+    _check_visibility(value)
+    award = await _own_or_issued(session, principal, award_id)
+    if award.visibility == value:
+        return award
+    before = _award_data(award)
+    award.visibility = value
+    await session.flush()
+    await audit.record(
+        session, principal.tenant_id, actor=principal.label, action="award.visibility_changed", subject_type="Award",
+        subject_id=award.id, before=before, after=_award_data(award),
+    )  # fmt: skip
+    await webhook.publish(session, principal.tenant_id, "award.visibility_changed", _award_data(award))
+    return award
+
+
+async def respond_to_award(session: AsyncSession, principal: Principal, award_id: uuid.UUID, *, accept: bool) -> Award:
+    """The recipient accepts or declines an award (when the tenant asks them to): until accepted it
+    is shown to nobody but them, their managers and the organisation's issuers and admins, and has
+    no public page. A declined award can still be accepted later."""
+    award = (await visible_awards_by_ids(session, principal, [award_id])).get(award_id)
+    me = principal.person.id if principal.person else None
+    if award is None or award.recipient_id != me:
+        raise NotFoundError("No such award of yours.", "id")
+    award = await get_award(session, award_id, lock=True)
+    value = "accepted" if accept else "declined"
+    if award.acceptance == "accepted" and not accept:
+        raise ValidationError("The award was accepted; make it private instead (awardVisibilitySet).", "id")
+    if award.acceptance == value:
+        return award
+    before = _award_data(award)
+    award.acceptance = value
+    await session.flush()
+    await audit.record(
+        session, principal.tenant_id, actor=principal.label, action=f"award.{value}", subject_type="Award",
+        subject_id=award.id, before=before, after=_award_data(award),
+    )  # fmt: skip
+    await webhook.publish(session, principal.tenant_id, f"award.{value}", _award_data(award))
+    return award
 
 
 async def revoke_award(session: AsyncSession, principal: Principal, award_id: uuid.UUID, reason: str) -> Award:
@@ -813,18 +985,22 @@ class AwardFilter:
     issued_before: datetime | None = None
 
 
-def _visible(stmt: Select[Any], principal: Principal) -> Select[Any]:
-    """Admins and issuers see every award; managers also their reports' awards; everyone their own
-    and other people's non-private awards."""
+async def _visible(session: AsyncSession, stmt: Select[Any], principal: Principal) -> Select[Any]:
+    """Awards the principal may see (the visibility policy): every award of the people they see in
+    full (themselves, their reports, their partner company for a partner admin; everyone for
+    issuers and admins); of colleagues they may see, the accepted awards shared with the tenant
+    or the public."""
     if principal.has(Scope.AWARDS_READ):
         return stmt
     if principal.person is None:
-        raise PermissionDeniedError("This API key may not read awards.")
-    me = principal.person.id
-    conditions = [Award.recipient_id == me, Award.visibility != "private"]
-    if principal.is_manager():
-        conditions.append(Award.recipient_id.in_(reports_of(me)))
-    return stmt.where(or_(*conditions))
+        raise PermissionDeniedError("This API key may not read awards (it needs the AWARDS_READ scope).")
+    viewer = await viewer_of(session, principal)
+    shared = (
+        Award.visibility.in_(SHARED),
+        Award.acceptance == "accepted",
+        Award.recipient_id.in_(visibility.visible_people(viewer)),
+    )
+    return stmt.where(or_(Award.recipient_id.in_(visibility.fully_visible_people(viewer)), and_(*shared)))
 
 
 def _apply_filter(stmt: Select[Any], f: AwardFilter, now: datetime) -> Select[Any]:
@@ -868,7 +1044,7 @@ async def list_awards(
     after: str | None,
     filter: AwardFilter | None = None,
 ) -> Page[Award]:
-    stmt = _visible(select(Award), principal)
+    stmt = await _visible(session, select(Award), principal)
     if filter is not None:
         stmt = _apply_filter(stmt, filter, datetime.now(UTC))
     return await paginate(session, stmt, Award.id, first, after)
@@ -878,7 +1054,7 @@ async def visible_awards_by_ids(
     session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, Award]:
     try:
-        stmt = _visible(select(Award).where(Award.id.in_(ids)), principal)
+        stmt = await _visible(session, select(Award).where(Award.id.in_(ids)), principal)
     except PermissionDeniedError:
         return {}
     return {a.id: a for a in await session.scalars(stmt)}
@@ -969,9 +1145,13 @@ async def award_eligibility(
     session: AsyncSession, principal: Principal, person_id: uuid.UUID, badge_class_id: uuid.UUID
 ) -> Eligibility:
     person = await _person_for_progress(session, principal, person_id)
-    badge = await get_badge_class(session, badge_class_id, field="badgeClassId")
-    if badge.status == "draft" and not (principal.has(Scope.BADGES_WRITE) or principal.has(Scope.AWARDS_READ)):
-        raise NotFoundError("No such badge class.", "badgeClassId")
+    badge = (await visible_badge_classes_by_ids(session, principal, [badge_class_id])).get(badge_class_id)
+    if badge is None:
+        # A manager may not see a badge class limited to their report's audience in the catalog,
+        # yet may see the report's progress toward it.
+        badge = await session.scalar(select(BadgeClass).where(BadgeClass.id == badge_class_id))
+        if badge is None or badge.status == "draft" or not await _in_audience(session, badge, person):
+            raise NotFoundError("No such badge class.", "badgeClassId")
     [result] = await eligibility_for(session, person, [badge])
     return result
 
@@ -1144,6 +1324,7 @@ async def remind_if_due(session: AsyncSession, award_id: uuid.UUID, offsets_days
                 "expires_on": award.expires_at.date().isoformat(),
                 "days_left": max(0, int(days_left)),
             },
+            "awardId": str(award.id),
         },
     )
     await session.flush()

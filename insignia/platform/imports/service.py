@@ -154,7 +154,7 @@ async def create_import(
     csv_base64: str | None = None,
     filename: str | None = None,
     badge_class_id: uuid.UUID | None = None,
-    visibility: str = "tenant",
+    visibility: str | None = None,
 ) -> Import:
     """Check a file and schedule its processing; returns the import to follow its progress."""
     if kind not in COLUMNS:
@@ -172,7 +172,7 @@ async def create_import(
             raise ValidationError(
                 f"The badge class is {badge.status}; only published ones can be awarded.", "badgeClassId"
             )
-        if visibility not in credentials.VISIBILITIES:
+        if visibility is not None and visibility not in credentials.VISIBILITIES:
             raise ValidationError("visibility is not valid", "visibility")
         options = {"badgeClassId": str(badge.id), "visibility": visibility}
     elif badge_class_id is not None:
@@ -202,7 +202,7 @@ async def bulk_issue(
     *,
     badge_class_id: uuid.UUID,
     recipient_ids: Sequence[uuid.UUID],
-    visibility: str = "tenant",
+    visibility: str | None = None,
 ) -> Import:
     """Issue one badge class to a list of people, as a job with progress (like an awards import)."""
     if not recipient_ids:
@@ -320,7 +320,7 @@ async def _process_row(
         recipient_id=person,
         evidence_url=row.get("evidence_url") or None,
         evidence_narrative=row.get("evidence_narrative") or None,
-        visibility=record.options.get("visibility", "tenant"),
+        visibility=record.options.get("visibility"),
     )
     return issued.created
 
@@ -406,7 +406,7 @@ async def _award_rows(
             principal,
             uuid.UUID(record.options["badgeClassId"]),
             recipients,
-            visibility=record.options.get("visibility", "tenant"),
+            visibility=record.options.get("visibility"),
         )
     except ServiceError as exc:  # the badge class itself can no longer be awarded: every row fails
         outcomes = {r.row: exc for r in recipients}

@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from insignia.infra import validation
+from insignia.infra import audit, validation
 from insignia.infra.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from insignia.infra.grouping import group_by
 from insignia.infra.ids import uuid7
@@ -36,7 +36,7 @@ from insignia.platform.learning.models import (
 from insignia.tenants.audience import audiences_by_ids
 from insignia.tenants.auth import Principal, Scope
 from insignia.tenants.models import Person
-from insignia.tenants.person import reports_of
+from insignia.tenants.visibility import Access, access_to, open_to_viewer, viewer_of
 
 EVALUATE_KIND = "credential.evaluate"
 ASSESSMENT_KINDS = ("quiz", "exam", "practical", "assignment")
@@ -99,6 +99,7 @@ async def create_skill(
     )
     session.add(skill)
     await session.flush()
+    await _audit(session, principal, "skill.created", skill, after=_skill_data(skill))
     return skill
 
 
@@ -114,6 +115,7 @@ async def update_skill(
     """Change a skill; an empty description or framework URL clears it."""
     _require(principal, Scope.LEARNING_WRITE, "manage skills")
     skill = await _get(session, Skill, skill_id, "skill")
+    before = _skill_data(skill)
     if name is not None:
         name = validation.text(name, "name")
         if await session.scalar(select(Skill.id).where(Skill.name == name, Skill.id != skill.id)) is not None:
@@ -124,6 +126,7 @@ async def update_skill(
     if framework_url is not None:
         skill.framework_url = validation.optional_url(framework_url, "frameworkUrl")
     await session.flush()
+    await _audit(session, principal, "skill.updated", skill, before=before, after=_skill_data(skill))
     return skill
 
 
@@ -131,12 +134,54 @@ async def delete_skill(session: AsyncSession, principal: Principal, skill_id: uu
     """Delete a skill; courses and badge classes simply stop listing it."""
     _require(principal, Scope.LEARNING_WRITE, "manage skills")
     skill = await _get(session, Skill, skill_id, "skill")
+    before = _skill_data(skill)
     await session.delete(skill)
     await session.flush()
+    await _audit(session, principal, "skill.deleted", skill, before=before)
     return skill
 
 
 Item = TypeVar("Item", Skill, Course, Assessment)
+
+
+def _skill_data(skill: Skill) -> dict[str, object]:
+    return {"name": skill.name, "description": skill.description, "frameworkUrl": skill.framework_url}
+
+
+def _course_data(course: Course) -> dict[str, object]:
+    return {
+        "title": course.title,
+        "description": course.description,
+        "estimatedMinutes": course.estimated_minutes,
+        "activityId": course.activity_id,
+    }
+
+
+def _assessment_data(assessment: Assessment) -> dict[str, object]:
+    return {
+        "courseId": assessment.course_id,
+        "title": assessment.title,
+        "kind": assessment.kind,
+        "passingScore": assessment.passing_score,
+        "activityId": assessment.activity_id,
+    }
+
+
+async def _audit(
+    session: AsyncSession,
+    principal: Principal,
+    action: str,
+    subject: Skill | Course | Assessment,
+    *,
+    before: dict[str, object] | None = None,
+    after: dict[str, object] | None = None,
+) -> None:
+    """A catalog change in the audit log (an update that changed nothing is not one)."""
+    if before is None or after is None or before != after:
+        await audit.record(
+            session, principal.tenant_id, actor=principal.label, action=action,
+            subject_type=type(subject).__name__, subject_id=subject.id, before=before, after=after,
+        )  # fmt: skip
 
 
 async def _get(session: AsyncSession, model: type[Item], item_id: uuid.UUID, what: str) -> Item:
@@ -202,6 +247,8 @@ async def create_course(
         CourseAudience(tenant_id=principal.tenant_id, course_id=course.id, audience_id=a) for a in audiences
     )
     await session.flush()
+    after = {**_course_data(course), "skillIds": skills, "audienceIds": audiences}
+    await _audit(session, principal, "course.created", course, after=after)
     return course
 
 
@@ -220,6 +267,7 @@ async def update_course(
     """Change a course; given lists replace the current ones, an empty activity id clears it."""
     _require(principal, Scope.LEARNING_WRITE, "manage courses")
     course = await _get(session, Course, course_id, "course")
+    before, after = _course_data(course), dict[str, object]()
     if title is not None:
         course.title = validation.text(title, "title")
     if description is not None:
@@ -236,15 +284,25 @@ async def update_course(
         course.activity_id = activity
     if skill_ids is not None:
         skills = await ensure_ids(session, Skill, skill_ids, "skillIds")
+        before["skillIds"] = sorted(
+            await session.scalars(select(CourseSkill.skill_id).where(CourseSkill.course_id == course.id))
+        )
+        after["skillIds"] = sorted(skills)
         await session.execute(delete(CourseSkill).where(CourseSkill.course_id == course.id))
         session.add_all(CourseSkill(tenant_id=course.tenant_id, course_id=course.id, skill_id=x) for x in skills)
     if audience_ids is not None:
         audiences = await ensure_audiences(session, audience_ids, "audienceIds")
+        before["audienceIds"] = sorted(
+            await session.scalars(select(CourseAudience.audience_id).where(CourseAudience.course_id == course.id))
+        )
+        after["audienceIds"] = sorted(audiences)
         await session.execute(delete(CourseAudience).where(CourseAudience.course_id == course.id))
         session.add_all(
             CourseAudience(tenant_id=course.tenant_id, course_id=course.id, audience_id=a) for a in audiences
         )
     await session.flush()
+    after = {**_course_data(course), **after}
+    await _audit(session, principal, "course.updated", course, before=before, after=after)
     return course
 
 
@@ -266,13 +324,41 @@ async def delete_course(session: AsyncSession, principal: Principal, course_id: 
     )
     if recorded is not None or taken is not None:
         raise ValidationError("People have completions or results for this course; it cannot be deleted.", "id")
+    before = _course_data(course)
     await session.delete(course)
     await session.flush()
+    await _audit(session, principal, "course.deleted", course, before=before)
     return course
 
 
-async def list_courses(session: AsyncSession, *, first: int | None, after: str | None) -> Page[Course]:
-    return await paginate(session, select(Course), Course.id, first, after)
+async def _open_courses(session: AsyncSession, principal: Principal) -> Any:
+    viewer = await viewer_of(session, principal)
+    return open_to_viewer(viewer, CourseAudience.course_id, CourseAudience.audience_id, Course.id)
+
+
+async def list_courses(
+    session: AsyncSession, principal: Principal, *, first: int | None, after: str | None
+) -> Page[Course]:
+    """Courses open to the principal (the visibility policy: limited courses only to their audiences)."""
+    stmt = select(Course).where(await _open_courses(session, principal))
+    return await paginate(session, stmt, Course.id, first, after)
+
+
+async def visible_courses_by_ids(
+    session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Course]:
+    """Courses by id that are open to the principal (``node(id)``)."""
+    stmt = select(Course).where(Course.id.in_(ids), await _open_courses(session, principal))
+    return {c.id: c for c in await session.scalars(stmt)}
+
+
+async def visible_assessments_by_ids(
+    session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Assessment]:
+    """Assessments by id whose course is open to the principal (``node(id)``)."""
+    open_courses = select(Course.id).where(await _open_courses(session, principal))
+    stmt = select(Assessment).where(Assessment.id.in_(ids), Assessment.course_id.in_(open_courses))
+    return {a.id: a for a in await session.scalars(stmt)}
 
 
 async def courses_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Course]:
@@ -334,6 +420,8 @@ async def create_assessment(
     )
     session.add(assessment)
     await session.flush()
+    after = _assessment_data(assessment)
+    await _audit(session, principal, "assessment.created", assessment, after=after)
     return assessment
 
 
@@ -350,6 +438,7 @@ async def update_assessment(
     """Change an assessment. A new passing score applies to results recorded from now on."""
     _require(principal, Scope.LEARNING_WRITE, "manage assessments")
     assessment = await _get(session, Assessment, assessment_id, "assessment")
+    before = _assessment_data(assessment)
     if title is not None:
         assessment.title = validation.text(title, "title")
     if kind is not None:
@@ -365,6 +454,8 @@ async def update_assessment(
             raise ConflictError("Another assessment already uses this activity id.", "activityId")
         assessment.activity_id = activity
     await session.flush()
+    after = _assessment_data(assessment)
+    await _audit(session, principal, "assessment.updated", assessment, before=before, after=after)
     return assessment
 
 
@@ -377,8 +468,10 @@ async def delete_assessment(session: AsyncSession, principal: Principal, assessm
         select(AssessmentResult.id).where(AssessmentResult.assessment_id == assessment.id).limit(1)
     ):
         raise ValidationError("People have results for this assessment; it cannot be deleted.", "id")
+    before = _assessment_data(assessment)
     await session.delete(assessment)
     await session.flush()
+    await _audit(session, principal, "assessment.deleted", assessment, before=before)
     return assessment
 
 
@@ -531,19 +624,11 @@ async def best_scores_of(
 
 
 async def can_see_progress(session: AsyncSession, principal: Principal, person: Person) -> bool:
-    """Progress (completions, results, eligibility) is seen by the person, their managers, and issuers."""
+    """Progress (completions, results, eligibility) is seen by whoever sees the person in full (the
+    person, their managers, their partner admin, admins), by issuers and by recording keys."""
     if principal.has(Scope.AWARDS_READ) or principal.has(Scope.LEARNING_RECORD):
         return True
-    if principal.person is None:
-        return False
-    if principal.person.id == person.id:
-        return True
-    if not principal.is_manager():
-        return False
-    found = await session.scalar(
-        select(Person.id).where(Person.id == person.id, Person.id.in_(reports_of(principal.person.id)))
-    )
-    return found is not None
+    return (await access_to(session, principal, [person.id])).get(person.id) is Access.FULL
 
 
 async def list_completions(

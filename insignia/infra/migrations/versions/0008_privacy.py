@@ -9,6 +9,9 @@ partner delegation.
   to sign in).
 - ``badge_classes.default_visibility`` (null: the tenant's) and ``delegated`` (partner admins may
   issue it to people of their own company).
+- Customer audiences may name their company (``partner_company``), like partner audiences.
+- The ``partner_admin`` role.
+- ``people.headline``: a line a person writes about themselves, shown to colleagues.
 - ``awards.acceptance`` (``accepted`` | ``pending`` | ``declined``) and ``delegated_issuer`` (the
   partner company that issued it, shown in the credential and on its page).
 
@@ -37,6 +40,19 @@ def upgrade() -> None:
             ADD COLUMN portal_url text CHECK (char_length(portal_url) <= 500)
         """
     )
+    # Customer audiences name their company too (people of one company see each other by default).
+    op.execute("ALTER TABLE audiences DROP CONSTRAINT audiences_check")
+    op.execute(
+        "ALTER TABLE audiences ADD CONSTRAINT audiences_company_check CHECK (partner_company IS NULL OR kind <> 'employee')"
+    )
+    # Partner admins manage the people of their own partner company (scoped by the visibility policy).
+    op.execute("ALTER TABLE people DROP CONSTRAINT people_roles_check")
+    op.execute(
+        "ALTER TABLE people ADD CONSTRAINT people_roles_check "
+        "CHECK (roles <@ ARRAY['admin', 'manager', 'issuer', 'learner', 'partner_admin']::text[])"
+    )
+    # A line a person writes about themselves, shown to the colleagues who may see them.
+    op.execute("ALTER TABLE people ADD COLUMN headline text CHECK (char_length(headline) <= 200)")
     op.execute(
         """
         ALTER TABLE badge_classes
@@ -56,6 +72,23 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("ALTER TABLE awards DROP COLUMN delegated_issuer, DROP COLUMN acceptance")
+    op.execute("ALTER TABLE people DROP COLUMN headline")
+    # The owner is bound by the forced row-level security: lifted for this transaction's rewrites.
+    op.execute("ALTER TABLE people NO FORCE ROW LEVEL SECURITY")
+    op.execute("ALTER TABLE audiences NO FORCE ROW LEVEL SECURITY")
+    op.execute("UPDATE people SET roles = array_remove(roles, 'partner_admin')")
+    op.execute("ALTER TABLE people DROP CONSTRAINT people_roles_check")
+    op.execute(
+        "ALTER TABLE people ADD CONSTRAINT people_roles_check "
+        "CHECK (roles <@ ARRAY['admin', 'manager', 'issuer', 'learner']::text[])"
+    )
+    op.execute("UPDATE audiences SET partner_company = NULL WHERE kind = 'customer'")
+    op.execute("ALTER TABLE people FORCE ROW LEVEL SECURITY")
+    op.execute("ALTER TABLE audiences FORCE ROW LEVEL SECURITY")
+    op.execute("ALTER TABLE audiences DROP CONSTRAINT audiences_company_check")
+    op.execute(
+        "ALTER TABLE audiences ADD CONSTRAINT audiences_check CHECK (partner_company IS NULL OR kind = 'partner')"
+    )
     op.execute("ALTER TABLE badge_classes DROP COLUMN delegated, DROP COLUMN default_visibility")
     op.execute(
         "ALTER TABLE tenant_settings DROP COLUMN portal_url, DROP COLUMN award_acceptance, "
