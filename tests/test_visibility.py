@@ -8,14 +8,18 @@ exactly, including what an invisible object answers (the same as one that does n
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from pathlib import Path
 
+import httpx
+import jsonschema
 import pytest
 
 from insignia.infra.db import Database, set_tenant
+from insignia.infra.global_ids import decode
 from insignia.tenants import api_key as api_key_service
 from insignia.tenants import audience as audience_service
 from insignia.tenants import person as person_service
@@ -317,7 +321,9 @@ ISSUE = (
 )
 
 
-async def test_partner_admin_manages_and_issues_for_their_company_only(world: World, gql: GraphQLClient) -> None:
+async def test_partner_admin_manages_and_issues_for_their_company_only(
+    world: World, gql: GraphQLClient, client: httpx.AsyncClient
+) -> None:
     w = world
     pa = w.token("partneradmin")
     # People of their company in full, nobody else's.
@@ -355,6 +361,18 @@ async def test_partner_admin_manages_and_issues_for_their_company_only(world: Wo
     # Delegated badge classes, to their company: the credential names the partner as issuer.
     issued = (await gql(pa, ISSUE, {"b": w.partner_badge, "p": w.person("partner")}))["awardIssue"]
     assert issued["errors"] == [] and issued["award"]["delegatedIssuer"] == "Initech"
+    # The signed OB 3.0 credential names the partner as the achievement's creator; the tenant signs.
+    decoded = decode(issued["award"]["id"])
+    assert decoded is not None
+    credential = await client.get(
+        f"/t/{w.t.slug}/ob3/credentials/{decoded[1]}", headers={"Authorization": f"Bearer {w.token('partner')}"}
+    )
+    assert credential.status_code == 200
+    document = credential.json()
+    assert document["credentialSubject"]["achievement"]["creator"]["name"] == "Initech"
+    assert document["issuer"]["name"] == f"Org {w.t.slug}"
+    schema = json.loads((Path(__file__).parent / "vectors" / "ob_v3p0_achievementcredential_schema.json").read_text())
+    jsonschema.Draft201909Validator(schema).validate(document)
     assert (await gql(pa, ISSUE, {"b": w.partner_badge, "p": w.person("globex")}))["awardIssue"]["errors"] == [
         {"code": "NOT_FOUND", "field": "recipientId"}
     ]
@@ -365,8 +383,3 @@ async def test_partner_admin_manages_and_issues_for_their_company_only(world: Wo
     assert (await gql(w.token("partner"), ISSUE, {"b": w.partner_badge, "p": w.person("partner")}))["awardIssue"][
         "errors"
     ][0]["code"] == "FORBIDDEN"
-
-
-def _edges(data: dict[str, Any]) -> list[dict[str, Any]]:
-    [connection] = data.values()
-    return connection["edges"]  # type: ignore[no-any-return]

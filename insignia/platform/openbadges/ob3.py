@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from insignia.infra import audit
 from insignia.infra.crypto import SecretBox
 from insignia.infra.ids import uuid7
 from insignia.infra.orm import Base
@@ -120,7 +121,15 @@ async def rotate(session: AsyncSession, principal: Principal, box: SecretBox) ->
     if active is not None:
         active.retired_at = datetime.now(UTC)
         await session.flush()
-    return await _create_key(session, principal.tenant_id, box)
+    key = await _create_key(session, principal.tenant_id, box)
+    # Public keys only: the private key never leaves its sealed column.
+    await audit.record(
+        session, principal.tenant_id, actor=principal.label, action="signing_key.rotated",
+        subject_type="SigningKey", subject_id=key.id,
+        before={"keyId": active.id, "publicKeyMultibase": active.public_key_multibase} if active else None,
+        after={"keyId": key.id, "publicKeyMultibase": key.public_key_multibase},
+    )  # fmt: skip
+    return key
 
 
 def did_document(did: str, all_keys: list[SigningKey]) -> dict[str, Any]:
@@ -169,6 +178,15 @@ def credential_document(
     }
     if skills:
         achievement["tag"] = [s.name for s in skills]
+    if award.delegated_issuer:
+        # Issued by a partner company under the tenant's delegation: the tenant stays the issuer
+        # (its key signs), the partner is named as the achievement's creator in this credential.
+        achievement["creator"] = {
+            "id": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, urls.root + '#' + award.delegated_issuer.lower())}",
+            "type": ["Profile"],
+            "name": award.delegated_issuer,
+            "description": f"Issued through {award.delegated_issuer} on behalf of {tenant.name}.",
+        }
     if alignments:
         achievement["alignment"] = [
             {
