@@ -371,10 +371,11 @@ async def _print_demo(settings: Settings, owner: Database, host: str | None, por
         ("acme", "manager"),
         ("acme", "learner"),
         ("acme", "partner"),
+        ("acme", "partneradmin"),
         ("globex", "admin"),
     ):
         person = seeded[slug][key]
-        lines.append(f"  {slug} {key:<8} {person.email}")
+        lines.append(f"  {slug} {key:<12} {person.email}")
         lines.append(f"    {issue_token(settings.secret_key, settings.token_issuer, person, ttl)}")
     if host is not None:
         lines.append(

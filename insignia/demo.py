@@ -51,6 +51,13 @@ def _people(partner: str) -> tuple[DemoPerson, ...]:
         DemoPerson("lead", "tara.teamlead", "Tara Teamlead", "Employees", ("manager", "learner"), "manager"),
         DemoPerson("learner3", "sam.junior", "Sam Junior", "Employees", ("learner",), "lead"),
         DemoPerson("partner", "pat.partner", f"Pat Partner ({partner})", f"Partners: {partner}", ("learner",)),
+        DemoPerson(
+            "partneradmin",
+            "paula.partneradmin",
+            f"Paula Partner Admin ({partner})",
+            f"Partners: {partner}",
+            ("partner_admin", "learner"),
+        ),
         DemoPerson("customer", "cory.customer", "Cory Customer", "Customers", ("learner",)),
     )
 
@@ -152,6 +159,7 @@ async def _seed_catalog(
     partner_badge = await credentials.create_badge_class(
         session, op, name="Certified Partner", description="Sells and supports the product.",
         audience_ids=[audiences[next(k for k in audiences if k.startswith("Partners"))].id], points=100,
+        delegated=True,  # the partner admin issues it to people of their company
     )  # fmt: skip
     for badge in (safe, dashboards, partner_badge):
         await credentials.publish_badge_class(session, op, badge.id)

@@ -143,7 +143,7 @@ async def test_awards_wait_for_acceptance_when_the_tenant_asks(
     colleague = "{ awards { edges { node { id } } } }"
     assert (await gql(t.tokens["lead"], colleague))["awards"]["edges"] == []
     assert await _statuses(client, t, award["id"]) == {404}
-    mine = await gql(t.tokens["learner"], colleague)
+    mine = await gql(t.tokens["learner"], "{ awards(filter: {acceptance: PENDING}) { edges { node { id } } } }")
     assert [e["node"]["id"] for e in mine["awards"]["edges"]] == [award["id"]]
 
     accept = "mutation($id: ID!) { awardAccept(id: $id) { award { acceptance shareable } errors { code field } } }"

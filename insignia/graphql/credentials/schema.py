@@ -549,6 +549,10 @@ class AwardFilter:
     status: AwardStatus | None = None
     issued_after: datetime | None = None
     issued_before: datetime | None = None
+    acceptance: AwardAcceptance | None = strawberry.field(
+        default=None, description="PENDING: awards waiting for their recipient to accept them."
+    )
+    visibility: Visibility | None = None
 
     def to_service(self) -> credentials.AwardFilter:
         return credentials.AwardFilter(
@@ -560,6 +564,8 @@ class AwardFilter:
             status=self.status.value if self.status else None,
             issued_after=self.issued_after,
             issued_before=self.issued_before,
+            acceptance=self.acceptance.value if self.acceptance else None,
+            visibility=self.visibility.value if self.visibility else None,
         )
 
 

@@ -983,6 +983,8 @@ class AwardFilter:
     status: str | None = None
     issued_after: datetime | None = None
     issued_before: datetime | None = None
+    acceptance: str | None = None
+    visibility: str | None = None
 
 
 async def _visible(session: AsyncSession, stmt: Select[Any], principal: Principal) -> Select[Any]:
@@ -1029,6 +1031,10 @@ def _apply_filter(stmt: Select[Any], f: AwardFilter, now: datetime) -> Select[An
         )
     elif f.status is not None:
         raise ValidationError("status must be active, suspended, expired or revoked", "filter.status")
+    if f.acceptance is not None:
+        stmt = stmt.where(Award.acceptance == f.acceptance)
+    if f.visibility is not None:
+        stmt = stmt.where(Award.visibility == f.visibility)
     if f.issued_after is not None:
         stmt = stmt.where(Award.issued_at >= f.issued_after)
     if f.issued_before is not None:
