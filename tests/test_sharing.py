@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import uuid
 from typing import Any
 
 import httpx
@@ -210,3 +211,26 @@ async def test_every_email_links_to_a_page_that_exists(
     assert portal in to_lead
     bad = await gql(t.tokens["admin"], SETTINGS, {"input": {"portalUrl": "javascript:alert(1)"}})
     assert bad["tenantSettingsUpdate"]["errors"] == [{"code": "INVALID", "field": "portalUrl"}]
+
+
+async def test_mutations_report_every_error_at_once(seeder: Seeder, gql: GraphQLClient) -> None:
+    t = await seeder.tenant()
+    bad_badge = {"name": " ", "description": "d", "imageUrl": "not a url", "points": -1, "defaultVisibility": None}
+    data = await gql(t.tokens["admin"], BADGE, {"input": bad_badge})
+    assert data["badgeClassCreate"]["errors"] == [
+        {"code": "INVALID", "field": "name"},
+        {"code": "INVALID", "field": "imageUrl"},
+        {"code": "INVALID", "field": "points"},
+    ]
+    invite = (
+        "mutation($input: PersonInviteInput!) { personInvite(input: $input) { person { id } errors { code field } } }"
+    )
+    taken = {"email": f"learner@{t.slug}.example", "name": "", "audienceId": gid("Audience", uuid.uuid4())}
+    errors = (await gql(t.tokens["admin"], invite, {"input": taken}))["personInvite"]["errors"]
+    assert errors == [
+        {"code": "INVALID", "field": "name"},
+        {"code": "NOT_FOUND", "field": "audienceId"},
+        {"code": "DUPLICATE", "field": "email"},
+    ]
+    people = await gql(t.tokens["admin"], "{ people(first: 100) { edges { node { id } } } }")
+    assert len(people["people"]["edges"]) == len(t.people)  # nothing was written

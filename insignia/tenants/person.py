@@ -17,7 +17,7 @@ from sqlalchemy import and_, func, literal, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from insignia.infra import audit, validation
-from insignia.infra.errors import NotFoundError, PermissionDeniedError, ValidationError
+from insignia.infra.errors import Checks, NotFoundError, PermissionDeniedError, ValidationError
 from insignia.infra.orm import ensure_unused
 from insignia.infra.outbox import enqueue
 from insignia.infra.pagination import Page, paginate
@@ -129,19 +129,23 @@ async def invite_person(
     manager_id: uuid.UUID | None = None,
     roles: Sequence[str] = (Role.LEARNER.value,),
 ) -> Person:
-    """Add a person to the principal's tenant."""
-    role_values = _roles(roles)
+    """Add a person to the principal's tenant; every invalid value is reported at once."""
+    checks = Checks()
+    role_values = checks.run(lambda: _roles(roles)) or []
     await _require_write(session, principal, audience_id=audience_id, roles=role_values, manager_id=manager_id)
-    email = validation.email(email)
-    name = validation.text(name, "name")
-    await get_audience(session, audience_id, "audienceId")
+    address = checks.run(lambda: validation.email(email))
+    full_name = checks.run(lambda: validation.text(name, "name"))
+    await checks.run_async(lambda: get_audience(session, audience_id, "audienceId"))
     if manager_id is not None:
-        await _check_manager(session, manager_id, None)
-    await _check_email_free(session, email)
+        await checks.run_async(lambda: _check_manager(session, manager_id, None))
+    if address is not None:
+        await checks.run_async(lambda: _check_email_free(session, address))
+    checks.done()
+    assert address is not None and full_name is not None
     person = Person(
         tenant_id=principal.tenant_id,
-        email=email,
-        name=name,
+        email=address,
+        name=full_name,
         audience_id=audience_id,
         manager_id=manager_id,
         roles=role_values,

@@ -17,7 +17,14 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from insignia.infra import audit, validation
-from insignia.infra.errors import ConflictError, NotFoundError, PermissionDeniedError, ServiceError, ValidationError
+from insignia.infra.errors import (
+    Checks,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    ServiceError,
+    ValidationError,
+)
 from insignia.infra.grouping import group_by
 from insignia.infra.ids import uuid7
 from insignia.infra.outbox import OutboxEvent, enqueue, new_event
@@ -165,26 +172,36 @@ async def create_badge_class(
     default_visibility: str | None = None,
     delegated: bool = False,
 ) -> BadgeClass:
-    """A draft badge class; it can be awarded once published."""
+    """A draft badge class; it can be awarded once published. Every invalid value is reported at once."""
     _require(principal, Scope.BADGES_WRITE, "manage badge classes")
-    _check_visibility(default_visibility, "defaultVisibility")
-    name = validation.text(name, "name")
-    if await session.scalar(select(BadgeClass.id).where(BadgeClass.name == name)) is not None:
-        raise ConflictError(f"A badge class named {name!r} already exists.", "name")
-    group = rules.parse(criteria or {})
-    await _check_refs(session, group, None)
+    checks = Checks()
+    checks.run(lambda: _check_visibility(default_visibility, "defaultVisibility"))
+    title = checks.run(lambda: validation.text(name, "name"))
+    if title is not None and await session.scalar(select(BadgeClass.id).where(BadgeClass.name == title)) is not None:
+        checks.errors.append(ConflictError(f"A badge class named {title!r} already exists.", "name"))
+    text = checks.run(lambda: validation.text(description, "description", max_length=5000))
+    image = checks.run(lambda: validation.optional_url(image_url, "imageUrl"))
+    narrative = checks.run(
+        lambda: validation.text(criteria_narrative, "criteriaNarrative", max_length=10000, min_length=0)
+    )
+    validity = checks.run(lambda: _validity(validity_days))
+    group = checks.run(lambda: rules.parse(criteria or {}))
+    if group is not None:
+        await checks.run_async(lambda: _check_refs(session, group, None))
     if not 0 <= points <= 100_000:
-        raise ValidationError("points must be between 0 and 100000", "points")
+        checks.errors.append(ValidationError("points must be between 0 and 100000", "points"))
+    checks.done()
+    assert title is not None and text is not None and narrative is not None and group is not None
     badge = BadgeClass(
         tenant_id=principal.tenant_id,
         id=uuid7(),
-        name=name,
-        description=validation.text(description, "description", max_length=5000),
-        image_url=validation.optional_url(image_url, "imageUrl") or "",
-        criteria_narrative=validation.text(criteria_narrative, "criteriaNarrative", max_length=10000, min_length=0),
+        name=title,
+        description=text,
+        image_url=image or "",
+        criteria_narrative=narrative,
         criteria=group.to_json(),
         criteria_refs=sorted(group.refs()),
-        validity_days=_validity(validity_days),
+        validity_days=validity,
         points=points,
         evidence_required=evidence_required,
         default_visibility=default_visibility,
@@ -298,7 +315,7 @@ async def set_badge_image(
 
     _require(principal, Scope.BADGES_WRITE, "manage badge classes")
     badge = await get_badge_class(session, badge_id, lock=True)
-    stored, kind = validate_image(data, content_type)
+    stored, kind = validate_image(data, content_type, "imageBase64")
     badge.image_data, badge.image_type, badge.image_url = stored, kind, ""
     await session.flush()
     await audit.record(

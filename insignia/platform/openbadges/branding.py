@@ -15,12 +15,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from insignia.infra.errors import ValidationError
+from insignia.infra.errors import Checks, ValidationError
 from insignia.platform.openbadges.images import validate_image
 from insignia.platform.openbadges.ob2 import Urls
 from insignia.tenants.auth import Principal, Scope, require_person_with
 from insignia.tenants.models import TenantSettings
-from insignia.tenants.tenant import get_settings, save_settings
+from insignia.tenants.tenant import get_settings, write_settings
 
 DEFAULT_COLOR = "#1f6feb"
 _COLOR_RE = re.compile(r"^#[0-9a-f]{6}$")
@@ -49,23 +49,29 @@ async def update_branding(
     logo_type: str | None = None,
     remove_logo: bool = False,
 ) -> TenantSettings:
-    """Change the colour (empty resets it) and/or the logo; only what is given changes."""
+    """Change the colour (empty resets it) and/or the logo; only what is given changes. Every invalid
+    value is reported at once, each under the input field the client sent."""
     require_person_with(principal, Scope.API_KEYS_MANAGE, "Only tenant admins can change the organisation's branding.")
     values: dict[str, object] = {}
+    checks = Checks()
     if color is not None:
         value = color.strip().lower() or None
         if value is not None and not _COLOR_RE.match(value):
-            raise ValidationError("color must be a hex colour such as #1a73e8.", "color")
+            checks.errors.append(ValidationError("color must be a hex colour such as #1a73e8.", "color"))
         values["brand_color"] = value
     if logo is not None:
         if remove_logo:
-            raise ValidationError("Give a logo or remove it, not both.", "removeLogo")
-        stored, kind = validate_image(logo, logo_type or "")
-        values["brand_logo_data"], values["brand_logo_type"] = stored, kind
+            checks.errors.append(ValidationError("Give a logo or remove it, not both.", "removeLogo"))
+        validated = checks.run(lambda: validate_image(logo, logo_type or "", "logoBase64"))
+        if validated is not None:
+            values["brand_logo_data"], values["brand_logo_type"] = validated
     elif remove_logo:
         values["brand_logo_data"], values["brand_logo_type"] = None, None
+    checks.done()
     if values:
-        return await save_settings(session, principal.tenant_id, **values)
+        return await write_settings(
+            session, principal.tenant_id, values, actor=principal.label, action="tenant.branding_updated"
+        )
     return await get_settings(session, principal.tenant_id)
 
 

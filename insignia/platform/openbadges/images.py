@@ -33,7 +33,7 @@ def _safe_value(value: str) -> bool:
     return all(target.startswith("#") for target in _URL_RE.findall(value))
 
 
-def sanitise_svg(data: bytes) -> bytes:
+def sanitise_svg(data: bytes, field: str = "image") -> bytes:
     """The SVG with everything that could run code or fetch something removed."""
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True, remove_pis=True, huge_tree=False
@@ -41,11 +41,11 @@ def sanitise_svg(data: bytes) -> bytes:
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise ValidationError(f"The SVG is not well-formed XML: {exc}", "image") from None
+        raise ValidationError(f"The SVG is not well-formed XML: {exc}", field) from None
     if root.getroottree().docinfo.doctype:
-        raise ValidationError("SVG images must not have a DOCTYPE.", "image")
+        raise ValidationError("SVG images must not have a DOCTYPE.", field)
     if root.tag != f"{{{SVG_NS}}}svg":
-        raise ValidationError("The file is not an SVG image.", "image")
+        raise ValidationError("The file is not an SVG image.", field)
     for element in list(root.iter()):
         if element is root:
             continue
@@ -70,19 +70,20 @@ def sanitise_svg(data: bytes) -> bytes:
     return str(etree.tostring(root, encoding="unicode")).encode()
 
 
-def validate_image(data: bytes, content_type: str) -> tuple[bytes, str]:
-    """An upload checked (and for SVG, sanitised); returns the bytes to store and their type."""
+def validate_image(data: bytes, content_type: str, field: str = "image") -> tuple[bytes, str]:
+    """An upload checked (and for SVG, sanitised); returns the bytes to store and their type. Errors
+    name ``field``: the input as the client sent it (``logoBase64``, ``imageBase64``)."""
     if not data:
-        raise ValidationError("The image is empty.", "image")
+        raise ValidationError("The image is empty.", field)
     if len(data) > MAX_BYTES:
-        raise ValidationError(f"The image is over {MAX_BYTES // 1024} KB.", "image")
+        raise ValidationError(f"The image is over {MAX_BYTES // 1024} KB.", field)
     if content_type == "image/png":
         try:
             chunks = baking.chunks(data)
         except (ValueError, IndexError):
-            raise ValidationError("The file is not a PNG image.", "image") from None
+            raise ValidationError("The file is not a PNG image.", field) from None
         if not chunks or chunks[0][0] != b"IHDR" or chunks[-1][0] != b"IEND":
-            raise ValidationError("The file is not a complete PNG image.", "image")
+            raise ValidationError("The file is not a complete PNG image.", field)
         # Drop any earlier bake: a badge class image carries no assertion.
         kept = [
             (k, d)
@@ -91,5 +92,5 @@ def validate_image(data: bytes, content_type: str) -> tuple[bytes, str]:
         ]
         return baking.assemble(kept), content_type
     if content_type == "image/svg+xml":
-        return sanitise_svg(data), content_type
-    raise ValidationError("Badge images must be PNG or SVG.", "image")
+        return sanitise_svg(data, field), content_type
+    raise ValidationError("Badge images must be PNG or SVG.", field)
