@@ -137,3 +137,28 @@ async def test_writing_into_another_tenant_is_refused(app_db: Database, seeder: 
                 text("INSERT INTO audiences (tenant_id, id, kind, name) VALUES (:t, :i, 'customer', 'x')"),
                 {"t": b.id, "i": uuid.uuid4()},
             )
+
+
+async def test_app_role_grants_are_data_only_and_the_audit_log_append_only(owner_db: Database) -> None:
+    async with owner_db.session() as s:
+        rows = (
+            await s.execute(
+                text(
+                    """
+                    SELECT c.relname,
+                           ARRAY(SELECT p FROM unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE',
+                                                             'REFERENCES', 'TRIGGER']) AS p
+                                  WHERE has_table_privilege(:role, c.oid, p))::text[] AS privileges
+                      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                     WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+                       AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id')
+                    """
+                ),
+                {"role": APP_ROLE},
+            )
+        ).all()
+    grants = {r.relname: r.privileges for r in rows}
+    # History is appended to and read, never rewritten or erased by the application.
+    assert grants.pop("audit_events") == ["SELECT", "INSERT"]
+    for table, privileges in grants.items():
+        assert privileges == ["SELECT", "INSERT", "UPDATE", "DELETE"], f"{table}: {privileges}"

@@ -141,3 +141,48 @@ async def test_0007_keeps_awards_issued_before_it_on_their_revocation_entries(sc
     with pytest.raises(Exception, match="cannot be downgraded"):
         await downgrade(scratch_url, "0006")
     assert [a[1] for a in await awards()] == ["message", "revocation", "revocation"]
+
+
+async def test_0009_adds_request_ids_and_an_index_to_the_audit_log_and_goes_back(scratch_url: URL) -> None:
+    await migrate(scratch_url, app_role=APP_ROLE, revision="0008")
+    tenant, event = uuid.uuid4(), uuid.uuid4()
+    conn = await asyncpg.connect(_dsn(scratch_url))
+    try:
+        async with conn.transaction():
+            await conn.execute("INSERT INTO tenants (id, slug, name) VALUES ($1, 'before-0009', 'Before')", tenant)
+            await conn.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+            await conn.execute(
+                "INSERT INTO audit_events (tenant_id, id, actor, action, subject_type, subject_id) "
+                "VALUES ($1, $2, 'operator', 'tenant.created', 'Tenant', $1)",
+                tenant,
+                event,
+            )
+    finally:
+        await conn.close()
+
+    async def shape() -> tuple[bool, bool]:
+        conn = await asyncpg.connect(_dsn(scratch_url))
+        try:
+            column = await conn.fetchval(
+                "SELECT count(*) FROM information_schema.columns "
+                "WHERE table_name = 'audit_events' AND column_name = 'request_id'"
+            )
+            index = await conn.fetchval("SELECT to_regclass('audit_events_newest_idx') IS NOT NULL")
+        finally:
+            await conn.close()
+        return bool(column), bool(index)
+
+    assert await shape() == (False, False)
+    await migrate(scratch_url, app_role=APP_ROLE)
+    assert await shape() == (True, True)
+    conn = await asyncpg.connect(_dsn(scratch_url))
+    try:
+        async with conn.transaction():
+            await conn.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+            assert await conn.fetchval("SELECT request_id FROM audit_events WHERE id = $1", event) is None
+    finally:
+        await conn.close()
+    await downgrade(scratch_url, "0008")
+    assert await shape() == (False, False)
+    await migrate(scratch_url, app_role=APP_ROLE)
+    assert await shape() == (True, True)

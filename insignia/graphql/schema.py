@@ -21,6 +21,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
+from insignia.graphql.audit.queries import AuditQueries
 from insignia.graphql.context import Context
 from insignia.graphql.credentials.schema import CredentialMutations, CredentialQueries, SigningKeyMutations
 from insignia.graphql.ids import parse_global_id
@@ -40,7 +41,16 @@ logger = logging.getLogger("insignia.graphql")
 
 
 @strawberry.type
-class Query(TenantQueries, LearningQueries, CredentialQueries, ImportQueries, WebhookQueries, JobQueries, SsoQueries):
+class Query(
+    TenantQueries,
+    LearningQueries,
+    CredentialQueries,
+    ImportQueries,
+    WebhookQueries,
+    JobQueries,
+    SsoQueries,
+    AuditQueries,
+):
     @strawberry.field(description="Any object by its global id; null if it does not exist or is not yours to see.")
     async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:
         parsed = parse_global_id(id)

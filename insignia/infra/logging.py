@@ -9,9 +9,18 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+# The id of the HTTP request being served (set by ``insignia.infra.http.RequestIdMiddleware`` and
+# answered in ``X-Request-ID``); None in jobs, the scheduler and commands. Services read it through
+# ``current_request_id`` (the audit log records it) rather than having it passed down.
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 tenant_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("tenant", default=None)
 principal_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("principal", default=None)
+
+
+def current_request_id() -> str | None:
+    """The id of the HTTP request this code runs for, if any."""
+    return request_id_var.get()
+
 
 _RESERVED = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
 

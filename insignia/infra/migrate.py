@@ -19,6 +19,9 @@ from insignia.infra.db import asyncpg_url
 from insignia.infra.settings import ConfigurationError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# Tables the application may read and append to but never change or empty: history that must hold
+# even against the application itself (the audit log).
+APPEND_ONLY_TABLES = frozenset({"audit_events"})
 # Serialises concurrent `insignia migrate` runs (several API processes starting at once).
 _MIGRATION_LOCK_KEY = 0x1A51_61A0
 
@@ -84,7 +87,8 @@ def _grant(connection: Connection, role: str) -> None:
         )
     ).scalars()
     for table in tenant_owned:
-        connection.execute(text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {ident}"))
+        privileges = "SELECT, INSERT" if table in APPEND_ONLY_TABLES else "SELECT, INSERT, UPDATE, DELETE"
+        connection.execute(text(f"GRANT {privileges} ON {table} TO {ident}"))
     connection.execute(text(f"GRANT SELECT ON tenants TO {ident}"))
     connection.execute(text(f"GRANT EXECUTE ON FUNCTION insignia_current_tenant() TO {ident}"))
     # The only cross-tenant entry points the application may use (see migration 0002).

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from insignia.infra import validation
+from insignia.infra import audit, validation
 from insignia.infra.errors import NotFoundError, ValidationError
 from insignia.infra.ids import uuid7
 from insignia.infra.pagination import Page, paginate
@@ -27,6 +27,11 @@ from insignia.tenants.models import ApiKey
 
 def _require_manage(principal: Principal) -> None:
     require_person_with(principal, Scope.API_KEYS_MANAGE, "Only tenant admins can manage API keys.")
+
+
+def _audit_data(key: ApiKey) -> dict[str, object]:
+    """The key as the audit log keeps it: never its secret or the secret's hash."""
+    return {"name": key.name, "scopes": list(key.scopes), "revokedAt": key.revoked_at}
 
 
 async def create_api_key(
@@ -54,6 +59,10 @@ async def create_api_key(
     )
     session.add(key)
     await session.flush()
+    await audit.record(
+        session, principal.tenant_id, actor=principal.label, action="api_key.created",
+        subject_type="ApiKey", subject_id=key.id, after=_audit_data(key),
+    )  # fmt: skip
     return key, format_api_key(principal.tenant_id, key.id, secret)
 
 
@@ -64,8 +73,13 @@ async def revoke_api_key(session: AsyncSession, principal: Principal, key_id: uu
     if key is None:
         raise NotFoundError("No such API key.", "id")
     if key.revoked_at is None:
+        before = _audit_data(key)
         key.revoked_at = datetime.now(UTC)
         await session.flush()
+        await audit.record(
+            session, principal.tenant_id, actor=principal.label, action="api_key.revoked",
+            subject_type="ApiKey", subject_id=key.id, before=before, after=_audit_data(key),
+        )  # fmt: skip
     return key
 
 

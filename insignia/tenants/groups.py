@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from insignia.infra import validation
+from insignia.infra import audit, validation
 from insignia.infra.errors import ConflictError, NotFoundError, ValidationError
 from insignia.tenants.audience import get_audience
 from insignia.tenants.auth import Principal, Role, Scope, require_person_with
@@ -36,6 +36,15 @@ MAX_GROUPS = 500  # groups considered per person and sign-in
 
 def _require_manage(principal: Principal) -> None:
     require_person_with(principal, Scope.SSO_MANAGE, "Only tenant admins can configure group mappings.")
+
+
+def _audit_data(mapping: GroupMapping) -> dict[str, object]:
+    return {
+        "groupName": mapping.group_name,
+        "role": mapping.role,
+        "audienceId": mapping.audience_id,
+        "connectionId": mapping.connection_id,
+    }
 
 
 async def list_group_mappings(session: AsyncSession, principal: Principal) -> Sequence[GroupMapping]:
@@ -81,6 +90,10 @@ async def create_group_mapping(
     )
     session.add(mapping)
     await session.flush()
+    await audit.record(
+        session, principal.tenant_id, actor=principal.label, action="group_mapping.created",
+        subject_type="GroupMapping", subject_id=mapping.id, after=_audit_data(mapping),
+    )  # fmt: skip
     return mapping
 
 
@@ -89,8 +102,13 @@ async def delete_group_mapping(session: AsyncSession, principal: Principal, mapp
     mapping = await find_group_mapping(session, mapping_id)
     if mapping is None:
         raise NotFoundError("No such group mapping.", "id")
+    before = _audit_data(mapping)
     await session.delete(mapping)
     await session.flush()
+    await audit.record(
+        session, principal.tenant_id, actor=principal.label, action="group_mapping.deleted",
+        subject_type="GroupMapping", subject_id=mapping.id, before=before,
+    )  # fmt: skip
     return mapping
 
 
@@ -150,13 +168,18 @@ async def apply_groups(
     """Make ``person``'s roles and audience follow their groups from one source (an SSO connection,
     or None for SCIM); True if anything changed."""
     mappings = await source_mappings(session, connection_id)
-    return await apply_grant(session, person, mappings.grant(group_names))
+    actor = audit.connection_actor(connection_id) if connection_id is not None else audit.DIRECTORY
+    return await apply_grant(session, person, mappings.grant(group_names), actor=actor)
 
 
-async def apply_grant(session: AsyncSession, person: Person, grant: GroupGrant, *, flush: bool = True) -> bool:
-    """Give ``person`` the roles and audience ``grant`` says (the last active admin stays admin).
-    ``flush=False`` leaves the write to the caller's next flush (one batch for many people)."""
+async def apply_grant(
+    session: AsyncSession, person: Person, grant: GroupGrant, *, flush: bool = True, actor: str = audit.DIRECTORY
+) -> bool:
+    """Give ``person`` the roles and audience ``grant`` says (the last active admin stays admin),
+    as ``actor`` in the audit log (by default the SCIM directory). ``flush=False`` leaves the writes
+    to the caller's next flush (one batch for many people)."""
     changed = False
+    before = {"roles": list(person.roles), "audienceId": person.audience_id}
     if grant.roles is not None and sorted(grant.roles) != sorted(person.roles):
         roles = list(grant.roles)
         if (
@@ -171,6 +194,14 @@ async def apply_grant(session: AsyncSession, person: Person, grant: GroupGrant, 
     if grant.audience_id is not None and grant.audience_id != person.audience_id:
         person.audience_id = grant.audience_id
         changed = True
+    if changed:
+        after = {"roles": list(person.roles), "audienceId": person.audience_id}
+        session.add(
+            audit.new_event(
+                person.tenant_id, actor=actor, action="person.groups_applied", subject_type="Person",
+                subject_id=person.id, before=before, after=after,
+            )
+        )  # fmt: skip
     if changed and flush:
         await session.flush()
     return changed

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from insignia.infra import outbox
+from insignia.infra import audit, outbox
 from insignia.infra.errors import PermissionDeniedError
 from insignia.infra.pagination import Page
 from insignia.tenants.auth import Principal, Scope
@@ -42,4 +42,9 @@ async def jobs_by_ids(
 async def retry_job(session: AsyncSession, principal: Principal, job_id: uuid.UUID) -> outbox.OutboxEvent:
     """Retry a dead job now, with a fresh set of tries."""
     _require(principal)
-    return await outbox.retry_job(session, job_id)
+    job = await outbox.retry_job(session, job_id)
+    await audit.record(
+        session, principal.tenant_id, actor=principal.label, action="job.retried", subject_type="Job",
+        subject_id=job.id, before={"status": "dead"}, after={"status": job.status, "kind": job.kind},
+    )  # fmt: skip
+    return job

@@ -36,7 +36,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from insignia.infra import outbound
+from insignia.infra import audit, outbound
 from insignia.infra.crypto import SecretBox
 from insignia.infra.errors import NotFoundError, ServiceError
 from insignia.infra.ids import uuid7
@@ -486,6 +486,7 @@ async def _sign_in(
                     name=name or email.partition("@")[0],
                     audience_id=grant.audience_id or connection.audience_id,
                     roles=grant.roles or [Role.LEARNER.value],
+                    actor=audit.connection_actor(connection.id),
                 )
             except ServiceError as exc:
                 raise SignInError(403, f"{email} cannot be added to {tenant.name}: {exc.message}") from None
@@ -494,6 +495,13 @@ async def _sign_in(
                 tenant_id=tenant.id, connection_id=connection.id, subject=subject, person_id=person.id
             )
             session.add(identity)
+            # Which IdP identity signs a person in is security-relevant (a connection pinned to the
+            # email's domain links someone who was already here).
+            await audit.record(
+                session, tenant.id, actor=audit.connection_actor(connection.id), action="person.sso_linked",
+                subject_type="Person", subject_id=person.id,
+                after={"connectionId": connection.id, "subject": subject, "email": person.email},
+            )  # fmt: skip
     if not person.active:
         raise SignInError(403, f"This person has been deactivated in {tenant.name}.")
     if group_names is not None:

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives import hashes
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from insignia.infra import validation
+from insignia.infra import audit, validation
 from insignia.infra.crypto import SecretBox
 from insignia.infra.errors import NotFoundError, ValidationError
 from insignia.infra.ids import uuid7
@@ -80,6 +80,35 @@ def certificate_fingerprint(pem: str) -> str:
 
 def _require_manage(principal: Principal) -> None:
     require_person_with(principal, Scope.SSO_MANAGE, "Only tenant admins can manage SSO connections.")
+
+
+def _audit_data(connection: SsoConnection) -> dict[str, object]:
+    """The connection as the audit log keeps it: whether a client secret is stored, never the secret;
+    the IdP certificates by fingerprint."""
+    data: dict[str, object] = {
+        "name": connection.name,
+        "protocol": connection.protocol,
+        "enabled": connection.enabled,
+        "jitProvisioning": connection.jit_provisioning,
+        "audienceId": connection.audience_id,
+        "allowedDomains": list(connection.allowed_domains or []),
+        "attributeMapping": dict(connection.attribute_mapping or {}),
+    }
+    if connection.protocol == "oidc":
+        data |= {
+            "oidcIssuer": connection.oidc_issuer,
+            "oidcClientId": connection.oidc_client_id,
+            "oidcScopes": list(connection.oidc_scopes or []),
+            "clientSecretSet": connection.oidc_client_secret_encrypted is not None,
+        }
+    else:
+        data |= {
+            "samlEntityId": connection.saml_idp_entity_id,
+            "samlSsoUrl": connection.saml_idp_sso_url,
+            "samlSloUrl": connection.saml_idp_slo_url,
+            "samlCertificateFingerprints": [certificate_fingerprint(c) for c in connection.saml_idp_certificates or []],
+        }
+    return data
 
 
 def _url(value: str, field: str, *, allow_http: bool) -> str:
@@ -256,6 +285,10 @@ async def create_connection(
         _apply_saml(connection, saml_settings or SamlSettings(), creating=True, allow_http=allow_http)
     session.add(connection)
     await session.flush()
+    await audit.record(
+        session, principal.tenant_id, actor=principal.label, action="sso_connection.created",
+        subject_type="SsoConnection", subject_id=connection.id, after=_audit_data(connection),
+    )  # fmt: skip
     return connection
 
 
@@ -279,6 +312,7 @@ async def update_connection(
     by the very next sign-in."""
     _require_manage(principal)
     connection = await get_connection(session, connection_id)
+    before = _audit_data(connection)
     if name is not None:
         name = validation.text(name, "name")
         await _check_name_free(session, name, exclude=connection.id)
@@ -306,6 +340,14 @@ async def update_connection(
         _apply_saml(connection, saml_settings, creating=False, allow_http=allow_http)
     await session.flush()
     await session.refresh(connection)  # updated_at is set by the database
+    after = _audit_data(connection)
+    if oidc is not None and oidc.client_secret is not None:
+        after["clientSecretRotated"] = True  # the new secret is not compared, nor shown
+    if after != before:
+        await audit.record(
+            session, principal.tenant_id, actor=principal.label, action="sso_connection.updated",
+            subject_type="SsoConnection", subject_id=connection.id, before=before, after=after,
+        )  # fmt: skip
     return connection
 
 
@@ -313,9 +355,14 @@ async def delete_connection(session: AsyncSession, principal: Principal, connect
     """Remove a connection: its people stay, their identities and in-flight sign-ins go."""
     _require_manage(principal)
     connection = await get_connection(session, connection_id)
+    before = _audit_data(connection)
     await _end_sessions(session, connection.id)
     await session.delete(connection)
     await session.flush()
+    await audit.record(
+        session, principal.tenant_id, actor=principal.label, action="sso_connection.deleted",
+        subject_type="SsoConnection", subject_id=connection.id, before=before,
+    )  # fmt: skip
     return connection
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 
-from insignia.infra import validation
+from insignia.infra import audit, validation
 from insignia.tenants.models import Person, ScimGroup, ScimGroupMember
 from insignia.tenants.scim.directory import Directory, Rendered, check_if_match, checked, timestamp, version_of
 from insignia.tenants.scim.errors import ScimError, invalid_value, not_found
@@ -22,6 +22,11 @@ from insignia.tenants.scim.schemas import GROUP, GROUP_SCHEMA, USER, list_respon
 from insignia.tenants.scim.sql import compile_filter, group_spec
 
 MAX_MEMBERS = 10_000  # members named in one request
+
+
+def _group_data(group: ScimGroup, members: Sequence[uuid.UUID]) -> dict[str, Any]:
+    """A directory group as the audit log keeps it (its members by count)."""
+    return {"displayName": group.display_name, "externalId": group.external_id, "members": len(set(members))}
 
 
 class GroupDirectory(Directory):
@@ -98,6 +103,7 @@ class GroupDirectory(Directory):
         self.session.add(group)
         await self.session.flush()
         await self._set_members(group, [], members, renamed=False)
+        await self._audit(group, "scim_group.created", None, _group_data(group, members))
         return await self._group_answer(group, chosen)
 
     async def replace_group(self, group_id: str, body: Any, chosen: Projection, if_match: str | None) -> Rendered:
@@ -129,9 +135,11 @@ class GroupDirectory(Directory):
         group = await self._group(group_id, lock=True)
         check_if_match(if_match, version_of(group.updated_at))
         members = (await self._members_of([group.id]))[group.id]
+        before = _group_data(group, members)
         await self.session.delete(group)
         await self.session.flush()
         await self._apply_mappings(members)
+        await self._audit(group, "scim_group.deleted", before, None)
 
     async def _group_fields(
         self, doc: dict[str, Any], group: ScimGroup | None, current: Sequence[uuid.UUID] = ()
@@ -188,11 +196,26 @@ class GroupDirectory(Directory):
         if current is None:
             current = (await self._members_of([group.id]))[group.id]
         display_name, external_id, members = await self._group_fields(doc, group, current)
+        before = _group_data(group, current)
         renamed = group.display_name != display_name
         group.display_name = display_name
         group.external_id = external_id
         await self.session.flush()
         await self._set_members(group, current, members, renamed=renamed)
+        after = _group_data(group, members)
+        if after != before:
+            # Who joined and left, by count: each member whose roles or audience change has their own event.
+            after["membersAdded"] = len(set(members) - set(current))
+            after["membersRemoved"] = len(set(current) - set(members))
+            await self._audit(group, "scim_group.updated", before, after)
+
+    async def _audit(
+        self, group: ScimGroup, action: str, before: dict[str, Any] | None, after: dict[str, Any] | None
+    ) -> None:
+        await audit.record(
+            self.session, self.tenant_id, actor=audit.DIRECTORY, action=action, subject_type="ScimGroup",
+            subject_id=group.id, before=before, after=after,
+        )  # fmt: skip
 
     async def _set_members(
         self, group: ScimGroup, current: Sequence[uuid.UUID], members: Sequence[uuid.UUID], *, renamed: bool

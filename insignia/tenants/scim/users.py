@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
-from insignia.infra import validation
+from insignia.infra import audit, validation
 from insignia.infra.errors import ValidationError
 from insignia.tenants.auth import Role
 from insignia.tenants.models import Audience, Person, ScimGroupMember
@@ -34,6 +34,18 @@ class _UserFields:
     name: str
     email: str
     active: bool
+
+
+def _directory_data(person: Person) -> dict[str, Any]:
+    """What the directory writes of a person, as the audit log keeps it."""
+    return {
+        "userName": person.user_name,
+        "externalId": person.external_id,
+        "givenName": person.given_name,
+        "familyName": person.family_name,
+        "name": person.name,
+        "email": person.email,
+    }
 
 
 def _email_of(values: list[dict[str, Any]]) -> str | None:
@@ -159,9 +171,14 @@ class UserDirectory(Directory):
             await self.session.execute(delete(ScimGroupMember).where(ScimGroupMember.person_id == person.id))
             await self._touch_groups(group_ids)
             await self._apply_mappings([person.id])  # roles and audience granted by those groups go too
+        before = _directory_data(person)
         person.user_name = None
         person.external_id = None
         await self.session.flush()
+        await audit.record(
+            self.session, self.tenant_id, actor=audit.DIRECTORY, action="person.directory_detached",
+            subject_type="Person", subject_id=person.id, before=before, after=_directory_data(person),
+        )  # fmt: skip
 
     def _user_doc(self, person: Person) -> dict[str, Any]:
         doc: dict[str, Any] = {
@@ -242,6 +259,7 @@ class UserDirectory(Directory):
 
     async def _write_user(self, person: Person, fields: _UserFields) -> None:
         await self._check_user_unique(fields, person)
+        before = _directory_data(person)
         person.user_name = fields.user_name
         person.external_id = fields.external_id
         person.given_name = fields.given_name
@@ -249,6 +267,11 @@ class UserDirectory(Directory):
         person.name = fields.name
         person.email = fields.email
         await self.session.flush()
+        if (after := _directory_data(person)) != before:
+            await audit.record(
+                self.session, self.tenant_id, actor=audit.DIRECTORY, action="person.updated",
+                subject_type="Person", subject_id=person.id, before=before, after=after,
+            )  # fmt: skip
         await self._set_active(person, fields.active)
 
     async def _set_active(self, person: Person, active: bool) -> None:
