@@ -3,7 +3,9 @@
 The tenant comes from the slug in the path (custom domains later), and everything is read in
 that tenant's RLS transaction. ``PRIVATE`` awards do not exist here (404); ``TENANT`` ones only
 for a signed-in person or key of the tenant. Answers carry ETag and Last-Modified, and a
-matching ``If-None-Match`` gets 304.
+matching ``If-None-Match`` gets 304. Every answer passes through ``_secured``: a strict
+Content-Security-Policy for the HTML pages (their style and script are files of ours, served
+under ``static/``), a sandbox for documents and images, no framing, no sniffing.
 """
 
 from __future__ import annotations
@@ -13,8 +15,11 @@ import json
 import uuid
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from importlib import resources
 from typing import Any
+from urllib.parse import urlsplit
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
@@ -26,7 +31,8 @@ from insignia.infra.db import set_tenant
 from insignia.infra.http import bearer_credential
 from insignia.platform.credentials import service as credentials
 from insignia.platform.credentials.models import Award, BadgeClass
-from insignia.platform.openbadges import baking, branding, ob2, ob3, sharing
+from insignia.platform.openbadges import baking, branding, dataintegrity, ob2, ob3, sharing
+from insignia.platform.openbadges.verification import verify_credential
 from insignia.tenants import tenant as tenant_service
 from insignia.tenants.auth import AuthenticationError, authenticate
 from insignia.tenants.models import Person, Tenant
@@ -36,6 +42,42 @@ JSONLD = "application/ld+json"
 
 def _not_found() -> Response:
     return JSONResponse({"error": "Not found"}, status_code=404)
+
+
+# Documents and images from our origin must never run as a page; images keep inline styles (SVG).
+_SANDBOX_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox"
+_IMAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+
+
+def page_csp(origin: str | None) -> str:
+    """The HTML pages' policy: our own stylesheet and script only (no inline ones), images from
+    this origin and the tenant's public origin (where the page's absolute image URLs point)."""
+    images = " ".join(["'self'", "data:", *([origin] if origin else [])])
+    return (
+        f"default-src 'none'; script-src 'self'; style-src 'self'; img-src {images}; "
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
+
+
+def _secured(response: Response, origin: str | None = None) -> Response:
+    """The security headers every public answer carries; a handler's own CSP (images) is kept."""
+    media = response.headers.get("content-type", "")
+    if "content-security-policy" not in response.headers:
+        if media.startswith("text/html"):
+            response.headers["Content-Security-Policy"] = page_csp(origin)
+        elif media.startswith("image/"):
+            response.headers["Content-Security-Policy"] = _IMAGE_CSP
+        else:
+            response.headers["Content-Security-Policy"] = _SANDBOX_CSP
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _origin(urls: ob2.Urls) -> str:
+    parts = urlsplit(urls.root)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _cached(
@@ -129,11 +171,12 @@ async def _with_tenant(request: Request, handler: Any) -> Response:
             stmt = select(Tenant).where(Tenant.domain == host)
         tenant = await session.scalar(stmt.where(Tenant.status == "active"))
         if tenant is None:
-            return _not_found()
+            return _secured(_not_found())
         await set_tenant(session, tenant.id)
-        response: Response = await handler(_Scope(request, session, tenant))
+        scope = _Scope(request, session, tenant)
+        response: Response = await handler(scope)
         await session.rollback()  # read-only
-        return response
+        return _secured(response, _origin(scope.urls))
 
 
 async def issuer(request: Request) -> Response:
@@ -154,8 +197,7 @@ async def brand_logo(request: Request) -> Response:
             return _not_found()
         body, media, modified = found
         response = _cached(request, body, media, public=True, modified=modified)
-        response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
-        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Content-Security-Policy"] = _IMAGE_CSP
         return response
 
     return await _with_tenant(request, handle)
@@ -183,8 +225,7 @@ async def badge_image(request: Request) -> Response:
         body, media = uploaded if uploaded else (baking.badge_svg(badge.name).encode(), "image/svg+xml")
         response = _cached(request, body, media, public=True, modified=badge.updated_at)
         # Served from our origin: never let a browser treat it as a document that can run code.
-        response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
-        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Content-Security-Policy"] = _IMAGE_CSP
         return response
 
     return await _with_tenant(request, handle)
@@ -213,6 +254,51 @@ def _status(award: Award) -> str:
 
 def _box(request: Request) -> SecretBox:
     return SecretBox(request.app.state.settings.secret_key)
+
+
+# The pages' stylesheet and script: package data of insignia.web, served at ``static/<name>`` under
+# /t/<slug> and at the root of a tenant's own domain (the same bytes for every tenant).
+_STATIC_TYPES = {"verify.css": "text/css; charset=utf-8", "verify.js": "text/javascript; charset=utf-8"}
+_STATIC = {name: (resources.files("insignia.web") / "static" / name).read_bytes() for name in _STATIC_TYPES}
+
+
+def _version(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()[:16]
+
+
+def _assets(brand: branding.Brand) -> sharing.Assets:
+    """Relative URLs, so they resolve on the page's own origin: the pages are one level under the
+    tenant's root (``awards/<id>``, ``people/<id>``), on the platform's origin or the tenant's domain."""
+    return sharing.Assets(
+        stylesheet=f"../static/verify.css?v={_version(_STATIC['verify.css'])}",
+        theme=f"../brand/theme.css?v={brand.color.lstrip('#')}",
+        script=f"../static/verify.js?v={_version(_STATIC['verify.js'])}",
+    )
+
+
+async def static_file(request: Request) -> Response:
+    """The pages' own stylesheet and script (the CSP allows no inline ones)."""
+    name = request.path_params["name"]
+    if name not in _STATIC:
+        return _secured(_not_found())
+    body = _STATIC[name]
+    etag = f'"{_version(body)}"'
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=86400"}
+    if request.headers.get("if-none-match") == etag:
+        return _secured(Response(status_code=304, headers=headers))
+    return _secured(Response(body, media_type=_STATIC_TYPES[name], headers=headers))
+
+
+async def brand_theme(request: Request) -> Response:
+    """The tenant's colours for its pages, as CSS custom properties (AA-contrast variants included)."""
+
+    async def handle(scope: _Scope) -> Response:
+        settings = await tenant_service.get_settings(scope.session, scope.tenant.id)
+        body = sharing.theme_css(branding.brand(scope.urls, settings)).encode()
+        modified = settings.updated_at or scope.tenant.created_at
+        return _cached(request, body, "text/css; charset=utf-8", public=True, modified=modified)
+
+    return await _with_tenant(request, handle)
 
 
 async def did_document(request: Request) -> Response:
@@ -246,6 +332,56 @@ async def _credential(
     await scope.session.commit()  # a first key may have been created
     await set_tenant(scope.session, scope.tenant.id)
     return signed
+
+
+async def _verify(
+    scope: _Scope, request: Request, award: Award, badge: BadgeClass, person: Person, *, now: datetime
+) -> sharing.Verification:
+    """What the verification page shows as checked: the award's OB 3.0 credential, signed exactly
+    as ``credential`` serves it, put through our verifier as a relying party would. The key comes
+    from the tenant's DID document and the status from its signed status list, both built here
+    (the documents ``did.json`` and ``ob3/status/...`` serve) rather than fetched over HTTP."""
+    signed = await _credential(scope, request, award, badge, person)
+    did = ob3.did_for(scope.urls)
+    published = {f"{did}#{k.public_key_multibase}": k.public_key_multibase for k in await ob3.keys(scope.session)}
+    resolved: list[str] = []
+
+    async def resolve_key(method: str) -> Ed25519PublicKey | None:
+        if method not in published:
+            return None
+        resolved.append(method)
+        return dataintegrity.public_key_from_multibase(published[method])
+
+    lists: dict[str, dict[str, Any] | None] = {}
+    prefix = f"{scope.urls.root}/ob3/status/"
+
+    async def fetch(url: str) -> dict[str, Any] | None:
+        if url not in lists:
+            purpose, _, number = url.removeprefix(prefix).partition("/")
+            lists[url] = None
+            if url.startswith(prefix) and purpose in ob3.STATUS_SIZE and number.isdigit() and len(number) <= 6:
+                lists[url] = await ob3.status_list_credential(
+                    scope.session, _box(request), scope.urls, did, scope.tenant, purpose=purpose, number=int(number)
+                )
+        return lists[url]
+
+    verdict = await verify_credential(signed, resolve_key, fetch, now)
+    # Past its validity period the verifier stops at "expired"; the status then comes from the same
+    # checks as of the credential's issue (signature and status list, not the dates).
+    status_verdict = (
+        await verify_credential(signed, resolve_key, fetch, award.issued_at)
+        if verdict.problem == "expired"
+        else verdict
+    )
+    status_problem = status_verdict.problem
+    from_list = "credentialStatus" in signed
+    if not from_list and status_problem is None:
+        # A credential without a status entry: the issuer's records say.
+        status_problem = {"revoked": "revoked", "suspended": "suspended"}.get(award.status(now))
+    return sharing.verification_checks(
+        scope.tenant, award, did=did, key_known=bool(resolved), problem=verdict.problem,
+        status_problem=status_problem, status_from_list=from_list, now=now,
+    )  # fmt: skip
 
 
 async def credential(request: Request) -> Response:
@@ -359,11 +495,16 @@ async def verification_page(request: Request) -> Response:
         if found is None:
             return HTMLResponse("<!doctype html><title>Not found</title><h1>Not found</h1>", status_code=404)
         award, badge, person = found
+        now = datetime.now(UTC)
         skills = (await credentials.skills_by_badge_class(scope.session, [badge.id]))[badge.id]
         settings = await tenant_service.get_settings(scope.session, scope.tenant.id)
+        brand = branding.brand(scope.urls, settings)
+        checked = await _verify(scope, request, award, badge, person, now=now)
         html = sharing.verification_html(
-            scope.urls, scope.tenant, award, badge, person=person, skills=skills, status=_status(award),
-            brand=branding.brand(scope.urls, settings), linkedin_organization_id=settings.linkedin_organization_id,
+            scope.urls, scope.tenant, award, badge, person=person, skills=skills, status=award.status(now),
+            brand=brand, verification=checked, assets=_assets(brand),
+            linkedin_organization_id=settings.linkedin_organization_id,
+            pathway=None,  # the hook for the award's pathway (sharing.PathwayLink), once pathways exist
         )  # fmt: skip
         return _cached(
             request,
@@ -403,7 +544,8 @@ async def profile(request: Request) -> Response:
             )
         ).all()
         awards = [(award, badge, _status(award)) for award, badge in rows]
-        html = sharing.profile_html(scope.urls, scope.tenant, person, awards, await scope.brand())
+        brand = await scope.brand()
+        html = sharing.profile_html(scope.urls, scope.tenant, person, awards, brand, assets=_assets(brand))
         modified = max([a.updated_at for a, _b, _s in awards], default=person.updated_at)
         return _cached(request, html.encode(), "text/html; charset=utf-8", public=True, modified=modified)
 
@@ -412,6 +554,7 @@ async def profile(request: Request) -> Response:
 
 _PAGES = [
     ("/brand/logo", brand_logo),
+    ("/brand/theme.css", brand_theme),
     ("/people/{person_id}", profile),
     ("/ob2/issuer", issuer),
     ("/ob2/badges/{badge_id}", badge_class),
@@ -427,6 +570,8 @@ _PAGES = [
 ROUTES = [
     *(Route("/t/{slug}" + path, handler, methods=["GET"]) for path, handler in _PAGES),
     Route("/t/{slug}/did.json", did_document, methods=["GET"]),
+    Route("/t/{slug}/static/{name}", static_file, methods=["GET"]),
+    Route("/static/{name}", static_file, methods=["GET"]),
     *(Route(path, handler, methods=["GET"]) for path, handler in _PAGES),
     Route("/.well-known/did.json", did_document, methods=["GET"]),
 ]

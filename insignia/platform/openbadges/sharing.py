@@ -6,9 +6,16 @@ expired or revoked once it is.
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from html import escape
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode, urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 
 from insignia.platform.credentials.models import Award, BadgeClass
 from insignia.platform.learning.models import Skill
@@ -72,6 +79,323 @@ def _date(value: datetime | None) -> str:
     return value.date().isoformat() if value else "—"
 
 
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+# --- Colours: the tenant's brand colour, adjusted so text stays readable (WCAG AA) -------------
+
+PAGE_BACKGROUNDS = ("#ffffff", "#f5f7fa")  # the cards and the page (verify.css)
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
+
+
+def _mix(color: str, other: str, weight: float) -> str:
+    """``color`` moved ``weight`` (0..1) of the way towards ``other``."""
+    mixed = (round(a + (b - a) * weight) for a, b in zip(_rgb(color), _rgb(other), strict=True))
+    return "#" + "".join(f"{c:02x}" for c in mixed)
+
+
+def _luminance(color: str) -> float:
+    def linear(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(v) for v in _rgb(color))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """The WCAG contrast ratio of two ``#rrggbb`` colours (1 to 21)."""
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def theme_css(brand: Brand) -> str:
+    """The tenant's colours as CSS custom properties (``brand/theme.css``): ``--brand`` as chosen, for
+    accents; ``--brand-ink``, darkened when needed so links and buttons (white text on it) keep a
+    contrast of at least 4.5:1 on every background of the pages; ``--brand-soft``, a pale tint."""
+    soft = _mix(brand.color, "#ffffff", 0.9)
+    ink = brand.color
+    while min(contrast(ink, bg) for bg in (*PAGE_BACKGROUNDS, soft)) < 4.6:
+        ink = _mix(ink, "#000000", 0.08)
+    line = _mix(brand.color, "#ffffff", 0.7)
+    return f":root {{ --brand: {brand.color}; --brand-ink: {ink}; --brand-soft: {soft}; --brand-line: {line}; }}\n"
+
+
+# --- Markdown (criteria, evidence) ---------------------------------------------------------------
+
+_LINK_SCHEMES = ("http", "https", "mailto")
+
+
+def _safe_link(url: str) -> bool:
+    """Only absolute http(s) and mailto links: no ``javascript:``, ``data:`` or relative ones."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    return parts.scheme.lower() in _LINK_SCHEMES and (parts.scheme.lower() == "mailto" or bool(parts.netloc))
+
+
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False})  # raw HTML is shown as text, never rendered
+    md.validateLink = _safe_link  # type: ignore[method-assign]
+
+    def link_open(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        tokens[idx].attrSet("rel", "nofollow ugc noopener")
+        return self.renderToken(tokens, idx, options, env)
+
+    def image(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        # Images from elsewhere are not loaded on a verification page (the CSP would refuse them).
+        return escape(tokens[idx].content)
+
+    md.add_render_rule("link_open", link_open)
+    md.add_render_rule("image", image)
+    return md
+
+
+_MD = _markdown()
+
+
+def markdown_html(text: str) -> str:
+    """Markdown (CommonMark) to HTML, safely: raw HTML escaped, links http/https/mailto only."""
+    return str(_MD.render(text))
+
+
+def _paragraphs(text: str) -> str:
+    blocks = [b.strip() for b in text.replace("\r\n", "\n").split("\n\n") if b.strip()]
+    return "".join("<p>" + escape(b).replace("\n", "<br>") + "</p>" for b in blocks)
+
+
+# --- The verification page -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Assets:
+    """The page's stylesheets and script, as URLs relative to the page: served from our own
+    origin, since the pages' Content-Security-Policy allows no inline style or script."""
+
+    stylesheet: str
+    theme: str
+    script: str
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of the "Verified" panel: what was checked, whether it passed, and what was found."""
+
+    name: str
+    passed: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What the page checked when it was served, and when."""
+
+    verified: bool
+    checks: list[Check]
+    checked_at: datetime
+    did: str
+
+
+@dataclass(frozen=True)
+class PathwayLink:
+    """The learning pathway an award counts towards. Pathways do not exist yet: this is the hook
+    ``verification_html(pathway=...)`` renders once they do (the page shows nothing without one)."""
+
+    name: str
+    url: str
+    completed: int
+    total: int
+
+
+def verification_checks(
+    tenant: Tenant,
+    award: Award,
+    *,
+    did: str,
+    key_known: bool,
+    problem: str | None,
+    status_problem: str | None,
+    status_from_list: bool = True,
+    now: datetime,
+) -> Verification:
+    """The panel's four checks from the OB 3.0 verifier's findings: ``problem`` is its verdict at
+    ``now`` (None: verified); ``status_problem`` its verdict on the signature and status alone
+    (ignoring the validity period), which tells the status of an expired credential too. A
+    credential without a status entry (``status_from_list`` false) has its status from the records."""
+    signature_ok = problem != "the proof does not verify"
+    issuer = Check(
+        "Issuer",
+        key_known,
+        f"{tenant.name} is an active organisation here, and the key that signed this credential is "
+        "published in its DID document."
+        if key_known
+        else "The key that signed this credential is not among the issuer's published keys.",
+    )
+    signature = Check(
+        "Signature",
+        signature_ok,
+        "The Open Badges 3.0 credential was signed and its Ed25519 signature (eddsa-rdfc-2022) verifies."
+        if signature_ok
+        else "The credential's signature does not verify.",
+    )
+    source = "the issuer's signed status list" if status_from_list else "the issuer's records"
+    if not signature_ok:
+        status = Check("Status", False, "Not checked: the signature does not verify.")
+    elif status_problem is None:
+        status = Check("Status", True, f"Neither revoked nor suspended, according to {source}.")
+    elif status_problem in ("revoked", "suspended"):
+        status = Check("Status", False, f"{status_problem.capitalize()} by the issuer, according to {source}.")
+    else:
+        status = Check("Status", False, f"Could not be confirmed: {status_problem}.")
+    if problem == "expired" or (award.expires_at is not None and award.expires_at <= now):
+        expiry = Check("Expiry", False, f"Expired on {_date(award.expires_at)}.")
+    elif problem == "not yet valid":
+        expiry = Check("Expiry", False, f"Not valid before {_date(award.issued_at)}.")
+    elif award.expires_at is None:
+        expiry = Check("Expiry", True, "Does not expire.")
+    else:
+        expiry = Check("Expiry", True, f"Valid until {_date(award.expires_at)}.")
+    checks = [issuer, signature, status, expiry]
+    return Verification(all(c.passed for c in checks) and problem is None, checks, now, did)
+
+
+_ICON_OK = (
+    '<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><circle cx="12" cy="12" r="11" '
+    'fill="currentColor"/><path d="M7 12.5l3.2 3.2L17.2 8.7" fill="none" stroke="#ffffff" stroke-width="2.4" '
+    'stroke-linecap="round" stroke-linejoin="round"/></svg>'
+)
+_ICON_FAIL = (
+    '<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><circle cx="12" cy="12" r="11" '
+    'fill="currentColor"/><path d="M8.2 8.2l7.6 7.6M15.8 8.2l-7.6 7.6" fill="none" stroke="#ffffff" '
+    'stroke-width="2.4" stroke-linecap="round"/></svg>'
+)
+_ICON_SHIELD = (
+    '<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M12 1.8l8.4 3.2v6.3c0 '
+    '5.3-3.6 9.6-8.4 10.9C7.2 20.9 3.6 16.6 3.6 11.3V5z" fill="currentColor"/><path d="M8 12.2l2.8 2.8 5.4-5.6" '
+    'fill="none" stroke="#ffffff" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"/></svg>'
+)
+_ICON_ALERT = (
+    '<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M12 1.8l8.4 3.2v6.3c0 '
+    '5.3-3.6 9.6-8.4 10.9C7.2 20.9 3.6 16.6 3.6 11.3V5z" fill="currentColor"/><path d="M12 7v6.2" fill="none" '
+    'stroke="#ffffff" stroke-width="2.4" stroke-linecap="round"/><circle cx="12" cy="16.6" r="1.4" fill="#ffffff"/>'
+    "</svg>"
+)
+
+_VERDICTS = {
+    "active": ("Verified", "This badge is authentic and currently valid."),
+    "expired": ("Expired", "This badge is authentic, but it has expired."),
+    "suspended": ("Suspended", "This badge is authentic, but the issuer has suspended it. It may be reinstated."),
+    "revoked": ("Revoked", "The issuer has revoked this badge. It is no longer valid."),
+}
+
+
+def _verification_panel(check: Verification, status: str) -> str:
+    if check.verified:
+        title, summary = _VERDICTS["active"]
+    elif status in _VERDICTS and status != "active" and check.checks[1].passed:
+        title, summary = _VERDICTS[status]
+    else:
+        title, summary = "Not verified", "This credential could not be verified. Do not rely on it."
+    rows = "".join(
+        f'<li class="check {"pass" if c.passed else "fail"}">{_ICON_OK if c.passed else _ICON_FAIL}'
+        f'<div><strong>{escape(c.name)}</strong> <span class="visually-hidden">'
+        f'{"passed" if c.passed else "failed"}:</span> <span class="detail">{escape(c.detail)}</span></div></li>'
+        for c in check.checks
+    )
+    outcome = "is-verified" if check.verified else "is-not-verified"
+    return f"""<section class="card verify {outcome}" aria-labelledby="verify-title">
+<h2 id="verify-title" class="verify-title">{_ICON_SHIELD if check.verified else _ICON_ALERT}<span>{title}</span></h2>
+<p class="verify-summary">{escape(summary)}</p>
+<ul class="checks">{rows}</ul>
+<p class="checked"><span>Checked at <time id="checked-at" datetime="{_iso(check.checked_at)}">\
+{_iso(check.checked_at)}</time></span>
+<span>Issuer <span class="mono">{escape(check.did)}</span></span></p>
+</section>"""
+
+
+def share_links(page_url: str, title: str) -> list[tuple[str, str]]:
+    """Where a visitor can share the page: (label, URL)."""
+    text = f"{title} — verified digital badge"
+    return [
+        ("LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": page_url})),
+        ("X", "https://x.com/intent/tweet?" + urlencode({"text": text, "url": page_url})),
+        ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": page_url})),
+        ("Email", "mailto:?" + urlencode({"subject": title, "body": f"{text}: {page_url}"}, quote_via=quote)),
+    ]
+
+
+def _actions(urls: Urls, tenant: Tenant, award: Award, badge: BadgeClass, *, status: str, linkedin: str) -> str:
+    """LinkedIn, sharing and downloads while the badge stands (valid or expired); a link to copy
+    and printing always. "Copy link" and "Print" need our script, which shows them."""
+    page = urls.page(award.id)
+    shareable = status in ("active", "expired")
+    copy = (
+        f'<li class="wide"><button type="button" class="button" data-copy="{escape(page)}" hidden>'
+        "Copy link</button></li>"
+    )
+    feedback = '<p class="feedback" id="action-feedback" role="status" aria-live="polite"></p>'
+    title = "Share and download" if shareable else "Link and print"
+    parts = ['<section class="card actions" aria-labelledby="actions-title">', f'<h2 id="actions-title">{title}</h2>']
+    if status == "active":
+        parts.append(
+            f'<a class="button primary" href="{escape(linkedin)}" rel="noopener" target="_blank">'
+            "Add to LinkedIn profile</a>"
+        )
+    if shareable:
+        shares = "".join(
+            f'<li><a class="button" href="{escape(url)}" rel="noopener" target="_blank">{label}</a></li>'
+            for label, url in share_links(page, f"{badge.name} — {tenant.name}")
+        )
+        parts.append(f'<h3>Share</h3><ul class="share-list">{shares}{copy}</ul>{feedback}')
+        parts.append(
+            '<h3>Download</h3><ul class="download-list">'
+            f'<li><a class="button" href="{escape(urls.baked(award.id, "png"))}" download>'
+            'Badge image <span class="hint">PNG, Open Badges 2.0</span></a></li>'
+            f'<li><a class="button" href="{escape(urls.credential(award.id))}" download>'
+            'Credential <span class="hint">JSON, Open Badges 3.0</span></a></li></ul>'
+        )
+    else:
+        why = "while the issuer has suspended this badge" if status == "suspended" else "for a revoked badge"
+        parts.append(f'<ul class="share-list">{copy}</ul>{feedback}')
+        parts.append(f'<p class="note">Sharing and downloads are not available {why}.</p>')
+    parts.append('<button type="button" class="button" data-print hidden>Print</button>')
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _pathway(pathway: PathwayLink | None) -> str:
+    if pathway is None:
+        return ""
+    return (
+        '<section class="card" aria-labelledby="pathway-title"><h2 id="pathway-title">Pathway</h2>'
+        f'<p>Part of <a href="{escape(pathway.url)}">{escape(pathway.name)}</a>: '
+        f"{pathway.completed} of {pathway.total} badges earned.</p></section>"
+    )
+
+
+def _evidence(award: Award) -> str:
+    if not award.evidence_url and not award.evidence_narrative:
+        return ""
+    items = ""
+    if award.evidence_url:
+        link = (
+            f'<a href="{escape(award.evidence_url)}" rel="nofollow ugc noopener">{escape(award.evidence_url)}</a>'
+            if _safe_link(award.evidence_url) and not award.evidence_url.lower().startswith("mailto:")
+            else escape(award.evidence_url)
+        )
+        items += f'<p class="evidence-link">{link}</p>'
+    if award.evidence_narrative:
+        items += f'<div class="prose">{markdown_html(award.evidence_narrative)}</div>'
+    return (
+        f'<section class="card" aria-labelledby="evidence-title"><h2 id="evidence-title">Evidence</h2>{items}</section>'
+    )
+
+
 def verification_html(
     urls: Urls,
     tenant: Tenant,
@@ -82,89 +406,146 @@ def verification_html(
     skills: list[Skill],
     status: str,
     brand: Brand,
+    verification: Verification,
+    assets: Assets,
     linkedin_organization_id: str | None = None,
+    pathway: PathwayLink | None = None,
 ) -> str:
     """The public verification page in the tenant's colours, with Open Graph and Twitter tags so
-    shared links unfurl."""
+    shared links unfurl, and what was verified when it was served. No inline style or script."""
     title = f"{badge.name} — {tenant.name}"
     image = urls.image(award.id, "png")
     description = badge.description[:280]
     status_line = STATUS_TEXT[status]
     if status == "revoked" and award.revocation_reason:
         status_line += f": {award.revocation_reason}"
-    skill_items = "".join(f"<li>{escape(s.name)}</li>" for s in skills) or "<li>—</li>"
+    skill_items = "".join(f"<li>{escape(s.name)}</li>" for s in skills)
+    skills_html = (
+        f'<section class="card" aria-labelledby="skills-title"><h2 id="skills-title">Skills</h2>'
+        f'<ul class="tags">{skill_items}</ul></section>'
+        if skills
+        else ""
+    )
     # The name only if the learner made their profile public; the badge verifies either way.
     recipient = (
         f'<a href="{escape(urls.profile(person.id))}">{escape(person.name)}</a>'
         if person.profile_public
         else "The recipient (name not public)"
     )
-    colour = {"active": "#1a7f37", "expired": "#9a6700", "suspended": "#bc4c00", "revoked": "#cf222e"}[status]
+    issued_by = (
+        f"Issued through <strong>{escape(award.delegated_issuer)}</strong> on behalf of "
+        f"<strong>{escape(tenant.name)}</strong>"
+        if award.delegated_issuer
+        else f"Issued by <strong>{escape(tenant.name)}</strong>"
+    )
+    expired = award.expires_at is not None and award.expires_at <= verification.checked_at
+    expires = _date(award.expires_at) if award.expires_at else "Never"
+    page = urls.page(award.id)
+    linkedin = linkedin_url(urls, tenant, award, badge, linkedin_organization_id)
     return f"""<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(title)}</title>
+<meta name="description" content="{escape(description)}">
+<meta name="theme-color" content="{brand.color}">
 <meta property="og:type" content="website">
 <meta property="og:title" content="{escape(title)}">
 <meta property="og:description" content="{escape(description)}">
 <meta property="og:image" content="{escape(image)}">
-<meta property="og:url" content="{escape(urls.page(award.id))}">
+<meta property="og:url" content="{escape(page)}">
 <meta name="twitter:card" content="summary">
 <meta name="twitter:title" content="{escape(title)}">
 <meta name="twitter:description" content="{escape(description)}">
 <meta name="twitter:image" content="{escape(image)}">
 <link rel="alternate" type="application/ld+json" href="{escape(urls.assertion(award.id))}">
-<style>
-body {{ font-family: sans-serif; color: #1f2933; max-width: 720px; margin: 2rem auto; padding: 0 1rem; }}
-header {{ border-bottom: 4px solid {brand.color}; margin-bottom: 1rem; display: flex; align-items: center;
-  gap: .75rem; }}
-header img {{ max-height: 48px; max-width: 200px; }}
-a {{ color: {brand.color}; }}
-.status {{ display: inline-block; padding: .25rem .75rem; border-radius: 1rem; color: #fff; background: {colour}; }}
-dt {{ font-weight: bold; margin-top: .5rem; }}
-</style>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="{escape(assets.stylesheet)}">
+<link rel="stylesheet" href="{escape(assets.theme)}">
+<script src="{escape(assets.script)}" defer></script>
 </head>
-<body>
-{_header(tenant, brand)}
-<main>
-<img src="{escape(urls.image(award.id, "svg"))}" alt="{escape(badge.name)}" width="160" height="160">
-<h1>{escape(badge.name)}</h1>
+<body class="verification" data-status="{status}">
+<a class="skip-link" href="#main">Skip to content</a>
+{_header(tenant, brand, "Credential verification")}
+<main id="main" class="wrap">
+<section class="card hero" aria-labelledby="badge-name">
+<div class="hero-art"><img src="{escape(urls.image(award.id, "svg"))}" alt="{escape(badge.name)}"
+ width="256" height="256"></div>
+<div class="hero-text">
+<p class="eyebrow">Digital badge</p>
+<h1 id="badge-name">{escape(badge.name)}</h1>
 <p class="status" id="status">{escape(status_line)}</p>
-<p>{escape(badge.description)}</p>
-<dl>
-<dt>Awarded to</dt><dd>{recipient}</dd>
-<dt>Issued by</dt><dd>{escape(tenant.name)}</dd>
-<dt>Issued on</dt><dd>{_date(award.issued_at)}</dd>
-<dt>Expires</dt><dd>{_date(award.expires_at)}</dd>
-<dt>Criteria</dt><dd>{escape(badge.criteria_narrative or badge.description)}</dd>
-<dt>Skills</dt><dd><ul>{skill_items}</ul></dd>
+<p class="issued-by">{issued_by}</p>
+<dl class="facts">
+<div class="fact fact-recipient"><dt>Awarded to</dt><dd>{recipient}</dd></div>
+<div class="fact"><dt>Issued on</dt><dd>{_date(award.issued_at)}</dd></div>
+<div class="fact"><dt>{"Expired on" if expired else "Expires"}</dt><dd>{expires}</dd></div>
 </dl>
-<p>Verify with any Open Badges tool:
-<a href="{escape(urls.assertion(award.id))}">Open Badges 2.0 assertion</a> ·
-<a href="{escape(urls.baked(award.id, "png"))}">baked PNG</a> ·
-<a href="{escape(urls.baked(award.id, "svg"))}">baked SVG</a></p>
-<p><a href="{escape(linkedin_url(urls, tenant, award, badge, linkedin_organization_id))}">Add to LinkedIn</a></p>
+</div>
+</section>
+<div class="layout">
+{_verification_panel(verification, status)}
+<div class="content">
+<section class="card" aria-labelledby="about-title"><h2 id="about-title">About this badge</h2>
+<div class="prose">{_paragraphs(badge.description)}</div></section>
+<section class="card" aria-labelledby="criteria-title"><h2 id="criteria-title">Criteria</h2>
+<div class="prose">{markdown_html(badge.criteria_narrative or badge.description)}</div></section>
+{skills_html}
+{_evidence(award)}
+{_pathway(pathway)}
+<section class="card credential" aria-labelledby="credential-title"><h2 id="credential-title">Credential</h2>
+<dl>
+<dt>Credential ID</dt><dd class="mono">{escape(urls.credential(award.id))}</dd>
+<dt>Verify with any Open Badges tool</dt>
+<dd><ul class="formats">
+<li><a href="{escape(urls.credential(award.id))}">Open Badges 3.0 credential</a> (signed JSON)</li>
+<li><a href="{escape(urls.assertion(award.id))}">Open Badges 2.0 assertion</a> (hosted JSON-LD)</li>
+<li><a href="{escape(urls.baked(award.id, "png"))}">baked PNG</a> ·
+<a href="{escape(urls.baked(award.id, "svg"))}">baked SVG</a></li>
+</ul></dd>
+</dl>
+</section>
+</div>
+{_actions(urls, tenant, award, badge, status=status, linkedin=linkedin)}
+</div>
+<p class="print-only">Verify this badge online at {escape(page)}</p>
 </main>
+{_footer()}
 </body>
 </html>
 """
 
 
-def _header(tenant: Tenant, brand: Brand) -> str:
+def _header(tenant: Tenant, brand: Brand, tagline: str) -> str:
     logo = f'<img src="{escape(brand.logo_url)}" alt="">' if brand.logo_url else ""
-    return f"<header>{logo}<p>{escape(tenant.name)}</p></header>"
+    return (
+        f'<header class="site-header"><div class="wrap">{logo}<p class="org">{escape(tenant.name)}</p>'
+        f'<p class="tagline">{tagline}</p></div></header>'
+    )
+
+
+def _footer() -> str:
+    return (
+        '<footer class="site-footer"><div class="wrap"><p>Open Badges 2.0 and 3.0 · verified by Insignia</p>'
+        "</div></footer>"
+    )
 
 
 def profile_html(
-    urls: Urls, tenant: Tenant, person: Person, awards: list[tuple[Award, BadgeClass, str]], brand: Brand
+    urls: Urls,
+    tenant: Tenant,
+    person: Person,
+    awards: list[tuple[Award, BadgeClass, str]],
+    brand: Brand,
+    *,
+    assets: Assets,
 ) -> str:
     """A learner's opt-in public profile: their public awards with live status."""
     items = (
         "".join(
             f'<li><a href="{escape(urls.page(award.id))}"><img src="{escape(urls.image(award.id, "svg"))}" alt="" '
-            f'width="48" height="48"> {escape(badge.name)}</a> — {STATUS_TEXT[status]}, '
+            f'width="48" height="48">{escape(badge.name)}</a> — {STATUS_TEXT[status]}, '
             f"issued {_date(award.issued_at)}</li>"
             for award, badge, status in awards
         )
@@ -177,19 +558,24 @@ def profile_html(
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(title)}</title>
+<meta name="theme-color" content="{brand.color}">
 <meta property="og:type" content="profile">
 <meta property="og:title" content="{escape(title)}">
 <meta property="og:url" content="{escape(urls.profile(person.id))}">
-<style>body {{ font-family: sans-serif; color: #1f2933; max-width: 720px; margin: 2rem auto; padding: 0 1rem; }}
-li {{ list-style: none; margin: .5rem 0; }} img {{ vertical-align: middle; }} a {{ color: {brand.color}; }}
-header {{ border-bottom: 4px solid {brand.color}; display: flex; align-items: center; gap: .75rem; }}
-header img {{ max-height: 48px; max-width: 200px; }}</style>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="{escape(assets.stylesheet)}">
+<link rel="stylesheet" href="{escape(assets.theme)}">
 </head>
-<body>
-{_header(tenant, brand)}
+<body class="profile">
+{_header(tenant, brand, "Learner profile")}
+<main id="main" class="wrap">
+<section class="card profile-card">
 <h1>{escape(person.name)}</h1>
 <p>Badges earned at {escape(tenant.name)}</p>
-<ul id="awards">{items}</ul>
+<ul id="awards" class="award-list">{items}</ul>
+</section>
+</main>
+{_footer()}
 </body>
 </html>
 """
