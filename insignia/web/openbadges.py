@@ -31,10 +31,10 @@ from insignia.infra.db import set_tenant
 from insignia.infra.http import bearer_credential
 from insignia.platform.credentials import service as credentials
 from insignia.platform.credentials.models import Award, BadgeClass
-from insignia.platform.openbadges import baking, branding, dataintegrity, ob2, ob3, sharing
+from insignia.platform.openbadges import baking, branding, dataintegrity, links, ob2, ob3, sharing
 from insignia.platform.openbadges.verification import verify_credential
 from insignia.tenants import tenant as tenant_service
-from insignia.tenants.auth import AuthenticationError, authenticate
+from insignia.tenants.auth import AuthenticationError, Principal, authenticate
 from insignia.tenants.models import Person, Tenant
 
 JSONLD = "application/ld+json"
@@ -114,11 +114,11 @@ class _Scope:
         self.secret_key: str = settings.secret_key
         self.urls = ob2.Urls.for_tenant(settings.public_url, tenant)
 
-    async def signed_in(self) -> bool:
-        """Whether the caller holds a valid credential of this tenant (for TENANT awards)."""
+    async def principal(self) -> Principal | None:
+        """The caller, if they hold a valid credential of this tenant (for awards that are not public)."""
         credential = bearer_credential(self.request)
         if credential is None:
-            return False
+            return None
         settings = self.request.app.state.settings
         try:
             principal = await authenticate(
@@ -126,9 +126,9 @@ class _Scope:
             )
         except AuthenticationError:
             await set_tenant(self.session, self.tenant.id)
-            return False
+            return None
         await set_tenant(self.session, self.tenant.id)
-        return principal.tenant_id == self.tenant.id
+        return principal if principal.tenant_id == self.tenant.id else None
 
     async def brand(self) -> branding.Brand:
         return branding.brand(self.urls, await tenant_service.get_settings(self.session, self.tenant.id))
@@ -148,10 +148,16 @@ class _Scope:
         except ValueError:
             return None
         award = await self.session.scalar(select(Award).where(Award.id == award_id))
-        if award is None or award.visibility == "private":
+        if award is None:
             return None
-        if award.visibility == "tenant" and not await self.signed_in():
-            return None
+        if not links.publicly_shown(award):
+            # Not public (or not accepted yet): only for a caller of the tenant whom the visibility
+            # policy lets see it, exactly as through GraphQL.
+            principal = await self.principal()
+            if principal is None:
+                return None
+            if award_id not in await credentials.visible_awards_by_ids(self.session, principal, [award_id]):
+                return None
         badge = await self.session.scalar(select(BadgeClass).where(BadgeClass.id == award.badge_class_id))
         person = await self.session.scalar(select(Person).where(Person.id == award.recipient_id))
         if badge is None or person is None:
@@ -237,7 +243,7 @@ async def assertion(request: Request) -> Response:
         if found is None:
             return _not_found()
         award, _badge, person = found
-        public = award.visibility == "public"
+        public = links.publicly_shown(award)
         if award.revoked_at is not None:
             return _json(
                 request, ob2.revoked_document(scope.urls, award), public=public, modified=award.updated_at, status=410
@@ -398,7 +404,7 @@ async def credential(request: Request) -> Response:
                 status_code=410,
             )
         signed = await _credential(scope, request, award, badge, person)
-        return _json(request, signed, public=award.visibility == "public", modified=award.updated_at)
+        return _json(request, signed, public=links.publicly_shown(award), modified=award.updated_at)
 
     return await _with_tenant(request, handle)
 
@@ -439,11 +445,11 @@ async def award_image(request: Request) -> Response:
                 request,
                 baking.badge_png(status),
                 "image/png",
-                public=award.visibility == "public",
+                public=links.publicly_shown(award),
                 modified=award.updated_at,
             )
         body = baking.badge_svg(badge.name, status).encode()
-        return _cached(request, body, "image/svg+xml", public=award.visibility == "public", modified=award.updated_at)
+        return _cached(request, body, "image/svg+xml", public=links.publicly_shown(award), modified=award.updated_at)
 
     return await _with_tenant(request, handle)
 
@@ -463,7 +469,7 @@ async def baked(request: Request) -> Response:
             return JSONResponse({"error": "The award has been revoked."}, status_code=410)
         if award.suspended_at is not None:
             return JSONResponse({"error": "The award is suspended; it can be downloaded again once reinstated."}, 409)
-        public = award.visibility == "public"
+        public = links.publicly_shown(award)
         fmt = request.path_params["fmt"]
         name = f"{badge.name}.{fmt}".replace('"', "")
         uploaded = await credentials.badge_image(scope.session, badge.id)
@@ -510,7 +516,7 @@ async def verification_page(request: Request) -> Response:
             request,
             html.encode(),
             "text/html; charset=utf-8",
-            public=award.visibility == "public",
+            public=links.publicly_shown(award),
             modified=award.updated_at,
         )
 
@@ -536,6 +542,7 @@ async def profile(request: Request) -> Response:
                 .where(
                     Award.recipient_id == person.id,
                     Award.visibility == "public",
+                    Award.acceptance == "accepted",
                     Award.revoked_at.is_(None),
                     Award.suspended_at.is_(None),
                     Award.superseded_at.is_(None),

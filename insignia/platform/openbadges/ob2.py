@@ -72,6 +72,11 @@ class Urls:
         return f"{self.root}/awards/{award_id}/baked/{version}.{fmt}"
 
     @property
+    def sharing_help(self) -> str:
+        """The page emails fall back to: how to see and share a badge that is not public."""
+        return f"{self.root}/sharing"
+
+    @property
     def logo(self) -> str:
         return f"{self.root}/brand/logo"
 
