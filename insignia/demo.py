@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from insignia.infra.db import Database, set_tenant
 from insignia.infra.errors import NotFoundError
-from insignia.platform.credentials import service as credentials
+from insignia.platform.credentials import badge_class as badge_classes
+from insignia.platform.credentials import issuing
 from insignia.platform.credentials.models import BadgeClass
 from insignia.platform.learning import service as learning
 from insignia.tenants import audience as audience_service
@@ -120,7 +121,7 @@ async def seed_demo(owner_db: Database) -> dict[str, dict[str, Person]]:
     return seeded
 
 
-ALIGNMENT = credentials.AlignmentInput("Occupational safety", "https://esco.example/skill/safety", "ESCO", "S1.2")
+ALIGNMENT = badge_classes.AlignmentInput("Occupational safety", "https://esco.example/skill/safety", "ESCO", "S1.2")
 
 
 async def _seed_catalog(
@@ -143,7 +144,7 @@ async def _seed_catalog(
         activity_id="https://lms.example/courses/safety-fundamentals/exam",
     )  # fmt: skip
     analytics = await learning.create_course(session, op, title="Reading dashboards", skill_ids=[data.id])
-    safe = await credentials.create_badge_class(
+    safe = await badge_classes.create_badge_class(
         session, op, name="Safety Champion", description="Works safely and helps others do so.",
         criteria_narrative="Complete Safety fundamentals and score 80 or more in the exam.",
         criteria={"mode": "all_of", "requirements": [
@@ -151,22 +152,22 @@ async def _seed_catalog(
         skill_ids=[safety.id], validity_days=365, points=50,
         alignments=[ALIGNMENT],
     )  # fmt: skip
-    dashboards = await credentials.create_badge_class(
+    dashboards = await badge_classes.create_badge_class(
         session, op, name="Dashboard Reader", description="Reads and explains team dashboards.",
         criteria={"mode": "all_of", "requirements": [{"type": "course", "id": str(analytics.id)}]},
         skill_ids=[data.id], points=20,
     )  # fmt: skip
-    partner_badge = await credentials.create_badge_class(
+    partner_badge = await badge_classes.create_badge_class(
         session, op, name="Certified Partner", description="Sells and supports the product.",
         audience_ids=[audiences[next(k for k in audiences if k.startswith("Partners"))].id], points=100,
         delegated=True,  # the partner admin issues it to people of their company
     )  # fmt: skip
     for badge in (safe, dashboards, partner_badge):
-        await credentials.publish_badge_class(session, op, badge.id)
-    await credentials.issue_award(
+        await badge_classes.publish_badge_class(session, op, badge.id)
+    await issuing.issue_award(
         session, op, badge_class_id=dashboards.id, recipient_id=people["learner"].id, visibility="public"
     )
-    await credentials.issue_award(session, op, badge_class_id=partner_badge.id, recipient_id=people["partner"].id)
+    await issuing.issue_award(session, op, badge_class_id=partner_badge.id, recipient_id=people["partner"].id)
     # The learner is half-way to Safety Champion: course done, exam not yet passed (see awardEligibility).
     await learning.record_completion(session, op, person_id=people["learner"].id, course_id=course.id, source="manual")
     await learning.record_result(

@@ -33,8 +33,8 @@ from sqlalchemy import select
 from insignia.app import create_app
 from insignia.infra.db import Database, set_tenant
 from insignia.infra.settings import Settings
+from insignia.platform.credentials.issuing import STATUS_PURPOSE, allocate_status_indexes
 from insignia.platform.credentials.models import Award, BadgeClass, BadgeClassSkill
-from insignia.platform.credentials.service import STATUS_PURPOSE, allocate_status_indexes
 from insignia.platform.learning.models import Skill
 from insignia.platform.openbadges import sharing
 from insignia.platform.openbadges.branding import Brand

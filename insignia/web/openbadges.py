@@ -29,7 +29,8 @@ from starlette.routing import Route
 from insignia.infra.crypto import SecretBox
 from insignia.infra.db import set_tenant
 from insignia.infra.http import bearer_credential
-from insignia.platform.credentials import service as credentials
+from insignia.platform.credentials import award as awards
+from insignia.platform.credentials import badge_class as badge_classes
 from insignia.platform.credentials.models import Award, BadgeClass
 from insignia.platform.openbadges import baking, branding, dataintegrity, links, ob2, ob3, sharing
 from insignia.platform.openbadges.verification import verify_credential
@@ -156,7 +157,7 @@ class _Scope:
             principal = await self.principal()
             if principal is None:
                 return None
-            if award_id not in await credentials.visible_awards_by_ids(self.session, principal, [award_id]):
+            if award_id not in await awards.visible_awards_by_ids(self.session, principal, [award_id]):
                 return None
         badge = await self.session.scalar(select(BadgeClass).where(BadgeClass.id == award.badge_class_id))
         person = await self.session.scalar(select(Person).where(Person.id == award.recipient_id))
@@ -214,8 +215,8 @@ async def badge_class(request: Request) -> Response:
         badge = await scope.public_badge(request.path_params["badge_id"])
         if badge is None:
             return _not_found()
-        skills = (await credentials.skills_by_badge_class(scope.session, [badge.id]))[badge.id]
-        alignments = (await credentials.alignments_by_badge_class(scope.session, [badge.id]))[badge.id]
+        skills = (await badge_classes.skills_by_badge_class(scope.session, [badge.id]))[badge.id]
+        alignments = (await badge_classes.alignments_by_badge_class(scope.session, [badge.id]))[badge.id]
         document = ob2.badge_class_document(scope.urls, badge, skills, alignments)
         return _json(request, document, public=True, modified=badge.updated_at)
 
@@ -227,7 +228,7 @@ async def badge_image(request: Request) -> Response:
         badge = await scope.public_badge(request.path_params["badge_id"])
         if badge is None:
             return _not_found()
-        uploaded = await credentials.badge_image(scope.session, badge.id)
+        uploaded = await badge_classes.badge_image(scope.session, badge.id)
         body, media = uploaded if uploaded else (baking.badge_svg(badge.name).encode(), "image/svg+xml")
         response = _cached(request, body, media, public=True, modified=badge.updated_at)
         # Served from our origin: never let a browser treat it as a document that can run code.
@@ -327,8 +328,8 @@ async def did_document(request: Request) -> Response:
 async def _credential(
     scope: _Scope, request: Request, award: Award, badge: BadgeClass, person: Person
 ) -> dict[str, Any]:
-    skills = (await credentials.skills_by_badge_class(scope.session, [badge.id]))[badge.id]
-    alignments = (await credentials.alignments_by_badge_class(scope.session, [badge.id]))[badge.id]
+    skills = (await badge_classes.skills_by_badge_class(scope.session, [badge.id]))[badge.id]
+    alignments = (await badge_classes.alignments_by_badge_class(scope.session, [badge.id]))[badge.id]
     did = ob3.did_for(scope.urls)
     document = ob3.credential_document(
         scope.urls, did, scope.tenant, award, badge=badge, person=person, skills=skills, alignments=alignments,
@@ -472,7 +473,7 @@ async def baked(request: Request) -> Response:
         public = links.publicly_shown(award)
         fmt = request.path_params["fmt"]
         name = f"{badge.name}.{fmt}".replace('"', "")
-        uploaded = await credentials.badge_image(scope.session, badge.id)
+        uploaded = await badge_classes.badge_image(scope.session, badge.id)
         base_png = uploaded[0] if uploaded and uploaded[1] == "image/png" else baking.badge_png()
         base_svg = uploaded[0].decode() if uploaded and uploaded[1] == "image/svg+xml" else baking.badge_svg(badge.name)
         if request.path_params["version"] == "ob3":
@@ -502,7 +503,7 @@ async def verification_page(request: Request) -> Response:
             return HTMLResponse("<!doctype html><title>Not found</title><h1>Not found</h1>", status_code=404)
         award, badge, person = found
         now = datetime.now(UTC)
-        skills = (await credentials.skills_by_badge_class(scope.session, [badge.id]))[badge.id]
+        skills = (await badge_classes.skills_by_badge_class(scope.session, [badge.id]))[badge.id]
         settings = await tenant_service.get_settings(scope.session, scope.tenant.id)
         brand = branding.brand(scope.urls, settings)
         checked = await _verify(scope, request, award, badge, person, now=now)

@@ -10,13 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from insignia.infra.email import Mailer, TemplateRenderer, build_message
-from insignia.platform.openbadges import links
-from insignia.platform.openbadges.ob2 import Urls
 from insignia.infra.outbox import Attempt, Handler, OutboxEvent
 from insignia.infra.settings import Settings
-from insignia.platform.credentials import service as credentials
+from insignia.platform.credentials import eligibility
 from insignia.platform.imports import service as imports
 from insignia.platform.learning.service import EVALUATE_KIND
+from insignia.platform.openbadges import links
+from insignia.platform.openbadges.ob2 import Urls
 from insignia.tenants import webhook
 from insignia.tenants.models import Tenant
 from insignia.tenants.person import EMAIL_KIND
@@ -57,12 +57,12 @@ class EmailHandler:
 async def evaluate(session: AsyncSession, event: OutboxEvent, _attempt: Attempt) -> None:
     """``credential.evaluate``: award what the person's new completion, result or badge unlocks."""
     refs = [uuid.UUID(r) for r in event.payload["refs"]]
-    await credentials.evaluate_person(session, event.tenant_id, uuid.UUID(event.payload["personId"]), refs)
+    await eligibility.evaluate_person(session, event.tenant_id, uuid.UUID(event.payload["personId"]), refs)
 
 
 async def reevaluate(session: AsyncSession, event: OutboxEvent, _attempt: Attempt) -> None:
     """``credential.reevaluate``: after a rule change, one evaluation job per person with progress."""
-    await credentials.fan_out_reevaluation(session, event.tenant_id, uuid.UUID(event.payload["badgeClassId"]))
+    await eligibility.fan_out_reevaluation(session, event.tenant_id, uuid.UUID(event.payload["badgeClassId"]))
 
 
 async def process_import(session: AsyncSession, event: OutboxEvent, _attempt: Attempt) -> None:
@@ -77,6 +77,6 @@ def build_handlers(settings: Settings) -> dict[str, Handler]:
         webhook.DELIVER_KIND: partial(webhook.deliver, config=config),
         EMAIL_KIND: EmailHandler(settings, mailer_for(settings)),
         EVALUATE_KIND: evaluate,
-        credentials.REEVALUATE_KIND: reevaluate,
+        eligibility.REEVALUATE_KIND: reevaluate,
         imports.PROCESS_KIND: process_import,
     }

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from insignia.infra.db import Database
 from insignia.infra.outbox import housekeeping
 from insignia.infra.settings import Settings
-from insignia.platform.credentials import service as credentials
+from insignia.platform.credentials import expiry
 from insignia.tenants import signin
 
 logger = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ def default_tasks(database: Database, settings: Settings) -> list[PeriodicTask]:
             due = await _due_awards(database, 0, 200, after)
             for tenant_id, award_id, _expires in due:
                 async with database.tenant_transaction(tenant_id) as session:
-                    await credentials.expire_award(session, award_id)
+                    await expiry.expire_award(session, award_id)
             if len(due) < 200:
                 return
             after = (due[-1][2], due[-1][1])
@@ -66,7 +66,7 @@ def default_tasks(database: Database, settings: Settings) -> list[PeriodicTask]:
             due = await _due_awards(database, max(offsets), 500, after)
             for tenant_id, award_id, _expires in due:
                 async with database.tenant_transaction(tenant_id) as session:
-                    await credentials.remind_if_due(session, award_id, offsets)
+                    await expiry.remind_if_due(session, award_id, offsets)
             if len(due) < 500:
                 return
             after = (due[-1][2], due[-1][1])

@@ -26,8 +26,10 @@ from insignia.graphql.tenants.types import AudienceType, ImageFormat, PersonType
 from insignia.infra import validation
 from insignia.infra.crypto import SecretBox
 from insignia.infra.errors import ValidationError
+from insignia.platform.credentials import award as awards
+from insignia.platform.credentials import award_status, eligibility, issuing
+from insignia.platform.credentials import badge_class as badge_classes
 from insignia.platform.credentials import criteria as rules
-from insignia.platform.credentials import service as credentials
 from insignia.platform.credentials.models import Alignment, Award, BadgeClass
 from insignia.platform.learning.models import Skill
 from insignia.platform.openbadges import ob2, ob3, sharing
@@ -40,7 +42,7 @@ from insignia.tenants.models import Person, Tenant, TenantSettings
 
 
 def badge_class_by_id_loader(ctx: Context) -> DataLoader[uuid.UUID, BadgeClass | None]:
-    return ctx.loader("BadgeClassByIdLoader", credentials.badge_classes_by_ids, none)
+    return ctx.loader("BadgeClassByIdLoader", badge_classes.badge_classes_by_ids, none)
 
 
 def tenant_settings_loader(ctx: Context) -> DataLoader[uuid.UUID, TenantSettings | None]:
@@ -52,19 +54,19 @@ def tenant_by_id_loader(ctx: Context) -> DataLoader[uuid.UUID, Tenant | None]:
 
 
 def skills_by_badge_class_loader(ctx: Context) -> DataLoader[uuid.UUID, list[Skill]]:
-    return ctx.loader("SkillsByBadgeClassIdLoader", credentials.skills_by_badge_class, list)
+    return ctx.loader("SkillsByBadgeClassIdLoader", badge_classes.skills_by_badge_class, list)
 
 
 def audiences_by_badge_class_loader(ctx: Context) -> DataLoader[uuid.UUID, list[uuid.UUID]]:
-    return ctx.loader("AudiencesByBadgeClassIdLoader", credentials.audiences_by_badge_class, list)
+    return ctx.loader("AudiencesByBadgeClassIdLoader", badge_classes.audiences_by_badge_class, list)
 
 
 def alignments_by_badge_class_loader(ctx: Context) -> DataLoader[uuid.UUID, list[Alignment]]:
-    return ctx.loader("AlignmentsByBadgeClassIdLoader", credentials.alignments_by_badge_class, list)
+    return ctx.loader("AlignmentsByBadgeClassIdLoader", badge_classes.alignments_by_badge_class, list)
 
 
 def award_by_id_loader(ctx: Context) -> DataLoader[uuid.UUID, Award | None]:
-    return ctx.loader("AwardByIdLoader", credentials.awards_by_ids, none)
+    return ctx.loader("AwardByIdLoader", awards.awards_by_ids, none)
 
 
 # --- types ------------------------------------------------------------------------------------------
@@ -380,9 +382,7 @@ class AwardType(Node):
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
     ) -> list[AuditEventType]:
         ctx = info.context
-        page = await ctx.run(
-            lambda s: credentials.audit_trail(s, ctx.principal, self.model.id, first=first, after=after)
-        )
+        page = await ctx.run(lambda s: awards.audit_trail(s, ctx.principal, self.model.id, first=first, after=after))
         return [AuditEventType.from_model(e) for e in page.items]
 
     @classmethod
@@ -418,7 +418,7 @@ class Eligibility:
     criteria: list[Criterion]
 
     @classmethod
-    def from_result(cls, result: credentials.Eligibility) -> Eligibility:
+    def from_result(cls, result: eligibility.Eligibility) -> Eligibility:
         return cls(
             badge_class=BadgeClassType.from_model(result.badge_class),
             eligible=result.eligible,
@@ -554,8 +554,8 @@ class AwardFilter:
     )
     visibility: Visibility | None = None
 
-    def to_service(self) -> credentials.AwardFilter:
-        return credentials.AwardFilter(
+    def to_service(self) -> awards.AwardFilter:
+        return awards.AwardFilter(
             badge_class_id=expect_id(self.badge_class_id, "BadgeClass", "filter.badgeClassId")
             if self.badge_class_id
             else None,
@@ -601,10 +601,10 @@ def criteria_to_dict(value: CriteriaInput, path: str = "criteria") -> dict[str, 
     return data
 
 
-def _alignments(values: list[AlignmentInput] | None) -> list[credentials.AlignmentInput] | None:
+def _alignments(values: list[AlignmentInput] | None) -> list[badge_classes.AlignmentInput] | None:
     if values is None:
         return None
-    return [credentials.AlignmentInput(a.target_name, a.target_url, a.framework, a.code) for a in values]
+    return [badge_classes.AlignmentInput(a.target_name, a.target_url, a.framework, a.code) for a in values]
 
 
 @strawberry.type
@@ -624,7 +624,7 @@ def _badge_payload(badge: BadgeClass | None, errors: list[UserError]) -> BadgeCl
     return BadgeClassPayload(badge_class=BadgeClassType.from_model(badge) if badge else None, errors=errors)
 
 
-def _award_payload(issued: credentials.Issued | None, errors: list[UserError]) -> AwardPayload:
+def _award_payload(issued: issuing.Issued | None, errors: list[UserError]) -> AwardPayload:
     if issued is None:
         return AwardPayload(award=None, created=False, errors=errors)
     return AwardPayload(award=AwardType.from_model(issued.award), created=issued.created, errors=errors)
@@ -633,8 +633,8 @@ def _award_payload(issued: credentials.Issued | None, errors: list[UserError]) -
 async def _award_changed(ctx: Context, change: Callable[[AsyncSession], Awaitable[Award]]) -> AwardPayload:
     """Revoke, suspend or reinstate: a change to an existing award (never a new one)."""
 
-    async def op(s: AsyncSession) -> credentials.Issued:
-        return credentials.Issued(await change(s), created=False)
+    async def op(s: AsyncSession) -> issuing.Issued:
+        return issuing.Issued(await change(s), created=False)
 
     return _award_payload(*await run_mutation(ctx, op))
 
@@ -661,7 +661,7 @@ class CredentialQueries:
         status = filter.status.value if filter and filter.status else None
         search = filter.search if filter else None
         page = await ctx.run(
-            lambda s: credentials.list_badge_classes(
+            lambda s: badge_classes.list_badge_classes(
                 s, ctx.principal, first=first, after=after, status=status, search=search
             )
         )
@@ -682,7 +682,7 @@ class CredentialQueries:
         ctx = info.context
         service_filter = filter.to_service() if filter else None
         page = await ctx.run(
-            lambda s: credentials.list_awards(s, ctx.principal, first=first, after=after, filter=service_filter)
+            lambda s: awards.list_awards(s, ctx.principal, first=first, after=after, filter=service_filter)
         )
         return build_connection(page, AwardType.from_model)
 
@@ -695,7 +695,7 @@ class CredentialQueries:
         ctx = info.context
         person = expect_id(person_id, "Person", "personId")
         badge = expect_id(badge_class_id, "BadgeClass", "badgeClassId")
-        result = await ctx.run(lambda s: credentials.award_eligibility(s, ctx.principal, person, badge))
+        result = await ctx.run(lambda s: eligibility.award_eligibility(s, ctx.principal, person, badge))
         return Eligibility.from_result(result)
 
 
@@ -706,7 +706,7 @@ class CredentialMutations:
         ctx = info.context
 
         async def op(s: AsyncSession) -> BadgeClass:
-            return await credentials.create_badge_class(
+            return await badge_classes.create_badge_class(
                 s,
                 ctx.principal,
                 name=input.name,
@@ -731,7 +731,7 @@ class CredentialMutations:
         ctx = info.context
 
         async def op(s: AsyncSession) -> BadgeClass:
-            return await credentials.update_badge_class(
+            return await badge_classes.update_badge_class(
                 s,
                 ctx.principal,
                 expect_id(input.id, "BadgeClass"),
@@ -764,7 +764,9 @@ class CredentialMutations:
         async def op(s: AsyncSession) -> BadgeClass:
             data = validation.base64_bytes(image_base64, "imageBase64", max_bytes=MAX_IMAGE_BYTES)
             content_type = "image/png" if format is ImageFormat.PNG else "image/svg+xml"
-            return await credentials.set_badge_image(s, ctx.principal, expect_id(id, "BadgeClass"), data, content_type)
+            return await badge_classes.set_badge_image(
+                s, ctx.principal, expect_id(id, "BadgeClass"), data, content_type
+            )
 
         return _badge_payload(*await run_mutation(ctx, op))
 
@@ -773,7 +775,7 @@ class CredentialMutations:
         ctx = info.context
 
         async def op(s: AsyncSession) -> BadgeClass:
-            return await credentials.publish_badge_class(s, ctx.principal, expect_id(id, "BadgeClass"))
+            return await badge_classes.publish_badge_class(s, ctx.principal, expect_id(id, "BadgeClass"))
 
         return _badge_payload(*await run_mutation(ctx, op))
 
@@ -782,7 +784,7 @@ class CredentialMutations:
         ctx = info.context
 
         async def op(s: AsyncSession) -> BadgeClass:
-            return await credentials.archive_badge_class(s, ctx.principal, expect_id(id, "BadgeClass"))
+            return await badge_classes.archive_badge_class(s, ctx.principal, expect_id(id, "BadgeClass"))
 
         return _badge_payload(*await run_mutation(ctx, op))
 
@@ -791,7 +793,7 @@ class CredentialMutations:
         ctx = info.context
 
         async def op(s: AsyncSession) -> BadgeClass:
-            return await credentials.request_reevaluation(s, ctx.principal, expect_id(id, "BadgeClass"))
+            return await eligibility.request_reevaluation(s, ctx.principal, expect_id(id, "BadgeClass"))
 
         return _badge_payload(*await run_mutation(ctx, op))
 
@@ -799,8 +801,8 @@ class CredentialMutations:
     async def award_issue(self, info: Info[Context, None], input: AwardIssueInput) -> AwardPayload:
         ctx = info.context
 
-        async def op(s: AsyncSession) -> credentials.Issued:
-            return await credentials.issue_award(
+        async def op(s: AsyncSession) -> issuing.Issued:
+            return await issuing.issue_award(
                 s,
                 ctx.principal,
                 badge_class_id=expect_id(input.badge_class_id, "BadgeClass", "badgeClassId"),
@@ -817,7 +819,7 @@ class CredentialMutations:
     async def award_revoke(self, info: Info[Context, None], input: AwardRevokeInput) -> AwardPayload:
         ctx = info.context
         return await _award_changed(
-            ctx, lambda s: credentials.revoke_award(s, ctx.principal, expect_id(input.id, "Award"), input.reason)
+            ctx, lambda s: award_status.revoke_award(s, ctx.principal, expect_id(input.id, "Award"), input.reason)
         )
 
     @strawberry.mutation(
@@ -826,14 +828,14 @@ class CredentialMutations:
     async def award_suspend(self, info: Info[Context, None], input: AwardSuspendInput) -> AwardPayload:
         ctx = info.context
         return await _award_changed(
-            ctx, lambda s: credentials.suspend_award(s, ctx.principal, expect_id(input.id, "Award"), input.reason)
+            ctx, lambda s: award_status.suspend_award(s, ctx.principal, expect_id(input.id, "Award"), input.reason)
         )
 
     @strawberry.mutation(description="End a suspension: the award is valid again (or expired, if its time ran out).")
     async def award_reinstate(self, info: Info[Context, None], id: strawberry.ID) -> AwardPayload:
         ctx = info.context
         return await _award_changed(
-            ctx, lambda s: credentials.reinstate_award(s, ctx.principal, expect_id(id, "Award"))
+            ctx, lambda s: award_status.reinstate_award(s, ctx.principal, expect_id(id, "Award"))
         )
 
     @strawberry.mutation(
@@ -847,7 +849,7 @@ class CredentialMutations:
         ctx = info.context
         return await _award_changed(
             ctx,
-            lambda s: credentials.set_award_visibility(
+            lambda s: awards.set_award_visibility(
                 s, ctx.principal, expect_id(input.id, "Award"), input.visibility.value
             ),
         )
@@ -856,7 +858,7 @@ class CredentialMutations:
     async def award_accept(self, info: Info[Context, None], id: strawberry.ID) -> AwardPayload:
         ctx = info.context
         return await _award_changed(
-            ctx, lambda s: credentials.respond_to_award(s, ctx.principal, expect_id(id, "Award"), accept=True)
+            ctx, lambda s: awards.respond_to_award(s, ctx.principal, expect_id(id, "Award"), accept=True)
         )
 
     @strawberry.mutation(
@@ -865,15 +867,15 @@ class CredentialMutations:
     async def award_decline(self, info: Info[Context, None], id: strawberry.ID) -> AwardPayload:
         ctx = info.context
         return await _award_changed(
-            ctx, lambda s: credentials.respond_to_award(s, ctx.principal, expect_id(id, "Award"), accept=False)
+            ctx, lambda s: awards.respond_to_award(s, ctx.principal, expect_id(id, "Award"), accept=False)
         )
 
     @strawberry.mutation(description="Issue a revoked or expired award anew, linked to the old one.")
     async def award_reissue(self, info: Info[Context, None], id: strawberry.ID) -> AwardPayload:
         ctx = info.context
 
-        async def op(s: AsyncSession) -> credentials.Issued:
-            return await credentials.reissue_award(s, ctx.principal, expect_id(id, "Award"))
+        async def op(s: AsyncSession) -> issuing.Issued:
+            return await award_status.reissue_award(s, ctx.principal, expect_id(id, "Award"))
 
         return _award_payload(*await run_mutation(ctx, op))
 
@@ -919,29 +921,29 @@ class SigningKeyMutations:
 
 @node_resolver("BadgeClass")
 async def _badge_class_node(ctx: Context, value: uuid.UUID) -> BadgeClassType | None:
-    found = await ctx.run(lambda s: credentials.visible_badge_classes_by_ids(s, ctx.principal, [value]))
+    found = await ctx.run(lambda s: badge_classes.visible_badge_classes_by_ids(s, ctx.principal, [value]))
     return BadgeClassType.from_model(found[value]) if value in found else None
 
 
 @node_resolver("Award")
 async def _award_node(ctx: Context, value: uuid.UUID) -> AwardType | None:
-    found = await ctx.run(lambda s: credentials.visible_awards_by_ids(s, ctx.principal, [value]))
+    found = await ctx.run(lambda s: awards.visible_awards_by_ids(s, ctx.principal, [value]))
     return AwardType.from_model(found[value]) if value in found else None
 
 
 async def person_awards(
     ctx: Context, person: Person, first: int | None, after: str | None, filter: AwardFilter | None
 ) -> Connection[AwardType]:
-    service_filter = filter.to_service() if filter else credentials.AwardFilter()
+    service_filter = filter.to_service() if filter else awards.AwardFilter()
     service_filter = dataclasses.replace(service_filter, recipient_id=person.id)
     page = await ctx.run(
-        lambda s: credentials.list_awards(s, ctx.principal, first=first, after=after, filter=service_filter)
+        lambda s: awards.list_awards(s, ctx.principal, first=first, after=after, filter=service_filter)
     )
     return build_connection(page, AwardType.from_model)
 
 
 async def person_progress(ctx: Context, person: Person) -> list[Eligibility]:
-    results = await ctx.run(lambda s: credentials.progress_of(s, ctx.principal, person))
+    results = await ctx.run(lambda s: eligibility.progress_of(s, ctx.principal, person))
     return [Eligibility.from_result(r) for r in results]
 
 

@@ -32,7 +32,9 @@ from insignia.infra.ids import uuid7
 from insignia.infra.orm import Base
 from insignia.infra.outbox import enqueue
 from insignia.infra.pagination import Page, paginate
-from insignia.platform.credentials import service as credentials
+from insignia.platform.credentials import award as awards
+from insignia.platform.credentials import badge_class as badge_classes
+from insignia.platform.credentials import issuing
 from insignia.platform.learning import service as learning
 from insignia.platform.learning.models import Assessment, Course
 from insignia.tenants.auth import Principal, Scope, person_principal
@@ -167,12 +169,12 @@ async def create_import(
     if kind == "awards":
         if badge_class_id is None:
             raise ValidationError("An awards import needs badgeClassId.", "badgeClassId")
-        badge = await credentials.get_badge_class(session, badge_class_id, field="badgeClassId")
+        badge = await badge_classes.get_badge_class(session, badge_class_id, field="badgeClassId")
         if badge.status != "published":
             raise ValidationError(
                 f"The badge class is {badge.status}; only published ones can be awarded.", "badgeClassId"
             )
-        if visibility is not None and visibility not in credentials.VISIBILITIES:
+        if visibility is not None and visibility not in awards.VISIBILITIES:
             raise ValidationError("visibility is not valid", "visibility")
         options = {"badgeClassId": str(badge.id), "visibility": visibility}
     elif badge_class_id is not None:
@@ -313,7 +315,7 @@ async def _process_row(
             source="import",
         )
         return done.created
-    issued = await credentials.issue_award(
+    issued = await issuing.issue_award(
         session,
         principal,
         badge_class_id=uuid.UUID(record.options["badgeClassId"]),
@@ -388,7 +390,7 @@ async def _award_rows(
     errors: list[dict[str, Any]],
 ) -> None:
     """An awards chunk in a handful of statements (``issue_many``) rather than row by row."""
-    recipients: list[credentials.BulkRecipient] = []
+    recipients: list[issuing.BulkRecipient] = []
     for index, row in enumerate(rows, start=offset + 1):
         try:
             person = _person(row, lookups)
@@ -396,12 +398,10 @@ async def _award_rows(
             _fail(record, errors, index, exc)
             continue
         recipients.append(
-            credentials.BulkRecipient(
-                index, person, row.get("evidence_url") or None, row.get("evidence_narrative") or None
-            )
+            issuing.BulkRecipient(index, person, row.get("evidence_url") or None, row.get("evidence_narrative") or None)
         )
     try:
-        outcomes = await credentials.issue_many(
+        outcomes = await issuing.issue_many(
             session,
             principal,
             uuid.UUID(record.options["badgeClassId"]),
