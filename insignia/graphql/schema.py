@@ -23,7 +23,8 @@ from strawberry.types import Info
 
 from insignia.graphql.audit.queries import AuditQueries
 from insignia.graphql.context import Context
-from insignia.graphql.credentials.schema import CredentialMutations, CredentialQueries, SigningKeyMutations
+from insignia.graphql.credentials.mutations import CredentialMutations, SigningKeyMutations
+from insignia.graphql.credentials.queries import CredentialQueries
 from insignia.graphql.ids import parse_global_id
 from insignia.graphql.imports.schema import ImportMutations, ImportQueries
 from insignia.graphql.jobs.queries import JobMutations, JobQueries

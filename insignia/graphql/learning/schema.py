@@ -19,7 +19,6 @@ from insignia.graphql.pagination import Connection, build_connection
 from insignia.infra.errors import ValidationError
 from insignia.platform.learning import service as learning
 from insignia.platform.learning.models import Assessment, AssessmentResult, Completion, Course, Skill
-from insignia.tenants.models import Person
 
 MAX_IDS = 50
 
@@ -499,10 +498,3 @@ async def _course_node(ctx: Context, value: uuid.UUID) -> CourseType | None:
 async def _assessment_node(ctx: Context, value: uuid.UUID) -> AssessmentType | None:
     found = await ctx.run(lambda s: learning.visible_assessments_by_ids(s, ctx.principal, [value]))
     return AssessmentType.from_model(found[value]) if value in found else None
-
-
-async def person_completions(
-    ctx: Context, person: Person, first: int | None, after: str | None
-) -> Connection[CompletionType]:
-    page = await ctx.run(lambda s: learning.list_completions(s, ctx.principal, person, first=first, after=after))
-    return build_connection(page, CompletionType.from_model)

@@ -9,8 +9,17 @@ from strawberry.dataloader import DataLoader
 from insignia.graphql.context import Context, none
 from insignia.tenants import audience as audience_service
 from insignia.tenants import person as person_service
-from insignia.tenants.models import Audience, Person
+from insignia.tenants import tenant as tenant_service
+from insignia.tenants.models import Audience, Person, Tenant, TenantSettings
 from insignia.tenants.visibility import Access
+
+
+def tenant_by_id_loader(ctx: Context) -> DataLoader[uuid.UUID, Tenant | None]:
+    return ctx.loader("TenantByIdLoader", tenant_service.tenants_by_ids, none)
+
+
+def tenant_settings_loader(ctx: Context) -> DataLoader[uuid.UUID, TenantSettings | None]:
+    return ctx.loader("TenantSettingsByTenantIdLoader", tenant_service.settings_by_tenant_ids, none)
 
 
 def audience_by_id_loader(ctx: Context) -> DataLoader[uuid.UUID, Audience | None]:

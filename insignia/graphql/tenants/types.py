@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
+from strawberry.types.base import StrawberryObjectDefinition
 
 from insignia.graphql.context import Context
 from insignia.graphql.ids import to_global_id
 from insignia.graphql.node import Node
-from insignia.graphql.pagination import Connection
+from insignia.graphql.pagination import Connection, build_connection
 from insignia.graphql.tenants.loaders import (
     access_by_person_id_loader,
     audience_by_id_loader,
+    tenant_by_id_loader,
     visible_person_by_id_loader,
 )
+from insignia.platform.credentials import award as award_service
+from insignia.platform.credentials import eligibility as eligibility_service
+from insignia.platform.learning import service as learning
 from insignia.platform.openbadges import branding
 from insignia.platform.openbadges.ob2 import Urls
 from insignia.tenants import models
@@ -27,12 +33,24 @@ from insignia.tenants.tenant import get_settings
 from insignia.tenants.visibility import Access, Reach, rules_from
 
 if TYPE_CHECKING:
-    from insignia.graphql.credentials.schema import AwardFilter, AwardType, Eligibility
+    from insignia.graphql.credentials.inputs import AwardFilter
+    from insignia.graphql.credentials.types import AwardType, Eligibility
     from insignia.graphql.learning.schema import CompletionType
 
-# Awards and progress are typed lazily: those modules refer back to Person.
-_CREDENTIALS = "insignia.graphql.credentials.schema"
+# Person's awards, progress and completions are types of the credentials and learning areas, which
+# refer to Person: this area names them lazily (strawberry imports them when the schema is built)
+# and never imports those areas; see _schema_type.
+_CREDENTIAL_TYPES = "insignia.graphql.credentials.types"
+_CREDENTIAL_INPUTS = "insignia.graphql.credentials.inputs"
 _LEARNING = "insignia.graphql.learning.schema"
+
+
+def _schema_type(info: Info[Context, None], name: str) -> Any:
+    """The class of the schema's object type ``name`` (resolved from the lazy annotations when the
+    schema was built), to build values of another area's type without importing that area."""
+    definition = info.schema.get_type_by_name(name)
+    assert isinstance(definition, StrawberryObjectDefinition)
+    return definition.origin
 
 
 @strawberry.enum
@@ -134,6 +152,18 @@ class Branding:
     logo_url: str | None
 
 
+async def caller_tenant(ctx: Context) -> models.Tenant:
+    """The caller's tenant (per-request loader)."""
+    found = await tenant_by_id_loader(ctx).load(ctx.principal.tenant_id)
+    assert found is not None  # the principal's tenant exists: it was checked at authentication
+    return found
+
+
+async def tenant_urls(ctx: Context) -> Urls:
+    """The public URLs of the caller's tenant: pages, documents, images, profiles."""
+    return Urls.for_tenant(ctx.settings.public_url, await caller_tenant(ctx))
+
+
 @strawberry.type(name="Tenant")
 class TenantType(Node):
     model: strawberry.Private[models.Tenant]
@@ -231,9 +261,7 @@ class PersonType(Node):
     async def profile_url(self, info: Info[Context, None]) -> str | None:
         if not self.model.profile_public:
             return None
-        from insignia.graphql.credentials.schema import profile_url
-
-        return await profile_url(info.context, self.model)
+        return (await tenant_urls(info.context)).profile(self.model.id)
 
     @strawberry.field(description="This person's awards that you may see.")
     async def awards(
@@ -241,25 +269,34 @@ class PersonType(Node):
         info: Info[Context, None],
         first: int | None = None,
         after: str | None = None,
-        filter: Annotated[AwardFilter, strawberry.lazy(_CREDENTIALS)] | None = None,
-    ) -> Connection[Annotated[AwardType, strawberry.lazy(_CREDENTIALS)]]:
-        from insignia.graphql.credentials.schema import person_awards
-
-        return await person_awards(info.context, self.model, first, after, filter)
+        filter: Annotated[AwardFilter, strawberry.lazy(_CREDENTIAL_INPUTS)] | None = None,
+    ) -> Connection[Annotated[AwardType, strawberry.lazy(_CREDENTIAL_TYPES)]]:
+        ctx = info.context
+        wanted = filter.to_service() if filter else award_service.AwardFilter()
+        wanted = dataclasses.replace(wanted, recipient_id=self.model.id)
+        page = await ctx.run(
+            lambda s: award_service.list_awards(s, ctx.principal, first=first, after=after, filter=wanted)
+        )
+        return build_connection(page, _schema_type(info, "Award").from_model)
 
     @strawberry.field(description="For each badge class open to this person: criteria met so far.")
-    async def progress(self, info: Info[Context, None]) -> list[Annotated[Eligibility, strawberry.lazy(_CREDENTIALS)]]:
-        from insignia.graphql.credentials.schema import person_progress
-
-        return await person_progress(info.context, self.model)
+    async def progress(
+        self, info: Info[Context, None]
+    ) -> list[Annotated[Eligibility, strawberry.lazy(_CREDENTIAL_TYPES)]]:
+        ctx = info.context
+        results = await ctx.run(lambda s: eligibility_service.progress_of(s, ctx.principal, self.model))
+        eligibility = _schema_type(info, "Eligibility")
+        return [eligibility.from_result(r) for r in results]
 
     @strawberry.field(description="Courses this person completed (themselves, their managers, issuers).")
     async def completions(
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
     ) -> Connection[Annotated[CompletionType, strawberry.lazy(_LEARNING)]]:
-        from insignia.graphql.learning.schema import person_completions
-
-        return await person_completions(info.context, self.model, first, after)
+        ctx = info.context
+        page = await ctx.run(
+            lambda s: learning.list_completions(s, ctx.principal, self.model, first=first, after=after)
+        )
+        return build_connection(page, _schema_type(info, "Completion").from_model)
 
     @classmethod
     def from_model(cls, person: models.Person) -> PersonType:
