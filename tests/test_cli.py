@@ -129,7 +129,7 @@ def test_demo_is_idempotent(cli_env: dict[str, str]) -> None:
     second = run(cli_env, "demo")
     assert second.returncode == 0, second.stderr
     tokens = re.findall(r"^\s+(eyJ[\w.-]+)$", second.stdout, re.M)
-    assert len(tokens) == 5
+    assert len(tokens) == 6
     listed = run(cli_env, "tenant", "list").stdout
     assert listed.count("acme\t") == 1 and listed.count("globex\t") == 1
 

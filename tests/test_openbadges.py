@@ -176,7 +176,7 @@ async def test_a_suspended_award_shows_suspended_everywhere_until_reinstated(
 
     # The reason is for the issuer and the recipient, not for colleagues who can see the award.
     reason = "query($id: ID!) { node(id: $id) { ... on Award { status suspensionReason } } }"
-    for who, expected in (("learner", "Under review: exam irregularity"), ("customer", None)):
+    for who, expected in (("learner", "Under review: exam irregularity"), ("lead", None)):
         seen = (await gql(t.tokens[who], reason, {"id": award_id}))["node"]
         assert seen == {"status": "SUSPENDED", "suspensionReason": expected}
 
@@ -211,9 +211,11 @@ async def test_visibility_is_respected_everywhere(
     _c, _id, private = await _award(gql, t, "PRIVATE")
     for url in (private["verificationUrl"], private["openBadge2Url"], private["png"], private["svg"]):
         assert (await client.get(path(url))).status_code == 404
-        assert (
-            await client.get(path(url), headers={"Authorization": f"Bearer {t.tokens['learner']}"})
-        ).status_code == 404
+        # A colleague's token does not open it; the recipient's does (theirs to see, never cached publicly).
+        colleague = await client.get(path(url), headers={"Authorization": f"Bearer {t.tokens['lead']}"})
+        assert colleague.status_code == 404
+        own = await client.get(path(url), headers={"Authorization": f"Bearer {t.tokens['learner']}"})
+        assert own.status_code == 200 and own.headers["cache-control"].startswith("private")
 
     t2 = await seeder.tenant()
     _c2, _id2, internal = await _award(gql, t2, "TENANT")
@@ -222,6 +224,9 @@ async def test_visibility_is_respected_everywhere(
     assert (await client.get(url, headers={"Authorization": f"Bearer {other.tokens['admin']}"})).status_code == 404
     signed_in = await client.get(url, headers={"Authorization": f"Bearer {t2.tokens['manager']}"})
     assert signed_in.status_code == 200 and signed_in.headers["cache-control"].startswith("private")
+    # A customer of the same tenant may not see an employee's award (the visibility policy).
+    customer = await client.get(url, headers={"Authorization": f"Bearer {t2.tokens['customer']}"})
+    assert customer.status_code == 404
 
 
 async def test_sharing_links(seeder: Seeder, gql: GraphQLClient) -> None:

@@ -30,6 +30,7 @@ from insignia.graphql.imports.schema import ImportMutations, ImportQueries
 from insignia.graphql.jobs.queries import JobMutations, JobQueries
 from insignia.graphql.learning.schema import LearningMutations, LearningQueries
 from insignia.graphql.node import NODE_RESOLVERS, Node
+from insignia.graphql.pathways.schema import PathwayMutations, PathwayQueries
 from insignia.graphql.sso.schema import SsoMutations, SsoQueries
 from insignia.graphql.tenants.mutations import TenantMutations
 from insignia.graphql.tenants.queries import TenantQueries
@@ -51,6 +52,7 @@ class Query(
     JobQueries,
     SsoQueries,
     AuditQueries,
+    PathwayQueries,
 ):
     @strawberry.field(description="Any object by its global id; null if it does not exist or is not yours to see.")
     async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:
@@ -74,6 +76,7 @@ class Mutation(
     WebhookMutations,
     JobMutations,
     SsoMutations,
+    PathwayMutations,
 ):
     pass
 

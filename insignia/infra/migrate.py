@@ -98,8 +98,11 @@ def _grant(connection: Connection, role: str) -> None:
         "insignia_awards_due(integer, integer, timestamptz, uuid)",
         "insignia_portal_origin_known(text)",
         "insignia_sign_in_housekeeping()",
+        "insignia_pathway_work()",
     ):
-        connection.execute(text(f"GRANT EXECUTE ON FUNCTION {function} TO {ident}"))
+        # A database migrated to an older revision does not have the newer functions yet.
+        if connection.execute(text("SELECT to_regprocedure(:f)"), {"f": function}).scalar() is not None:
+            connection.execute(text(f"GRANT EXECUTE ON FUNCTION {function} TO {ident}"))
 
 
 def _upgrade(connection: Connection, role: str, password: str | None, revision: str) -> None:

@@ -47,6 +47,8 @@ EVENT_TYPES = (
     "award.visibility_changed",
     "award.accepted",
     "award.declined",
+    "pathway.completed",
+    "goal.achieved",
 )
 PUBLISH_KIND = "event.publish"
 DELIVER_KIND = "webhook.deliver"

@@ -17,6 +17,7 @@ from insignia.platform.imports import service as imports
 from insignia.platform.learning.service import EVALUATE_KIND
 from insignia.platform.openbadges import links
 from insignia.platform.openbadges.ob2 import Urls
+from insignia.platform.pathways import enrolment, pathway, progress, signals
 from insignia.tenants import webhook
 from insignia.tenants.models import Tenant
 from insignia.tenants.person import EMAIL_KIND
@@ -70,6 +71,23 @@ async def process_import(session: AsyncSession, event: OutboxEvent, _attempt: At
     await imports.process_chunk(session, event.tenant_id, uuid.UUID(event.payload["importId"]), event.payload["offset"])
 
 
+async def evaluate_pathways(session: AsyncSession, event: OutboxEvent, _attempt: Attempt) -> None:
+    """``pathway.evaluate``: re-evaluate the person's enrolments (and goals) that the change touches."""
+    refs = [uuid.UUID(r) for r in event.payload.get("refs", [])]
+    await progress.evaluate_person(session, event.tenant_id, uuid.UUID(event.payload["personId"]), refs or None)
+
+
+async def enrol_audience(session: AsyncSession, event: OutboxEvent, _attempt: Attempt) -> None:
+    """``pathway.enrol_audience``: enrol an audience (or, for auto-enrolment, every allowed one)."""
+    audience = event.payload.get("audienceId")
+    await enrolment.enrol_audience(
+        session,
+        uuid.UUID(event.payload["pathwayId"]),
+        uuid.UUID(audience) if audience else None,
+        event.payload.get("actor", "auto"),
+    )
+
+
 def build_handlers(settings: Settings) -> dict[str, Handler]:
     config = webhook.WebhookConfig.from_settings(settings)
     return {
@@ -79,4 +97,6 @@ def build_handlers(settings: Settings) -> dict[str, Handler]:
         EVALUATE_KIND: evaluate,
         eligibility.REEVALUATE_KIND: reevaluate,
         imports.PROCESS_KIND: process_import,
+        signals.EVALUATE_KIND: evaluate_pathways,
+        pathway.ENROL_AUDIENCE_KIND: enrol_audience,
     }

@@ -16,6 +16,7 @@ from insignia.infra.db import Database
 from insignia.infra.outbox import housekeeping
 from insignia.infra.settings import Settings
 from insignia.platform.credentials import expiry
+from insignia.platform.pathways import enrolment, goal
 from insignia.tenants import signin
 
 logger = logging.getLogger(__name__)
@@ -82,8 +83,21 @@ def default_tasks(database: Database, settings: Settings) -> list[PeriodicTask]:
                 extra={"idempotency_keys_removed": keys, "events_removed": events, "sign_in_records_removed": sign_ins},
             )
 
+    async def pathway_work() -> None:
+        """Auto-enrol newcomers of auto-enrolling pathways' audiences; remind goals that fell behind."""
+        async with database.session() as session:
+            tenants = (await session.execute(text("SELECT tenant_id FROM insignia_pathway_work()"))).scalars().all()
+        enrolled = reminded = 0
+        for tenant_id in tenants:
+            async with database.tenant_transaction(tenant_id) as session:
+                enrolled += await enrolment.auto_enrol_all(session)
+                reminded += await goal.remind_behind(session)
+        if enrolled or reminded:
+            logger.info("pathway work", extra={"enrolled": enrolled, "goal_reminders": reminded})
+
     return [
         PeriodicTask("awards.expire", settings.expiry_sweep_seconds, expire),
+        PeriodicTask("pathways.sweep", settings.expiry_sweep_seconds, pathway_work),
         PeriodicTask("awards.remind", settings.expiry_sweep_seconds, remind),
         PeriodicTask("housekeeping", 600.0, sweep),
     ]

@@ -17,8 +17,11 @@ from insignia.platform.credentials import badge_class as badge_class_service
 
 
 @strawberry.input
-class RequirementInput:
-    """Exactly one of courseId, assessmentId (with an optional minScore) or badgeClassId."""
+class CriterionInput:
+    """Exactly one of courseId, assessmentId (with an optional minScore) or badgeClassId.
+
+    (Named RequirementInput before pathways: the public contract gives that name to a pathway's
+    requirement tree.)"""
 
     course_id: strawberry.ID | None = None
     assessment_id: strawberry.ID | None = None
@@ -30,7 +33,7 @@ class RequirementInput:
 class CriteriaInput:
     mode: CriteriaMode = CriteriaMode.ALL_OF
     n: int | None = strawberry.field(default=None, description="For N_OF: how many must be met.")
-    requirements: list[RequirementInput] = strawberry.field(default_factory=list)
+    requirements: list[CriterionInput] = strawberry.field(default_factory=list)
     groups: list[CriteriaInput] = strawberry.field(default_factory=list)
 
 

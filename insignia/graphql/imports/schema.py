@@ -11,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
 from insignia.graphql.context import Context
-from insignia.graphql.tenants.types import Visibility
 from insignia.graphql.errors import UserError, run_mutation
 from insignia.graphql.ids import expect_id, to_global_id
 from insignia.graphql.node import Node, node_resolver
 from insignia.graphql.pagination import Connection, build_connection
+from insignia.graphql.tenants.types import Visibility
 from insignia.infra.errors import ValidationError
 from insignia.platform.imports import service as imports
 from insignia.platform.imports.service import Import

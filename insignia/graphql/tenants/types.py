@@ -26,6 +26,9 @@ from insignia.platform.credentials import eligibility as eligibility_service
 from insignia.platform.learning import service as learning
 from insignia.platform.openbadges import branding
 from insignia.platform.openbadges.ob2 import Urls
+from insignia.platform.pathways import enrolment as enrolment_service
+from insignia.platform.pathways import goal as goal_service
+from insignia.platform.pathways import recommendation as recommendation_service
 from insignia.tenants import models
 from insignia.tenants.auth import Role as RoleValue
 from insignia.tenants.auth import Scope
@@ -36,6 +39,7 @@ if TYPE_CHECKING:
     from insignia.graphql.credentials.inputs import AwardFilter
     from insignia.graphql.credentials.types import AwardType, Eligibility
     from insignia.graphql.learning.schema import CompletionType
+    from insignia.graphql.pathways.types import EnrolmentType, GoalType, RecommendationType
 
 # Person's awards, progress and completions are types of the credentials and learning areas, which
 # refer to Person: this area names them lazily (strawberry imports them when the schema is built)
@@ -43,6 +47,7 @@ if TYPE_CHECKING:
 _CREDENTIAL_TYPES = "insignia.graphql.credentials.types"
 _CREDENTIAL_INPUTS = "insignia.graphql.credentials.inputs"
 _LEARNING = "insignia.graphql.learning.schema"
+_PATHWAYS = "insignia.graphql.pathways.types"
 
 
 def _schema_type(info: Info[Context, None], name: str) -> Any:
@@ -297,6 +302,42 @@ class PersonType(Node):
             lambda s: learning.list_completions(s, ctx.principal, self.model, first=first, after=after)
         )
         return build_connection(page, _schema_type(info, "Completion").from_model)
+
+    @strawberry.field(
+        description="Pathways this person follows (themselves, their managers, admins); ended ones on request."
+    )
+    async def enrolments(
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        include_ended: bool = False,
+    ) -> Connection[Annotated[EnrolmentType, strawberry.lazy(_PATHWAYS)]]:
+        ctx = info.context
+        page = await ctx.run(
+            lambda s: enrolment_service.enrolments_of(
+                s, ctx.principal, self.model, first=first, after=after, include_ended=include_ended
+            )
+        )
+        return build_connection(page, _schema_type(info, "Enrolment").from_model)
+
+    @strawberry.field(description="This person's goals, newest first (themselves, their managers, admins).")
+    async def goals(self, info: Info[Context, None]) -> list[Annotated[GoalType, strawberry.lazy(_PATHWAYS)]]:
+        ctx = info.context
+        found = await ctx.run(lambda s: goal_service.goals_of(s, ctx.principal, self.model))
+        goal = _schema_type(info, "Goal")
+        return [goal.from_model(g) for g in found]
+
+    @strawberry.field(
+        description="Next steps, best first, each with the reason (only what is open to the person's audience)."
+    )
+    async def recommendations(
+        self, info: Info[Context, None], first: int | None = None
+    ) -> list[Annotated[RecommendationType, strawberry.lazy(_PATHWAYS)]]:
+        ctx = info.context
+        found = await ctx.run(lambda s: recommendation_service.recommendations_for(s, ctx.principal, self.model, first))
+        recommendation = _schema_type(info, "Recommendation")
+        return [recommendation.from_value(r) for r in found]
 
     @classmethod
     def from_model(cls, person: models.Person) -> PersonType:

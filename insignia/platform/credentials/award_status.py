@@ -19,6 +19,7 @@ from insignia.infra.outbox import new_event
 from insignia.platform.credentials.award import award_data, get_award
 from insignia.platform.credentials.issuing import STATUS_PURPOSE, Issued, issue_award, unlock_chained
 from insignia.platform.credentials.models import Award, BadgeClass
+from insignia.platform.pathways import signals
 from insignia.tenants import webhook
 from insignia.tenants.auth import Principal, Scope
 from insignia.tenants.models import Person
@@ -33,6 +34,9 @@ async def _status_changed(session: AsyncSession, principal: Principal, award: Aw
     """Record a revoke, suspend or reinstate: audit event, webhook, and an email telling the
     recipient (with the reason, which is theirs to know), after the row is written."""
     await session.flush()
+    # Revoked or suspended, it stops counting (reinstated, it counts again: unlock_chained says so).
+    if event in ("award.revoked", "award.suspended"):
+        await signals.touched(session, award.tenant_id, award.recipient_id, [award.badge_class_id])
     after = award_data(award)
     await audit.record(
         session, principal.tenant_id, actor=principal.label, action=event, subject_type="Award",

@@ -26,6 +26,7 @@ from insignia.platform.credentials.award import award_data, check_visibility
 from insignia.platform.credentials.badge_class import audiences_by_badge_class, get_badge_class, in_audience
 from insignia.platform.credentials.models import Award, BadgeClass, StatusList
 from insignia.platform.learning import service as learning
+from insignia.platform.pathways import signals
 from insignia.tenants import visibility, webhook
 from insignia.tenants.auth import Principal, Scope
 from insignia.tenants.models import Person
@@ -221,7 +222,9 @@ async def issue_award(
 
 async def unlock_chained(session: AsyncSession, tenant_id: uuid.UUID, award: Award) -> None:
     """Badges can require other badges: holding this one (again) may unlock more, so the badge
-    classes that require it are evaluated for the recipient (a job)."""
+    classes that require it are evaluated for the recipient (a job); so are the pathways and
+    goals that count it."""
+    await signals.touched(session, tenant_id, award.recipient_id, [award.badge_class_id])
     chained = await session.scalar(
         select(func.count()).where(
             BadgeClass.status == "published", BadgeClass.criteria_refs.contains([award.badge_class_id])
@@ -354,4 +357,6 @@ async def issue_many(
     if published:
         session.add(webhook.publish_batch(principal.tenant_id, "award.issued", published))
     await session.flush()
+    issued_to = [r.person_id for r in recipients if outcomes.get(r.row) is True]
+    await signals.touched_many(session, principal.tenant_id, issued_to, badge.id)
     return outcomes

@@ -38,6 +38,8 @@ class BadgeClass(Base):
     default_visibility: Mapped[str | None]
     # Partner admins may issue it to people of their own partner company.
     delegated: Mapped[bool] = mapped_column(default=False)
+    # As a pathway milestone or capstone: revoked when the pathway's requirements are lost.
+    revoke_with_requirements: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
     published_at: Mapped[datetime | None]

@@ -33,6 +33,7 @@ from insignia.platform.learning.models import (
     CourseSkill,
     Skill,
 )
+from insignia.platform.pathways import signals
 from insignia.tenants.audience import audiences_by_ids
 from insignia.tenants.auth import Principal, Scope
 from insignia.tenants.models import Person
@@ -515,6 +516,8 @@ async def _schedule_evaluation(
     session: AsyncSession, tenant_id: uuid.UUID, person_id: uuid.UUID, ref: uuid.UUID
 ) -> None:
     await enqueue(session, tenant_id, EVALUATE_KIND, {"personId": str(person_id), "refs": [str(ref)]})
+    # Pathways and goals that count this course (or assessment) follow, in the same transaction.
+    await signals.touched(session, tenant_id, person_id, [ref])
 
 
 async def record_completion(
