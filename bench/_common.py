@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from insignia.infra.db import Database, create_engine, set_tenant
 from insignia.infra.ids import uuid7
 from insignia.infra.migrate import migrate
-from insignia.platform.credentials.models import Award, BadgeClass, BadgeClassSkill
+from insignia.platform.credentials.models import Award, BadgeClass, BadgeClassSkill, StatusList
 from insignia.platform.learning.models import Skill
 from insignia.tenants.models import Audience, Person
 from insignia.tenants.tenant import create_tenant
@@ -159,6 +159,8 @@ async def seed_learners(
             ]
             for offset in range(0, len(rows), 5000):
                 await s.execute(insert(Award), rows[offset : offset + 5000])
+            # Awards issued later take the next positions in the tenant's status lists.
+            await s.execute(insert(StatusList).values(tenant_id=tenant.id, purpose="message", next_index=len(rows)))
             await s.commit()
             return {
                 "tenant_id": tenant.id,

@@ -38,7 +38,7 @@ def _port() -> int:
         return int(s.getsockname()[1])
 
 
-async def load(base: str, tokens: list[str], requests: int, concurrency: int) -> list[float]:
+async def load(base: str, tokens: list[str], requests: int, concurrency: int, query: str = QUERY) -> list[float]:
     latencies: list[float] = []
     remaining = iter(range(requests))
     async with httpx.AsyncClient(base_url=base, timeout=30, limits=httpx.Limits(max_connections=concurrency)) as client:
@@ -48,7 +48,7 @@ async def load(base: str, tokens: list[str], requests: int, concurrency: int) ->
                 token = random.choice(tokens)  # noqa: S311 - load spread, not security
                 started = time.perf_counter()
                 response = await client.post(
-                    "/graphql", json={"query": QUERY}, headers={"Authorization": f"Bearer {token}"}
+                    "/graphql", json={"query": query}, headers={"Authorization": f"Bearer {token}"}
                 )
                 latencies.append(time.perf_counter() - started)
                 body = response.json()

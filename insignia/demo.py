@@ -17,6 +17,10 @@ from insignia.platform.credentials import badge_class as badge_classes
 from insignia.platform.credentials import issuing
 from insignia.platform.credentials.models import BadgeClass
 from insignia.platform.learning import service as learning
+from insignia.platform.learning.models import Course
+from insignia.platform.pathways import enrolment as enrolment_service
+from insignia.platform.pathways import pathway as pathway_service
+from insignia.platform.pathways import tree as trees
 from insignia.tenants import audience as audience_service
 from insignia.tenants import person as person_service
 from insignia.tenants import tenant as tenant_service
@@ -172,4 +176,69 @@ async def _seed_catalog(
     await learning.record_completion(session, op, person_id=people["learner"].id, course_id=course.id, source="manual")
     await learning.record_result(
         session, op, person_id=people["learner"].id, assessment_id=exam.id, score=72, source="manual"
+    )
+    await _seed_pathways(
+        session,
+        tenant_id,
+        people,
+        audiences,
+        badges={"safe": safe, "dashboards": dashboards, "partner": partner_badge},
+        courses={"safety": course, "analytics": analytics},
+    )
+
+
+async def _seed_pathways(
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    people: dict[str, Person],
+    audiences: dict[str, Audience],
+    *,
+    badges: dict[str, BadgeClass],
+    courses: dict[str, Course],
+) -> None:
+    """A pathway for each population, with a learner part way along each (the jobs evaluate them)."""
+    op = operator_principal(tenant_id)
+    safe, dashboards, partner_badge = badges["safe"], badges["dashboards"], badges["partner"]
+    safety_course, analytics = courses["safety"], courses["analytics"]
+    leader = await badge_classes.create_badge_class(
+        session, op, name="Safety Leader", description="Leads a safe, data-informed team.", points=150,
+    )  # fmt: skip
+    await badge_classes.publish_badge_class(session, op, leader.id)
+    partners = audiences[next(k for k in audiences if k.startswith("Partners"))]
+    specs = [
+        ("Safety Leadership", "From safe work to leading safely.", None, leader.id, "learner",
+         trees.NodeInput("requirement", all_of=[
+             trees.NodeInput("requirement.allOf.0", key="dashboards", title="Read the numbers", badge=dashboards.id),
+             trees.NodeInput("requirement.allOf.1", key="safety", title="Work safely", badge=safe.id,
+                             prerequisite_keys=["dashboards"]),
+         ])),
+        ("Partner Onboarding", "Everything a new partner needs to sell and support the product.", partners.id, None,
+         "partner",
+         trees.NodeInput("requirement", all_of=[
+             trees.NodeInput("requirement.allOf.0", title="Safety basics", course=safety_course.id),
+             trees.NodeInput("requirement.allOf.1", title="Certification", badge=partner_badge.id),
+         ])),
+        ("Customer Essentials", "Get the most out of the product.", audiences["Customers"].id, None, "customer",
+         trees.NodeInput("requirement", all_of=[
+             trees.NodeInput("requirement.allOf.0", title="One course", n=1, n_of=[
+                 trees.NodeInput("requirement.allOf.0.nOf.of.0", course=analytics.id),
+                 trees.NodeInput("requirement.allOf.0.nOf.of.1", course=safety_course.id),
+             ]),
+             trees.NodeInput("requirement.allOf.1", title="Dashboards", badge=dashboards.id),
+         ])),
+    ]  # fmt: skip
+    for name, description, audience, capstone, learner, requirement in specs:
+        given = pathway_service.PathwayInput(
+            name=name,
+            description=description,
+            requirement=requirement,
+            capstone_badge_class_id=capstone,
+            audience_ids=[audience] if audience else [],
+        )
+        pathway = await pathway_service.create_pathway(session, op, given)
+        await pathway_service.publish_pathway(session, op, pathway.id)
+        await enrolment_service.enrol(session, op, pathway.id, person_ids=[people[learner].id])
+    # The customer has done one course of their pathway.
+    await learning.record_completion(
+        session, op, person_id=people["customer"].id, course_id=analytics.id, source="manual"
     )

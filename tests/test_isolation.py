@@ -443,3 +443,91 @@ async def _credential_snapshot(owner_db: Database, tenant: SeededTenant) -> Any:
             [x.id for x in (await s.scalars(select(Assessment))).all()],
             [(x.person_id, x.course_id) for x in (await s.scalars(select(Completion))).all()],
         )
+
+
+async def test_pathways_enrolments_and_goals_of_another_tenant_are_invisible_and_untouchable(
+    seeder: Seeder, gql: GraphQLClient, owner_db: Database
+) -> None:
+    from insignia.platform.pathways.models import Enrolment, Goal, Pathway, PathwayVersion
+    from tests.test_pathways import ENROL, GOAL, _ok, _track
+
+    b_track = await _track(seeder, gql)
+    b = b_track.t
+    enrolment = (await _ok(gql, b.tokens["learner"], ENROL, {"input": {"pathwayId": b_track.pathway}}))["enrolment"]
+    goal = (await _ok(gql, b.tokens["learner"], GOAL, {"input": {"badgeClassId": b_track.a}}))["goal"]
+    a_track = await _track(seeder, gql)
+    a = a_track.t
+
+    async def snapshot() -> Any:
+        async with owner_db.session() as s:
+            await set_tenant(s, b.id)
+            return (
+                [(p.id, p.name, p.status, p.version, p.draft) for p in await s.scalars(select(Pathway))],
+                [(v.pathway_id, v.version) for v in await s.scalars(select(PathwayVersion))],
+                [(e.id, e.version, e.unenrolled_at) for e in await s.scalars(select(Enrolment))],
+                [(g.id, g.status, g.target_date) for g in await s.scalars(select(Goal))],
+            )
+
+    before = await snapshot()
+    b_person = gid("Person", b.people["learner"].id)
+    for credential in await _a_credentials(a, gql):
+        for value in (b_track.pathway, enrolment["id"], goal["id"]):
+            assert (await gql(credential, "query($id: ID!) { node(id: $id) { id } }", {"id": value}))["node"] is None
+        listed = await gql(credential, "{ pathways(first: 100) { edges { node { id } } } }")
+        assert b_track.pathway not in {e["node"]["id"] for e in listed["pathways"]["edges"]}
+        attempts = [
+            (
+                "pathwayUpdate",
+                'mutation($id: ID!) { pathwayUpdate(input: {id: $id, name: "X"}) { errors { code } } }',
+                {"id": b_track.pathway},
+            ),
+            (
+                "pathwayPublish",
+                "mutation($id: ID!) { pathwayPublish(id: $id) { errors { code } } }",
+                {"id": b_track.pathway},
+            ),
+            (
+                "pathwayArchive",
+                "mutation($id: ID!) { pathwayArchive(id: $id) { errors { code } } }",
+                {"id": b_track.pathway},
+            ),
+            (
+                "pathwayMigrate",
+                "mutation($id: ID!) { pathwayMigrate(id: $id) { errors { code } } }",
+                {"id": b_track.pathway},
+            ),
+            (
+                "pathwayEnrol",
+                "mutation($p: ID!) { pathwayEnrol(input: {pathwayId: $p}) { errors { code } } }",
+                {"p": b_track.pathway},
+            ),
+            (
+                "pathwayEnrol",
+                "mutation($p: ID!, $who: [ID!]) { pathwayEnrol(input: {pathwayId: $p, personIds: $who}) { errors { code } } }",
+                {"p": a_track.pathway, "who": [b_person]},
+            ),
+            (
+                "pathwayUnenrol",
+                "mutation($id: ID!) { pathwayUnenrol(id: $id) { errors { code } } }",
+                {"id": enrolment["id"]},
+            ),
+            (
+                "goalCreate",
+                "mutation($p: ID!) { goalCreate(input: {pathwayId: $p}) { errors { code } } }",
+                {"p": b_track.pathway},
+            ),
+            (
+                "goalCreate",
+                "mutation($who: ID!, $b: ID!) { goalCreate(input: {personId: $who, badgeClassId: $b}) { errors { code } } }",
+                {"who": b_person, "b": a_track.a},
+            ),
+            (
+                "goalUpdate",
+                "mutation($id: ID!) { goalUpdate(input: {id: $id, status: ABANDONED}) { errors { code } } }",
+                {"id": goal["id"]},
+            ),
+        ]
+        for name, mutation, variables in attempts:
+            errors = (await gql(credential, mutation, variables))[name]["errors"]
+            assert errors and errors[0]["code"] in {"NOT_FOUND", "FORBIDDEN", "INVALID"}, (name, errors)
+    assert await snapshot() == before

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlsplit
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import select
 
@@ -105,7 +107,9 @@ async def _jobs(settings: Settings, app_db: Database, owner_db: Database, t: See
         async with owner_db.session() as s:
             await set_tenant(s, t.id)
             pending = await s.scalar(
-                select(OutboxEvent.id).where(OutboxEvent.status.in_(("pending", "dispatched"))).limit(1)
+                select(OutboxEvent.id)
+                .where(OutboxEvent.tenant_id == t.id, OutboxEvent.status.in_(("pending", "dispatched")))
+                .limit(1)
             )
             return pending is None
 
@@ -162,7 +166,10 @@ async def test_progress_milestones_capstone_and_going_back(
     async with owner_db.session() as s:
         await set_tenant(s, t.id)
         published = [
-            e.payload["type"] for e in await s.scalars(select(OutboxEvent).where(OutboxEvent.kind == "event.publish"))
+            e.payload["type"]
+            for e in await s.scalars(
+                select(OutboxEvent).where(OutboxEvent.tenant_id == t.id, OutboxEvent.kind == "event.publish")
+            )
         ]
     assert published.count("pathway.completed") == 1
     assert published.count("award.issued") == 5  # basics, b, d, milestone, capstone
@@ -415,3 +422,20 @@ async def test_unknown_ids_do_not_leak_across_tenants(seeder: Seeder, gql: Graph
     assert (await gql(track.t.tokens["admin"], "query($id: ID!) { node(id: $id) { id } }", {"id": missing}))[
         "node"
     ] is None
+
+
+async def test_the_verification_page_names_the_pathway(
+    seeder: Seeder, gql: GraphQLClient, client: httpx.AsyncClient
+) -> None:
+    track = await _track(seeder, gql)
+    t = track.t
+    issue = (
+        "mutation($b: ID!, $p: ID!) { awardIssue(input: {badgeClassId: $b, recipientId: $p, visibility: PUBLIC})"
+        " { award { verificationUrl } errors { code } } }"
+    )
+    url = (await _ok(gql, t.tokens["admin"], issue, {"b": track.a, "p": gid("Person", t.people["learner"].id)}))[
+        "award"
+    ]["verificationUrl"]
+    page = await client.get(urlsplit(url).path)
+    assert page.status_code == 200
+    assert "This badge is part of the pathway Onboarding." in page.text

@@ -34,6 +34,7 @@ from insignia.platform.credentials import badge_class as badge_classes
 from insignia.platform.credentials.models import Award, BadgeClass
 from insignia.platform.openbadges import baking, branding, dataintegrity, links, ob2, ob3, sharing
 from insignia.platform.openbadges.verification import verify_credential
+from insignia.platform.pathways import pathway as pathway_service
 from insignia.tenants import tenant as tenant_service
 from insignia.tenants.auth import AuthenticationError, Principal, authenticate
 from insignia.tenants.models import Person, Tenant
@@ -494,6 +495,13 @@ async def baked(request: Request) -> Response:
     return await _with_tenant(request, handle)
 
 
+async def _pathway_of(scope: _Scope, badge_id: uuid.UUID, portal_url: str | None) -> sharing.PathwayLink | None:
+    found = await pathway_service.pathway_of_badge(scope.session, badge_id)
+    if found is None:
+        return None
+    return sharing.PathwayLink(name=found.name, description=found.description, url=portal_url)
+
+
 async def verification_page(request: Request) -> Response:
     """The public page a shared link opens: badge, issuer, recipient, dates and live status."""
 
@@ -511,7 +519,7 @@ async def verification_page(request: Request) -> Response:
             scope.urls, scope.tenant, award, badge, person=person, skills=skills, status=award.status(now),
             brand=brand, verification=checked, assets=_assets(brand),
             linkedin_organization_id=settings.linkedin_organization_id,
-            pathway=None,  # the hook for the award's pathway (sharing.PathwayLink), once pathways exist
+            pathway=await _pathway_of(scope, badge.id, settings.portal_url),
         )  # fmt: skip
         return _cached(
             request,

@@ -203,13 +203,12 @@ class Verification:
 
 @dataclass(frozen=True)
 class PathwayLink:
-    """The learning pathway an award counts towards. Pathways do not exist yet: this is the hook
-    ``verification_html(pathway=...)`` renders once they do (the page shows nothing without one)."""
+    """A published pathway the badge counts toward (a step, milestone or its capstone). Only the
+    pathway is named: the recipient's progress along it is theirs, not the public page's."""
 
     name: str
-    url: str
-    completed: int
-    total: int
+    description: str
+    url: str | None  # the tenant's portal, where people can follow it
 
 
 def verification_checks(
@@ -371,10 +370,11 @@ def _actions(urls: Urls, tenant: Tenant, award: Award, badge: BadgeClass, *, sta
 def _pathway(pathway: PathwayLink | None) -> str:
     if pathway is None:
         return ""
+    name = f'<a href="{escape(pathway.url)}">{escape(pathway.name)}</a>' if pathway.url else escape(pathway.name)
+    about = f"<p>{escape(pathway.description[:300])}</p>" if pathway.description else ""
     return (
         '<section class="card" aria-labelledby="pathway-title"><h2 id="pathway-title">Pathway</h2>'
-        f'<p>Part of <a href="{escape(pathway.url)}">{escape(pathway.name)}</a>: '
-        f"{pathway.completed} of {pathway.total} badges earned.</p></section>"
+        f"<p>This badge is part of the pathway {name}.</p>{about}</section>"
     )
 
 

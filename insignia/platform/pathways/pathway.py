@@ -357,6 +357,25 @@ async def versions_by_keys(
     return {(v.pathway_id, v.version): v for v in rows if (v.pathway_id, v.version) in wanted}
 
 
+async def pathway_of_badge(session: AsyncSession, badge_id: uuid.UUID) -> Pathway | None:
+    """The published pathway (first by name) open to everyone whose current version counts the
+    badge class as a step or milestone, or awards it as its capstone: for public pages."""
+    counted = select(PathwayVersion.pathway_id).where(
+        PathwayVersion.pathway_id == Pathway.id,
+        PathwayVersion.version == Pathway.version,
+        PathwayVersion.refs.contains([badge_id]),
+    )
+    limited = select(PathwayAudience.pathway_id).where(PathwayAudience.pathway_id == Pathway.id)
+    stmt = (
+        select(Pathway)
+        .where(Pathway.status == "published", counted.exists() | (Pathway.capstone_badge_class_id == badge_id))
+        .where(~limited.exists())
+        .order_by(Pathway.name)
+        .limit(1)
+    )
+    return await session.scalar(stmt)
+
+
 async def open_to_person(session: AsyncSession, pathway: Pathway, audience_id: uuid.UUID) -> bool:
     allowed = (await audiences_by_pathway(session, [pathway.id]))[pathway.id]
     return not allowed or audience_id in allowed
