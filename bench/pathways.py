@@ -34,7 +34,7 @@ from sqlalchemy import insert, select
 
 from bench._common import SECRET, create_database, drop_database, run, seed_learners, start, wait_ready, worker_env
 from bench.learner_query import _port, load
-from insignia.infra.db import Database, count_statements, create_engine, set_tenant
+from insignia.infra.db import Database, count_statements, create_engine
 from insignia.infra.ids import uuid7
 from insignia.platform.credentials import issuing
 from insignia.platform.credentials.models import BadgeClass
@@ -112,11 +112,10 @@ async def reevaluate(owner_url: str, world: dict[str, Any], samples: int) -> tup
                 await issuing.issue_award(
                     s, None, tenant_id=world["tenant_id"], badge_class_id=badge, recipient_id=person["id"]
                 )
-            async with db.tenant_transaction(world["tenant_id"]) as s:
-                async with count_statements() as counter:
-                    started = time.perf_counter()
-                    count = await progress.evaluate_person(s, world["tenant_id"], person["id"], [badge])
-                    elapsed = time.perf_counter() - started
+            async with db.tenant_transaction(world["tenant_id"]) as s, count_statements() as counter:
+                started = time.perf_counter()
+                count = await progress.evaluate_person(s, world["tenant_id"], person["id"], [badge])
+                elapsed = time.perf_counter() - started
             if count:
                 per_enrolment.append(elapsed / count)
                 statements.append(counter[0])
