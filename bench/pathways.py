@@ -51,8 +51,8 @@ QUERY = "{ viewer { enrolments { edges { node { percent pathway { name } nodes {
 def _tree(badges: list[uuid.UUID], steps: int) -> trees.NodeInput:
     """``steps`` badge steps in groups of 5: all of the first group, then 4 of 5 in each other group."""
     groups = []
-    for g, start in enumerate(range(0, steps, 5)):
-        chunk = badges[start : start + 5]
+    for g, first in enumerate(range(0, steps, 5)):
+        chunk = badges[first : first + 5]
         path = f"requirement.allOf.{g}"
         leaves = [trees.NodeInput(f"{path}.of.{i}", badge=b) for i, b in enumerate(chunk)]
         if g == 0:
