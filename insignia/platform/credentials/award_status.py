@@ -16,10 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from insignia.infra import audit, validation
 from insignia.infra.errors import PermissionDeniedError, ValidationError
 from insignia.infra.outbox import new_event
+from insignia.platform.credentials import changes
 from insignia.platform.credentials.award import award_data, get_award
 from insignia.platform.credentials.issuing import STATUS_PURPOSE, Issued, issue_award, unlock_chained
 from insignia.platform.credentials.models import Award, BadgeClass
-from insignia.platform.pathways import signals
 from insignia.tenants import webhook
 from insignia.tenants.auth import Principal, Scope
 from insignia.tenants.models import Person
@@ -36,7 +36,7 @@ async def _status_changed(session: AsyncSession, principal: Principal, award: Aw
     await session.flush()
     # Revoked or suspended, it stops counting (reinstated, it counts again: unlock_chained says so).
     if event in ("award.revoked", "award.suspended"):
-        await signals.touched(session, award.tenant_id, award.recipient_id, [award.badge_class_id])
+        await changes.award_changed(session, award, event.removeprefix("award."))
     after = award_data(award)
     await audit.record(
         session, principal.tenant_id, actor=principal.label, action=event, subject_type="Award",
@@ -115,6 +115,7 @@ async def reinstate_award(session: AsyncSession, principal: Principal, award_id:
     await _status_changed(session, principal, award, "award.reinstated", before)
     if award.status(datetime.now(UTC)) == "active":
         # What was evaluated while it did not count may be met now.
+        await changes.award_changed(session, award, "reinstated")
         await unlock_chained(session, principal.tenant_id, award)
     return award
 

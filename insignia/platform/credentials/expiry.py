@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from insignia.infra import audit
 from insignia.infra.outbox import enqueue
+from insignia.platform.credentials import changes
 from insignia.platform.credentials.award import award_data
 from insignia.platform.credentials.models import Award, BadgeClass
-from insignia.platform.pathways import signals
 from insignia.tenants import webhook
 from insignia.tenants.models import Person
 
@@ -40,7 +40,7 @@ async def expire_award(session: AsyncSession, award_id: uuid.UUID) -> Award | No
         subject_id=award.id, before=before, after=award_data(award),
     )  # fmt: skip
     await webhook.publish(session, award.tenant_id, "award.expired", award_data(award))
-    await signals.touched(session, award.tenant_id, award.recipient_id, [award.badge_class_id])
+    await changes.award_changed(session, award, "expired")
     return award
 
 

@@ -22,11 +22,11 @@ from insignia.infra import audit, validation
 from insignia.infra.errors import ConflictError, NotFoundError, PermissionDeniedError, ServiceError, ValidationError
 from insignia.infra.ids import uuid7
 from insignia.infra.outbox import OutboxEvent, enqueue, new_event
+from insignia.platform.credentials import changes
 from insignia.platform.credentials.award import award_data, check_visibility
 from insignia.platform.credentials.badge_class import audiences_by_badge_class, get_badge_class, in_audience
 from insignia.platform.credentials.models import Award, BadgeClass, StatusList
 from insignia.platform.learning import service as learning
-from insignia.platform.pathways import signals
 from insignia.tenants import visibility, webhook
 from insignia.tenants.auth import Principal, Scope
 from insignia.tenants.models import Person
@@ -216,15 +216,14 @@ async def issue_award(
     )  # fmt: skip
     await webhook.publish(session, tenant, "award.issued", award_data(award))
     session.add(_award_email(award, badge, person))
+    await changes.award_changed(session, award, "issued")
     await unlock_chained(session, tenant, award)
     return Issued(award, created=True)
 
 
 async def unlock_chained(session: AsyncSession, tenant_id: uuid.UUID, award: Award) -> None:
     """Badges can require other badges: holding this one (again) may unlock more, so the badge
-    classes that require it are evaluated for the recipient (a job); so are the pathways and
-    goals that count it."""
-    await signals.touched(session, tenant_id, award.recipient_id, [award.badge_class_id])
+    classes that require it are evaluated for the recipient (a job)."""
     chained = await session.scalar(
         select(func.count()).where(
             BadgeClass.status == "published", BadgeClass.criteria_refs.contains([award.badge_class_id])
@@ -291,6 +290,7 @@ async def issue_many(
     issuer_id = principal.person.id if principal.person else principal.api_key_id
     outcomes: dict[int, bool | ServiceError] = {}
     published: list[dict[str, Any]] = []
+    issued: list[Award] = []
     indexes = iter(await allocate_status_indexes(session, principal.tenant_id, len(recipients)))
     for r in recipients:
         person = people.get(r.person_id)
@@ -337,6 +337,7 @@ async def issue_many(
             **sharing,
         )
         current[r.person_id] = award
+        issued.append(award)
         session.add(award)
         data = award_data(award)
         session.add(
@@ -357,6 +358,5 @@ async def issue_many(
     if published:
         session.add(webhook.publish_batch(principal.tenant_id, "award.issued", published))
     await session.flush()
-    issued_to = [r.person_id for r in recipients if outcomes.get(r.row) is True]
-    await signals.touched_many(session, principal.tenant_id, issued_to, badge.id)
+    await changes.awards_issued(session, principal.tenant_id, badge.id, issued)
     return outcomes
