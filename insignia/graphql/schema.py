@@ -31,6 +31,7 @@ from insignia.graphql.jobs.queries import JobMutations, JobQueries
 from insignia.graphql.learning.schema import LearningMutations, LearningQueries
 from insignia.graphql.node import NODE_RESOLVERS, Node
 from insignia.graphql.pathways.schema import PathwayMutations, PathwayQueries
+from insignia.graphql.skills.schema import SkillsMutations, SkillsQueries
 from insignia.graphql.sso.schema import SsoMutations, SsoQueries
 from insignia.graphql.tenants.mutations import TenantMutations
 from insignia.graphql.tenants.queries import TenantQueries
@@ -53,6 +54,7 @@ class Query(
     SsoQueries,
     AuditQueries,
     PathwayQueries,
+    SkillsQueries,
 ):
     @strawberry.field(description="Any object by its global id; null if it does not exist or is not yours to see.")
     async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:
@@ -77,6 +79,7 @@ class Mutation(
     JobMutations,
     SsoMutations,
     PathwayMutations,
+    SkillsMutations,
 ):
     pass
 

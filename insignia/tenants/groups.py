@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from insignia.infra import audit, validation
@@ -44,6 +44,7 @@ def _audit_data(mapping: GroupMapping) -> dict[str, object]:
         "role": mapping.role,
         "audienceId": mapping.audience_id,
         "connectionId": mapping.connection_id,
+        "roleProfileId": mapping.role_profile_id,
     }
 
 
@@ -60,11 +61,17 @@ async def create_group_mapping(
     role: str | None,
     audience_id: uuid.UUID | None,
     connection_id: uuid.UUID | None = None,
+    role_profile_id: uuid.UUID | None = None,
 ) -> GroupMapping:
     _require_manage(principal)
     name = validation.text(group_name, "groupName")
-    if role is None and audience_id is None:
-        raise ValidationError("A group mapping gives a role, an audience, or both.", "role")
+    if role is None and audience_id is None and role_profile_id is None:
+        raise ValidationError("A group mapping gives a role, an audience or a job role (roleProfileId).", "role")
+    if role_profile_id is not None:
+        # The skills area's role profiles: checked by id in the tenant (row-level security).
+        found_role = await session.scalar(text("SELECT id FROM role_profiles WHERE id = :id"), {"id": role_profile_id})
+        if found_role is None:
+            raise NotFoundError("No such role profile.", "roleProfileId")
     if role is not None:
         try:
             role = Role(role.lower()).value
@@ -87,6 +94,7 @@ async def create_group_mapping(
         group_name=name,
         role=role,
         audience_id=audience_id,
+        role_profile_id=role_profile_id,
     )
     session.add(mapping)
     await session.flush()
@@ -122,6 +130,7 @@ class GroupGrant:
 
     roles: list[str] | None
     audience_id: uuid.UUID | None
+    job_role_id: uuid.UUID | None = None  # a role profile, when a group maps to one
 
 
 def _source(connection_id: uuid.UUID | None) -> ColumnElement[bool]:
@@ -143,7 +152,8 @@ class SourceMappings:
         mapped_roles = {m.role for m in mappings if m.role is not None}
         roles = [r.value for r in Role if r.value in mapped_roles or r is Role.LEARNER] if self.governs_roles else None
         audience_id = next((m.audience_id for m in mappings if m.audience_id is not None), None)
-        return GroupGrant(roles=roles, audience_id=audience_id)
+        job_role = next((m.role_profile_id for m in mappings if m.role_profile_id is not None), None)
+        return GroupGrant(roles=roles, audience_id=audience_id, job_role_id=job_role)
 
 
 async def source_mappings(session: AsyncSession, connection_id: uuid.UUID | None) -> SourceMappings:
@@ -179,7 +189,7 @@ async def apply_grant(
     as ``actor`` in the audit log (by default the SCIM directory). ``flush=False`` leaves the writes
     to the caller's next flush (one batch for many people)."""
     changed = False
-    before = {"roles": list(person.roles), "audienceId": person.audience_id}
+    before = {"roles": list(person.roles), "audienceId": person.audience_id, "jobRoleId": person.job_role_id}
     if grant.roles is not None and sorted(grant.roles) != sorted(person.roles):
         roles = list(grant.roles)
         if (
@@ -194,8 +204,11 @@ async def apply_grant(
     if grant.audience_id is not None and grant.audience_id != person.audience_id:
         person.audience_id = grant.audience_id
         changed = True
+    if grant.job_role_id is not None and grant.job_role_id != person.job_role_id:
+        person.job_role_id = grant.job_role_id
+        changed = True
     if changed:
-        after = {"roles": list(person.roles), "audienceId": person.audience_id}
+        after = {"roles": list(person.roles), "audienceId": person.audience_id, "jobRoleId": person.job_role_id}
         session.add(
             audit.new_event(
                 person.tenant_id, actor=actor, action="person.groups_applied", subject_type="Person",

@@ -55,6 +55,8 @@ class Person(Base):
     session_version: Mapped[int] = mapped_column(default=1)
     profile_public: Mapped[bool] = mapped_column(default=False)
     headline: Mapped[str | None]
+    # The person's current job role (a role profile of the skills area), e.g. from a group mapping.
+    job_role_id: Mapped[uuid.UUID | None]
     did: Mapped[str | None]
     # Directory attributes (SCIM): the directory's login name and id, and the name's parts.
     user_name: Mapped[str | None]
@@ -241,6 +243,7 @@ class GroupMapping(Base):
     group_name: Mapped[str]
     role: Mapped[str | None]
     audience_id: Mapped[uuid.UUID | None]
+    role_profile_id: Mapped[uuid.UUID | None]  # sets the person's job role (skills area)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 

@@ -12,12 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from insignia.infra.email import Mailer, TemplateRenderer, build_message
 from insignia.infra.outbox import Attempt, Handler, OutboxEvent
 from insignia.infra.settings import Settings
-from insignia.platform.credentials import eligibility
+from insignia.platform.credentials import badge_class, eligibility
 from insignia.platform.imports import service as imports
 from insignia.platform.learning.service import EVALUATE_KIND
 from insignia.platform.openbadges import links
 from insignia.platform.openbadges.ob2 import Urls
 from insignia.platform.pathways import enrolment, pathway, progress, signals
+from insignia.platform.skills import profile
 from insignia.tenants import webhook
 from insignia.tenants.models import Tenant
 from insignia.tenants.person import EMAIL_KIND
@@ -88,6 +89,11 @@ async def enrol_audience(session: AsyncSession, event: OutboxEvent, _attempt: At
     )
 
 
+async def refresh_skills(session: AsyncSession, event: OutboxEvent, _attempt: Attempt) -> None:
+    """``skills.refresh``: a badge class's skills or levels changed; rebuild its holders' profiles."""
+    await profile.refresh_holders(session, uuid.UUID(event.payload["badgeClassId"]))
+
+
 def build_handlers(settings: Settings) -> dict[str, Handler]:
     config = webhook.WebhookConfig.from_settings(settings)
     return {
@@ -99,4 +105,5 @@ def build_handlers(settings: Settings) -> dict[str, Handler]:
         imports.PROCESS_KIND: process_import,
         signals.EVALUATE_KIND: evaluate_pathways,
         pathway.ENROL_AUDIENCE_KIND: enrol_audience,
+        badge_class.REFRESH_SKILLS_KIND: refresh_skills,
     }

@@ -3,6 +3,7 @@ conversion to what the service layer takes."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +15,20 @@ from insignia.graphql.tenants.types import Visibility
 from insignia.infra.errors import ValidationError
 from insignia.platform.credentials import award as award_service
 from insignia.platform.credentials import badge_class as badge_class_service
+
+
+@strawberry.input
+class SkillLevelInput:
+    skill_id: strawberry.ID
+    level: int = 1
+
+
+def skill_levels(values: list[SkillLevelInput] | None) -> dict[uuid.UUID, int] | None:
+    if values is None:
+        return None
+    if len(values) > 100:
+        raise ValidationError("At most 100 skills.", "skillLevels")
+    return {expect_id(v.skill_id, "Skill", f"skillLevels.{i}.skillId"): v.level for i, v in enumerate(values)}
 
 
 @strawberry.input
@@ -53,6 +68,9 @@ class BadgeClassCreateInput:
     criteria_narrative: str = ""
     criteria: CriteriaInput | None = None
     skill_ids: list[strawberry.ID] | None = None
+    skill_levels: list[SkillLevelInput] | None = strawberry.field(
+        default=None, description="Skills with the level (1-5) the badge grants them at; others in skillIds get 1."
+    )
     audience_ids: list[strawberry.ID] | None = None
     alignments: list[AlignmentInput] | None = None
     validity_days: int | None = strawberry.field(default=None, description="Awards expire this many days after issue.")
@@ -75,6 +93,9 @@ class BadgeClassUpdateInput:
     criteria_narrative: str | None = None
     criteria: CriteriaInput | None = None
     skill_ids: list[strawberry.ID] | None = None
+    skill_levels: list[SkillLevelInput] | None = strawberry.field(
+        default=None, description="Skills with the level (1-5) the badge grants them at; others in skillIds get 1."
+    )
     audience_ids: list[strawberry.ID] | None = None
     alignments: list[AlignmentInput] | None = None
     validity_days: int | None = None

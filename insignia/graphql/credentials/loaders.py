@@ -21,6 +21,10 @@ def skills_by_badge_class_loader(ctx: Context) -> DataLoader[uuid.UUID, list[Ski
     return ctx.loader("SkillsByBadgeClassIdLoader", badge_class_service.skills_by_badge_class, list)
 
 
+def skill_levels_by_badge_class_loader(ctx: Context) -> DataLoader[uuid.UUID, list[tuple[Skill, int]]]:
+    return ctx.loader("SkillLevelsByBadgeClassIdLoader", badge_class_service.skill_levels_by_badge_class, list)
+
+
 def audiences_by_badge_class_loader(ctx: Context) -> DataLoader[uuid.UUID, list[uuid.UUID]]:
     return ctx.loader("AudiencesByBadgeClassIdLoader", badge_class_service.audiences_by_badge_class, list)
 

@@ -20,6 +20,7 @@ from insignia.graphql.credentials.inputs import (
     BadgeClassUpdateInput,
     alignments_to_service,
     criteria_to_dict,
+    skill_levels,
 )
 from insignia.graphql.credentials.types import AwardType, BadgeClassType, SigningKeyType
 from insignia.graphql.errors import UserError, run_mutation
@@ -85,6 +86,7 @@ class CredentialMutations:
                 criteria_narrative=input.criteria_narrative,
                 criteria=criteria_to_dict(input.criteria) if input.criteria else None,
                 skill_ids=_ids(input.skill_ids, "Skill", "skillIds"),
+                skill_levels=skill_levels(input.skill_levels),
                 audience_ids=_ids(input.audience_ids, "Audience", "audienceIds"),
                 alignments=alignments_to_service(input.alignments) or [],
                 validity_days=input.validity_days,
@@ -111,6 +113,7 @@ class CredentialMutations:
                 criteria_narrative=input.criteria_narrative,
                 criteria=criteria_to_dict(input.criteria) if input.criteria else None,
                 skill_ids=_ids(input.skill_ids, "Skill", "skillIds") if input.skill_ids is not None else None,
+                skill_levels=skill_levels(input.skill_levels),
                 audience_ids=_ids(input.audience_ids, "Audience", "audienceIds")
                 if input.audience_ids is not None
                 else None,

@@ -15,6 +15,7 @@ from insignia.graphql.credentials.loaders import (
     audiences_by_badge_class_loader,
     award_by_id_loader,
     badge_class_by_id_loader,
+    skill_levels_by_badge_class_loader,
     skills_by_badge_class_loader,
 )
 from insignia.graphql.ids import to_global_id
@@ -126,6 +127,12 @@ class AlignmentType:
     code: str | None
 
 
+@strawberry.type(description="A skill at a level (1-5).")
+class SkillLevel:
+    skill: SkillType
+    level: int
+
+
 @strawberry.type(name="BadgeClass")
 class BadgeClassType(Node):
     model: strawberry.Private[BadgeClass]
@@ -157,6 +164,11 @@ class BadgeClassType(Node):
     async def skills(self, info: Info[Context, None]) -> list[SkillType]:
         rows = await skills_by_badge_class_loader(info.context).load(self.model.id)
         return [SkillType.from_model(s) for s in rows]
+
+    @strawberry.field(description="The skills it grants, each at a level from 1 to 5.")
+    async def skill_levels(self, info: Info[Context, None]) -> list[SkillLevel]:
+        rows = await skill_levels_by_badge_class_loader(info.context).load(self.model.id)
+        return [SkillLevel(skill=SkillType.from_model(s), level=level) for s, level in rows]
 
     @strawberry.field(description="Who may earn it; empty means everyone.")
     async def audiences(self, info: Info[Context, None]) -> list[AudienceType]:

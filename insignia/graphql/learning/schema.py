@@ -51,6 +51,7 @@ class SkillType(Node):
     name: str
     description: str | None
     framework_url: str | None
+    framework_group: str | None = strawberry.field(description="The tenant framework group, e.g. Cloud.")
 
     @classmethod
     def from_model(cls, skill: Skill) -> SkillType:
@@ -59,6 +60,7 @@ class SkillType(Node):
             name=skill.name,
             description=skill.description,
             framework_url=skill.framework_url,
+            framework_group=skill.framework_group,
         )
 
 
@@ -173,6 +175,7 @@ class SkillCreateInput:
     name: str
     description: str | None = None
     framework_url: str | None = strawberry.field(default=None, description="A public framework URI (ESCO, O*NET).")
+    framework_group: str | None = strawberry.field(default=None, description="A tenant framework group, e.g. Cloud.")
 
 
 @strawberry.input
@@ -215,6 +218,7 @@ class SkillUpdateInput:
     name: str | None = None
     description: str | None = strawberry.field(default=None, description="Empty clears it.")
     framework_url: str | None = strawberry.field(default=None, description="Empty clears it.")
+    framework_group: str | None = strawberry.field(default=None, description="Empty clears it.")
 
 
 @strawberry.input
@@ -300,7 +304,12 @@ class LearningMutations:
 
         async def op(s: AsyncSession) -> Skill:
             return await learning.create_skill(
-                s, ctx.principal, name=input.name, description=input.description, framework_url=input.framework_url
+                s,
+                ctx.principal,
+                name=input.name,
+                description=input.description,
+                framework_url=input.framework_url,
+                framework_group=input.framework_group,
             )
 
         skill, errors = await run_mutation(ctx, op)
@@ -318,6 +327,7 @@ class LearningMutations:
                 name=input.name,
                 description=input.description,
                 framework_url=input.framework_url,
+                framework_group=input.framework_group,
             )
 
         skill, errors = await run_mutation(ctx, op)

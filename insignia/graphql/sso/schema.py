@@ -175,6 +175,9 @@ class GroupMappingType(Node):
     connection_id: strawberry.ID | None = strawberry.field(
         description="The SSO connection whose groups this maps; null: the SCIM directory's groups."
     )
+    role_profile_id: strawberry.ID | None = strawberry.field(
+        description="The job role (role profile) people of this group have."
+    )
 
     @strawberry.field
     async def audience(self, info: Info[Context, None]) -> AudienceType | None:
@@ -191,6 +194,7 @@ class GroupMappingType(Node):
             group_name=mapping.group_name,
             role=Role(mapping.role) if mapping.role else None,
             connection_id=to_global_id("SsoConnection", mapping.connection_id) if mapping.connection_id else None,
+            role_profile_id=to_global_id("RoleProfile", mapping.role_profile_id) if mapping.role_profile_id else None,
         )
 
 
@@ -203,6 +207,9 @@ class GroupMappingCreateInput:
         default=None,
         description="Map the groups of this SSO connection; omit for the SCIM directory's groups. A mapping "
         "applies only to groups from its own source.",
+    )
+    role_profile_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The job role (a role profile) people of this group have."
     )
 
 
@@ -382,6 +389,9 @@ class SsoMutations:
                 audience_id=expect_id(input.audience_id, "Audience", "audienceId") if input.audience_id else None,
                 connection_id=expect_id(input.connection_id, "SsoConnection", "connectionId")
                 if input.connection_id
+                else None,
+                role_profile_id=expect_id(input.role_profile_id, "RoleProfile", "roleProfileId")
+                if input.role_profile_id
                 else None,
             )
 

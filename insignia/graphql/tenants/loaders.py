@@ -7,6 +7,9 @@ import uuid
 from strawberry.dataloader import DataLoader
 
 from insignia.graphql.context import Context, none
+from insignia.platform.skills import profile as profiles
+from insignia.platform.skills import role as roles
+from insignia.platform.skills.models import PersonSkill, RoleProfile
 from insignia.tenants import audience as audience_service
 from insignia.tenants import person as person_service
 from insignia.tenants import tenant as tenant_service
@@ -43,3 +46,16 @@ def access_by_person_id_loader(ctx: Context) -> DataLoader[uuid.UUID, Access | N
     return ctx.loader(
         "AccessByPersonIdLoader", lambda s, ids: person_service.access_by_ids(s, ctx.principal, ids), none
     )
+
+
+def skill_profile_loader(ctx: Context) -> DataLoader[uuid.UUID, list[PersonSkill]]:
+    """Skill profiles by person id (the callers check who may see them)."""
+    return ctx.loader("PersonSkillsByPersonIdLoader", profiles.profiles_of, list)
+
+
+def role_profile_loader(ctx: Context) -> DataLoader[uuid.UUID, RoleProfile | None]:
+    return ctx.loader("RoleProfileByIdLoader", roles.roles_by_ids, none)
+
+
+def target_roles_loader(ctx: Context) -> DataLoader[uuid.UUID, list[uuid.UUID]]:
+    return ctx.loader("TargetRoleIdsByPersonIdLoader", roles.target_roles_of, list)

@@ -12,12 +12,15 @@ from strawberry.types import Info
 from strawberry.types.base import StrawberryObjectDefinition
 
 from insignia.graphql.context import Context
-from insignia.graphql.ids import to_global_id
+from insignia.graphql.ids import expect_id, to_global_id
 from insignia.graphql.node import Node
 from insignia.graphql.pagination import Connection, build_connection
 from insignia.graphql.tenants.loaders import (
     access_by_person_id_loader,
     audience_by_id_loader,
+    role_profile_loader,
+    skill_profile_loader,
+    target_roles_loader,
     tenant_by_id_loader,
     visible_person_by_id_loader,
 )
@@ -29,6 +32,7 @@ from insignia.platform.openbadges.ob2 import Urls
 from insignia.platform.pathways import enrolment as enrolment_service
 from insignia.platform.pathways import goal as goal_service
 from insignia.platform.pathways import recommendation as recommendation_service
+from insignia.platform.skills import gap as gap_service
 from insignia.tenants import models
 from insignia.tenants.auth import Role as RoleValue
 from insignia.tenants.auth import Scope
@@ -40,6 +44,7 @@ if TYPE_CHECKING:
     from insignia.graphql.credentials.types import AwardType, Eligibility
     from insignia.graphql.learning.schema import CompletionType
     from insignia.graphql.pathways.types import EnrolmentType, GoalType, RecommendationType
+    from insignia.graphql.skills.schema import PersonSkillType, RoleProfileType, SkillGap
 
 # Person's awards, progress and completions are types of the credentials and learning areas, which
 # refer to Person: this area names them lazily (strawberry imports them when the schema is built)
@@ -48,6 +53,7 @@ _CREDENTIAL_TYPES = "insignia.graphql.credentials.types"
 _CREDENTIAL_INPUTS = "insignia.graphql.credentials.inputs"
 _LEARNING = "insignia.graphql.learning.schema"
 _PATHWAYS = "insignia.graphql.pathways.types"
+_SKILLS = "insignia.graphql.skills.schema"
 
 
 def _schema_type(info: Info[Context, None], name: str) -> Any:
@@ -338,6 +344,51 @@ class PersonType(Node):
         found = await ctx.run(lambda s: recommendation_service.recommendations_for(s, ctx.principal, self.model, first))
         recommendation = _schema_type(info, "Recommendation")
         return [recommendation.from_value(r) for r in found]
+
+    @strawberry.field(
+        description=(
+            "Skills held through active awards, at the highest level they give; null for colleagues "
+            "(for the person, their managers, partner admin and admins)."
+        )
+    )
+    async def skills(
+        self, info: Info[Context, None]
+    ) -> list[Annotated[PersonSkillType, strawberry.lazy(_SKILLS)]] | None:
+        if not await _seen_in_full(info, self.model):
+            return None
+        rows = await skill_profile_loader(info.context).load(self.model.id)
+        person_skill = _schema_type(info, "PersonSkill")
+        return [person_skill.from_row(r) for r in rows]
+
+    @strawberry.field(description="The person's current job role; null for colleagues.")
+    async def current_role(
+        self, info: Info[Context, None]
+    ) -> Annotated[RoleProfileType, strawberry.lazy(_SKILLS)] | None:
+        if self.model.job_role_id is None or not await _seen_in_full(info, self.model):
+            return None
+        found = await role_profile_loader(info.context).load(self.model.job_role_id)
+        return _schema_type(info, "RoleProfile").from_model(found) if found else None
+
+    @strawberry.field(description="Roles the person aims for; empty for colleagues.")
+    async def target_roles(
+        self, info: Info[Context, None]
+    ) -> list[Annotated[RoleProfileType, strawberry.lazy(_SKILLS)]]:
+        if not await _seen_in_full(info, self.model):
+            return []
+        ids = await target_roles_loader(info.context).load(self.model.id)
+        found = await role_profile_loader(info.context).load_many(ids)
+        role = _schema_type(info, "RoleProfile")
+        return [role.from_model(r) for r in found if r is not None]
+
+    @strawberry.field(description="Each skill the role requires: levels, met or not, and what would close it.")
+    async def skill_gap(
+        self, info: Info[Context, None], role_id: strawberry.ID
+    ) -> Annotated[SkillGap, strawberry.lazy(_SKILLS)]:
+        ctx = info.context
+        role = expect_id(role_id, "RoleProfile", "roleId")
+        value = await ctx.run(lambda s: gap_service.person_gap(s, ctx.principal, self.model.id, role))
+        gap: SkillGap = _schema_type(info, "SkillGap").of(value)
+        return gap
 
     @classmethod
     def from_model(cls, person: models.Person) -> PersonType:

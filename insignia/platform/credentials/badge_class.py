@@ -7,7 +7,7 @@ Every change is written to the audit log in the same transaction as the change.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -19,6 +19,7 @@ from insignia.infra import audit, validation
 from insignia.infra.errors import Checks, ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from insignia.infra.grouping import group_by
 from insignia.infra.ids import uuid7
+from insignia.infra.outbox import enqueue
 from insignia.infra.pagination import Page, paginate
 from insignia.platform.credentials import criteria as rules
 from insignia.platform.credentials.award import check_visibility
@@ -38,6 +39,10 @@ from insignia.tenants.visibility import Viewer, viewer_of
 
 STATUSES = ("draft", "published", "archived")
 MAX_ALIGNMENTS = 20
+
+
+# Rebuild the skill profiles of a badge class's holders (its skills or levels changed).
+REFRESH_SKILLS_KIND = "skills.refresh"
 
 
 def _require(principal: Principal, scope: Scope, what: str) -> None:
@@ -94,11 +99,23 @@ async def _replace_links(
     skill_ids: Sequence[uuid.UUID] | None,
     audience_ids: Sequence[uuid.UUID] | None,
     alignments: Sequence[AlignmentInput] | None,
+    skill_levels: Mapping[uuid.UUID, int] | None = None,
 ) -> None:
-    if skill_ids is not None:
-        skills = await learning.ensure_ids(session, Skill, skill_ids, "skillIds")
+    if skill_ids is not None or skill_levels is not None:
+        levels = dict(skill_levels or {})
+        for skill_id, level in levels.items():
+            if not 1 <= level <= 5:
+                raise ValidationError("A skill level is between 1 and 5.", "skillLevels")
+        wanted = list(dict.fromkeys([*(skill_ids or []), *levels]))
+        skills = await learning.ensure_ids(session, Skill, wanted, "skillIds")
         await session.execute(delete(BadgeClassSkill).where(BadgeClassSkill.badge_class_id == badge.id))
-        session.add_all(BadgeClassSkill(tenant_id=badge.tenant_id, badge_class_id=badge.id, skill_id=s) for s in skills)
+        session.add_all(
+            BadgeClassSkill(tenant_id=badge.tenant_id, badge_class_id=badge.id, skill_id=s, level=levels.get(s, 1))
+            for s in skills
+        )
+        if badge.status != "draft":
+            # Holders' skill profiles follow the badge's skills and levels (a job).
+            await enqueue(session, badge.tenant_id, REFRESH_SKILLS_KIND, {"badgeClassId": str(badge.id)})
     if audience_ids is not None:
         audiences = await learning.ensure_audiences(session, audience_ids, "audienceIds")
         await session.execute(delete(BadgeClassAudience).where(BadgeClassAudience.badge_class_id == badge.id))
@@ -146,6 +163,7 @@ async def create_badge_class(
     criteria_narrative: str = "",
     criteria: dict[str, Any] | None = None,
     skill_ids: Sequence[uuid.UUID] = (),
+    skill_levels: Mapping[uuid.UUID, int] | None = None,
     audience_ids: Sequence[uuid.UUID] = (),
     alignments: Sequence[AlignmentInput] = (),
     validity_days: int | None = None,
@@ -191,7 +209,7 @@ async def create_badge_class(
     )
     session.add(badge)
     await session.flush()
-    await _replace_links(session, badge, skill_ids, audience_ids, alignments)
+    await _replace_links(session, badge, skill_ids, audience_ids, alignments, skill_levels)
     await audit.record(
         session, principal.tenant_id, actor=principal.label, action="badge_class.created",
         subject_type="BadgeClass", subject_id=badge.id, after=_snapshot(badge),
@@ -210,6 +228,7 @@ async def update_badge_class(
     criteria_narrative: str | None = None,
     criteria: dict[str, Any] | None = None,
     skill_ids: Sequence[uuid.UUID] | None = None,
+    skill_levels: Mapping[uuid.UUID, int] | None = None,
     audience_ids: Sequence[uuid.UUID] | None = None,
     alignments: Sequence[AlignmentInput] | None = None,
     validity_days: int | None = None,
@@ -262,7 +281,7 @@ async def update_badge_class(
         rule_change |= group.to_json() != badge.criteria
         badge.criteria = group.to_json()
         badge.criteria_refs = sorted(group.refs())
-    await _replace_links(session, badge, skill_ids, audience_ids, alignments)
+    await _replace_links(session, badge, skill_ids, audience_ids, alignments, skill_levels)
     action = "badge_class.updated"
     if rule_change and badge.status == "published":
         await _new_version(session, principal, badge)
@@ -422,6 +441,19 @@ async def skills_by_badge_class(session: AsyncSession, ids: Sequence[uuid.UUID])
         .order_by(Skill.name)
     )
     return group_by(ids, ((badge_id, skill) for badge_id, skill in rows))
+
+
+async def skill_levels_by_badge_class(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[tuple[Skill, int]]]:
+    """Each badge class's skills with the level (1-5) it grants them at."""
+    rows = await session.execute(
+        select(BadgeClassSkill.badge_class_id, Skill, BadgeClassSkill.level)
+        .join(Skill, Skill.id == BadgeClassSkill.skill_id)
+        .where(BadgeClassSkill.badge_class_id.in_(ids))
+        .order_by(Skill.name)
+    )
+    return group_by(ids, ((badge_id, (skill, level)) for badge_id, skill, level in rows))
 
 
 async def audiences_by_badge_class(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:

@@ -3,7 +3,7 @@
 Issuing, revoking, suspending, reinstating and expiring an award call ``award_changed`` (bulk
 issues ``awards_issued``). Each area that derives something from awards reacts here, so none is
 forgotten when a new kind of change appears: pathways and goals (a job through the outbox);
-later skill profiles and points.
+skill profiles (rebuilt in this transaction); later points.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from insignia.platform.credentials.models import Award
 from insignia.platform.pathways import signals
+from insignia.platform.skills import profile
 
 # issued | revoked | suspended | reinstated | expired
 CHANGES = ("issued", "revoked", "suspended", "reinstated", "expired")
@@ -23,6 +24,7 @@ CHANGES = ("issued", "revoked", "suspended", "reinstated", "expired")
 async def award_changed(session: AsyncSession, award: Award, change: str) -> None:
     """React to one award's change (after its row is written)."""
     assert change in CHANGES
+    await profile.refresh(session, [award.recipient_id])
     await signals.touched(session, award.tenant_id, award.recipient_id, [award.badge_class_id])
 
 
@@ -30,4 +32,5 @@ async def awards_issued(
     session: AsyncSession, tenant_id: uuid.UUID, badge_class_id: uuid.UUID, awards: Sequence[Award]
 ) -> None:
     """React to a bulk issue of one badge class (a few statements for any number of awards)."""
+    await profile.refresh(session, [a.recipient_id for a in awards])
     await signals.touched_many(session, tenant_id, [a.recipient_id for a in awards], badge_class_id)

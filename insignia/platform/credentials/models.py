@@ -64,6 +64,7 @@ class BadgeClassSkill(Base):
     tenant_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     badge_class_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     skill_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    level: Mapped[int] = mapped_column(default=1)  # 1-5: the level the badge grants the skill at
 
 
 class BadgeClassAudience(Base):

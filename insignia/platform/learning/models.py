@@ -21,6 +21,7 @@ class Skill(Base):
     name: Mapped[str]
     description: Mapped[str | None]
     framework_url: Mapped[str | None]
+    framework_group: Mapped[str | None]  # a tenant framework group, e.g. "Cloud"
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
 

@@ -86,8 +86,10 @@ async def create_skill(
     name: str,
     description: str | None = None,
     framework_url: str | None = None,
+    framework_group: str | None = None,
 ) -> Skill:
-    """A skill of the tenant, optionally linked to a public framework (ESCO, O*NET, ...)."""
+    """A skill of the tenant, optionally linked to a public framework (ESCO, O*NET, ...) and in a
+    tenant framework group ("Cloud", "Safety")."""
     _require(principal, Scope.LEARNING_WRITE, "manage skills")
     name = validation.text(name, "name")
     if await session.scalar(select(Skill.id).where(Skill.name == name)) is not None:
@@ -97,6 +99,7 @@ async def create_skill(
         name=name,
         description=validation.optional_text(description, "description", max_length=2000),
         framework_url=validation.optional_url(framework_url, "frameworkUrl"),
+        framework_group=validation.optional_text(framework_group, "frameworkGroup", max_length=100),
     )
     session.add(skill)
     await session.flush()
@@ -112,8 +115,9 @@ async def update_skill(
     name: str | None = None,
     description: str | None = None,
     framework_url: str | None = None,
+    framework_group: str | None = None,
 ) -> Skill:
-    """Change a skill; an empty description or framework URL clears it."""
+    """Change a skill; an empty description, framework URL or group clears it."""
     _require(principal, Scope.LEARNING_WRITE, "manage skills")
     skill = await _get(session, Skill, skill_id, "skill")
     before = _skill_data(skill)
@@ -126,6 +130,8 @@ async def update_skill(
         skill.description = validation.optional_text(description, "description", max_length=2000)
     if framework_url is not None:
         skill.framework_url = validation.optional_url(framework_url, "frameworkUrl")
+    if framework_group is not None:
+        skill.framework_group = validation.optional_text(framework_group, "frameworkGroup", max_length=100)
     await session.flush()
     await _audit(session, principal, "skill.updated", skill, before=before, after=_skill_data(skill))
     return skill
