@@ -33,6 +33,7 @@ from insignia.platform.learning.models import (
     CourseSkill,
     Skill,
 )
+from insignia.platform.insights import counters
 from insignia.platform.pathways import signals
 from insignia.tenants.audience import audiences_by_ids
 from insignia.tenants.auth import Principal, Scope
@@ -560,6 +561,10 @@ async def record_completion(
         )
     )
     if inserted is not None:
+        await counters.bump(
+            session, principal.tenant_id, kind="course", subject_id=course_id,
+            audience_id=await counters.person_audience(session, person_id), metric="completions",
+        )  # fmt: skip
         await _schedule_evaluation(session, principal.tenant_id, person_id, course_id)
     return Recorded(created=inserted is not None, completion=completion)
 

@@ -22,6 +22,7 @@ from insignia.infra.errors import NotFoundError, PermissionDeniedError, Validati
 from insignia.infra.ids import uuid7
 from insignia.infra.outbox import enqueue
 from insignia.infra.pagination import Page, paginate
+from insignia.platform.insights import counters
 from insignia.platform.pathways.models import Enrolment, Pathway, PathwayAudience
 from insignia.platform.pathways.pathway import ENROL_AUDIENCE_KIND, get_pathway
 from insignia.platform.pathways.signals import EVALUATE_KIND
@@ -67,6 +68,15 @@ async def _enrol_many(session: AsyncSession, pathway: Pathway, people: Sequence[
     new = set(inserted.scalars())
     for person_id in new:
         await enqueue(session, pathway.tenant_id, EVALUATE_KIND, {"personId": str(person_id), "refs": []})
+    by_audience: dict[uuid.UUID, int] = {}
+    for p in people:
+        if p.id in new:
+            by_audience[p.audience_id] = by_audience.get(p.audience_id, 0) + 1
+    for audience_id, n in by_audience.items():
+        await counters.bump(
+            session, pathway.tenant_id, kind="pathway", subject_id=pathway.id, audience_id=audience_id,
+            metric="enrolled", delta=n,
+        )  # fmt: skip
     found = await session.scalars(
         select(Enrolment)
         .where(
