@@ -120,39 +120,134 @@ def main() -> None:
 @click.option(
     "--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="API processes (one per core)."
 )
-def serve(host: str, port: int, demo: bool, workers: int) -> None:
-    """Run the API (GraphQL at /graphql, health at /healthz and /readyz)."""
+@click.option(
+    "--metrics-address",
+    default=None,
+    metavar="HOST:PORT",
+    help="Serve /metrics on this internal address too (default: INSIGNIA_METRICS_ADDRESS).",
+)
+def serve(host: str, port: int, demo: bool, workers: int, metrics_address: str | None) -> None:
+    """Run the API (GraphQL at /graphql, health at /healthz and /readyz, metrics at /metrics).
+
+    Ctrl-C (or SIGTERM) stops it gracefully: requests in flight finish, running jobs finish and
+    claimed ones go back to the queue (within INSIGNIA_SHUTDOWN_GRACE_SECONDS); a second Ctrl-C
+    stops at once.
+    """
     import uvicorn
 
     from insignia.app import create_app
+    from insignia.infra import tracing
 
     settings = load_settings()
     if not os.environ.get("INSIGNIA_PUBLIC_URL"):
         # Links in documents and emails point at this very server unless told otherwise.
         settings = dataclasses.replace(settings, public_url=f"http://{host}:{port}")
+    if metrics_address is not None:
+        settings = dataclasses.replace(settings, metrics_address=_metrics_address(metrics_address))
     configure_logging(settings.log_level)
+    lock = _serve_lock(settings, host, port) if settings.embedded else None
     targets = _prepare(settings)
     if demo:
         _run(_with_databases(settings, targets, lambda owner, _app: _print_demo(settings, owner, host, port)))
     inline = settings.broker_url is None
     jobs = "in this process" if inline else "by `insignia worker` processes via the broker"
     click.echo(f"Insignia API on http://{host}:{port}/graphql (database {redacted(targets.app_url)}; jobs run {jobs})")
-    if workers > 1:
-        # Worker processes build the app from settings: hand them the resolved database and origin.
-        os.environ["INSIGNIA_APP_DATABASE_URL"] = targets.app_url.render_as_string(hide_password=False)
-        os.environ["INSIGNIA_PUBLIC_URL"] = settings.public_url
-        uvicorn.run(
-            "insignia.app:app_from_settings",
-            factory=True,
-            workers=workers,
-            host=host,
-            port=port,
-            log_config=None,
-            access_log=False,
+    app_url = targets.app_url.render_as_string(hide_password=False)
+    grace = max(1, int(settings.shutdown_grace_seconds))
+    internal = None
+    try:
+        if workers > 1:
+            settings = _prepare_worker_processes(settings, app_url)
+            internal = _start_internal_metrics(settings, app_url)
+            uvicorn.run(
+                "insignia.app:app_from_settings",
+                factory=True,
+                workers=workers,
+                host=host,
+                port=port,
+                log_config=None,
+                access_log=False,
+                timeout_graceful_shutdown=grace,
+            )
+            return
+        tracing.configure_tracing(settings.tracing_exporter)
+        internal = _start_internal_metrics(settings, app_url)
+        app = create_app(settings, open_app_database(settings, targets), inline_jobs=inline)
+        uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, timeout_graceful_shutdown=grace)
+    finally:
+        if internal is not None:
+            internal.stop()
+        tracing.shutdown_tracing()
+        if lock is not None:
+            lock.close()
+
+
+def _metrics_address(value: str) -> tuple[str, int]:
+    host, sep, port = value.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise click.BadParameter("use HOST:PORT, e.g. 127.0.0.1:9100", param_hint="--metrics-address")
+    return host.strip("[]"), int(port)
+
+
+def _serve_lock(settings: Settings, host: str, port: int) -> Any:
+    """One `insignia serve` per data folder: a second one says so and stops, before touching the
+    embedded database the first one runs."""
+    import fcntl
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    path = settings.data_dir / "serve.lock"
+    handle = path.open("a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "another process"
+        handle.close()
+        raise CommandError(
+            f"Insignia is already running on the data folder {settings.data_dir} ({holder}); stop it first "
+            "(Ctrl-C in its terminal), or give this one its own folder: INSIGNIA_DATA_DIR=other make run"
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"process {os.getpid()}, http://{host}:{port}")
+    handle.flush()
+    return handle
+
+
+def _prepare_worker_processes(settings: Settings, app_url: str) -> Settings:
+    """Hand `--workers` processes (which build the app from the environment) what they share:
+    the resolved database and origin, one folder for their metrics, one store for rate limits."""
+    import tempfile
+    from pathlib import Path
+
+    from insignia.infra.metrics import reset_multiprocess_dir
+
+    os.environ["INSIGNIA_APP_DATABASE_URL"] = app_url
+    os.environ["INSIGNIA_PUBLIC_URL"] = settings.public_url
+    folder = settings.metrics_multiprocess_dir or tempfile.mkdtemp(prefix="insignia-metrics-")
+    reset_multiprocess_dir(Path(folder))
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+    if settings.rate_limit_store == "memory":
+        # Buckets in one process's memory would let N processes allow N times the limits.
+        os.environ["INSIGNIA_RATE_LIMIT_STORE"] = "postgres"
+        click.echo("Rate limits are shared by the API processes through PostgreSQL (INSIGNIA_RATE_LIMIT_STORE).")
+    if settings.metrics_address is not None:
+        address = settings.metrics_address
+        os.environ["INSIGNIA_METRICS_ADDRESS"] = (
+            f"[{address[0]}]:{address[1]}" if ":" in address[0] else f"{address[0]}:{address[1]}"
         )
-        return
-    app = create_app(settings, open_app_database(settings, targets), inline_jobs=inline)
-    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
+    return dataclasses.replace(settings, metrics_multiprocess_dir=folder)
+
+
+def _start_internal_metrics(settings: Settings, app_url: str) -> Any:
+    if settings.metrics_address is None or not settings.metrics_enabled:
+        return None
+    from insignia.web.metrics import InternalMetricsServer
+
+    server = InternalMetricsServer(settings, settings.metrics_address, app_url)
+    server.start()
+    click.echo(f"Metrics on http://{settings.metrics_address[0]}:{settings.metrics_address[1]}/metrics")
+    return server
 
 
 @main.command()
@@ -165,20 +260,33 @@ def migrate() -> None:
 
 
 @main.command()
-def worker() -> None:
+@click.option("--metrics-address", default=None, metavar="HOST:PORT", help="Serve this worker's /metrics there.")
+def worker(metrics_address: str | None) -> None:
     """Run jobs: dramatiq workers on BROKER_URL plus the outbox relay and the scheduler.
 
     Without BROKER_URL the jobs run in this process (no broker needed).
     """
+    from insignia.infra import tracing
     from insignia.workers.runtime import run_worker
 
     settings = load_settings()
     configure_logging(settings.log_level)
+    tracing.configure_tracing(settings.tracing_exporter, service_name="insignia-worker")
     targets = _prepare(settings)
     click.echo(
         f"Insignia worker (broker {redacted(settings.broker_url) if settings.broker_url else 'none: in-process'})"
     )
-    run_worker(settings, targets.app_url.render_as_string(hide_password=False))
+    app_url = targets.app_url.render_as_string(hide_password=False)
+    internal = None
+    if metrics_address is not None:
+        settings = dataclasses.replace(settings, metrics_address=_metrics_address(metrics_address))
+        internal = _start_internal_metrics(settings, app_url)
+    try:
+        run_worker(settings, app_url)
+    finally:
+        if internal is not None:
+            internal.stop()
+        tracing.shutdown_tracing()
 
 
 @main.group()
@@ -293,6 +401,78 @@ def tenant_domain(slug: str, domain: str) -> None:
     click.echo(_run(_with_databases(settings, targets, work)))
 
 
+@tenant.command("limits")
+@click.option("--slug", required=True, help="The tenant's slug.")
+@click.option("--person", default=None, metavar="BURST/RATE", help="Each person's bucket: 200/20, off or default.")
+@click.option("--api-key", default=None, metavar="BURST/RATE", help="Each API key's bucket: 2000/200, off or default.")
+@click.option("--tenant", "tenant_limit", default=None, metavar="BURST/RATE", help="The whole tenant's bucket.")
+@click.option("--max-cost", default=None, metavar="N", help="Largest GraphQL operation cost: a number, off or default.")
+def tenant_limits(
+    slug: str, person: str | None, api_key: str | None, tenant_limit: str | None, max_cost: str | None
+) -> None:
+    """Show or change a tenant's rate limits (points per second after a burst) and cost limit.
+
+    Without options it shows them; API processes apply a change within 30 seconds.
+    """
+    from insignia.infra.db import set_tenant
+    from insignia.tenants.limits import TenantLimits, limits_for, set_limits
+    from insignia.tenants.tenant import get_tenant_by_slug
+
+    changes = {
+        "person": _limit_option(person, "--person"),
+        "api_key": _limit_option(api_key, "--api-key"),
+        "tenant": _limit_option(tenant_limit, "--tenant"),
+    }
+    cost = _cost_option(max_cost)
+    settings = _settings()
+    targets = _prepare(settings)
+    defaults = TenantLimits.defaults(settings)
+
+    async def work(owner: Database, _app: Database) -> TenantLimits:
+        async with owner.session() as session:
+            found = await get_tenant_by_slug(session, slug)
+            await set_tenant(session, found.id)
+            if any(v is not None for v in changes.values()) or cost is not None:
+                await set_limits(session, found.id, max_cost=cost, **changes)
+            limits = await limits_for(session, defaults, found.id)
+            await session.commit()
+            return limits
+
+    limits = _run(_with_databases(settings, targets, work))
+
+    def shown(value: object, default: object) -> str:
+        text = "off" if value is None else str(value)
+        return text + (" (platform default)" if value == default else "")
+
+    click.echo(f"person:   {shown(limits.person, defaults.person)}")
+    click.echo(f"api key:  {shown(limits.api_key, defaults.api_key)}")
+    click.echo(f"tenant:   {shown(limits.tenant, defaults.tenant)}")
+    click.echo(f"max cost: {shown(limits.max_cost, defaults.max_cost)}")
+
+
+def _limit_option(value: str | None, name: str) -> Any:
+    from insignia.infra.ratelimit import LimitFormatError, parse_limit
+
+    if value is None:
+        return None
+    if value.strip().lower() in ("default", "off"):
+        return value.strip().lower()
+    try:
+        return parse_limit(value)
+    except LimitFormatError as exc:
+        raise click.BadParameter(str(exc), param_hint=name) from None
+
+
+def _cost_option(value: str | None) -> int | str | None:
+    if value is None:
+        return None
+    if value.strip().lower() in ("default", "off"):
+        return value.strip().lower()
+    if not value.strip().isdigit() or int(value) <= 0:
+        raise click.BadParameter("a positive number, off or default", param_hint="--max-cost")
+    return int(value)
+
+
 @tenant.command("list")
 def tenant_list() -> None:
     """Slug, name and id of every tenant."""
@@ -345,6 +525,26 @@ async def _token_for(settings: Settings, app: Database, tenant_slug: str, email:
         if not person.active:
             raise CommandError(f"{email} is deactivated in {tenant_slug}")
         return issue_token(settings.secret_key, settings.token_issuer, person, ttl)
+
+
+@main.group()
+def schema() -> None:
+    """The GraphQL contract."""
+
+
+@schema.command("print")
+@click.option("--output", "-o", default=None, type=click.Path(dir_okay=False), help="Write to this file.")
+def schema_print(output: str | None) -> None:
+    """Print the GraphQL schema as SDL (docs/schema.graphql is this, checked by the tests)."""
+    from insignia.graphql.sdl import schema_sdl
+
+    text = schema_sdl()
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    with open(output, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    click.echo(f"wrote {output}", err=True)
 
 
 @main.command()

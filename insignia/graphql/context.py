@@ -11,8 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from strawberry.dataloader import DataLoader
 
+from insignia.infra.ratelimit import Bucket, RateLimiter
 from insignia.infra.settings import Settings
 from insignia.tenants.auth import Principal
+from insignia.tenants.limits import TenantLimits
 from insignia.tenants.webhook import WebhookConfig
 
 T = TypeVar("T")
@@ -34,6 +36,10 @@ class Context:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     # Loaders are built per request, so one tenant's cache can never serve another.
     loaders: dict[str, Any] = field(default_factory=dict)
+    # The tenant's limits and the rate-limit buckets this request draws from (insignia.graphql.operations).
+    limits: TenantLimits | None = None
+    limiter: RateLimiter | None = None
+    rate_buckets: list[Bucket] = field(default_factory=list)
 
     async def run(self, operation: Callable[[AsyncSession], Awaitable[T]]) -> T:
         """Run a read on the request's session, serialised with every other database call."""

@@ -18,14 +18,17 @@ from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
 from insignia.graphql.context import Context
+from insignia.graphql.ide import render_ide
 from insignia.graphql.schema import build_schema
-from insignia.infra import idempotency
+from insignia.infra import idempotency, metrics, tracing
 from insignia.infra.db import Database, count_statements
 from insignia.infra.errors import ServiceError
 from insignia.infra.http import bearer_credential
 from insignia.infra.logging import principal_var, request_id_var, tenant_var
+from insignia.infra.ratelimit import Bucket, RateLimiter, too_many_requests_body
 from insignia.infra.settings import Settings
-from insignia.tenants.auth import AuthenticationError, Principal, authenticate
+from insignia.tenants.auth import AuthenticationError, Principal, authenticate, token_caller
+from insignia.tenants.limits import LimitsCache, TenantLimits
 from insignia.tenants.tenant import portal_origin_allowed, portal_origin_known
 from insignia.tenants.webhook import WebhookConfig
 
@@ -39,7 +42,13 @@ def _error_response(status: int, code: str, message: str, headers: dict[str, str
 
 
 class GraphQLEndpoint(GraphQL[Context, None]):
-    def __init__(self, settings: Settings, database: Database) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        database: Database,
+        limiter: RateLimiter | None = None,
+        limits: LimitsCache | None = None,
+    ) -> None:
         super().__init__(
             build_schema(settings),
             graphql_ide="graphiql" if settings.development else None,
@@ -48,9 +57,11 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         self.settings = settings
         self.database = database
         self.webhook_config = WebhookConfig.from_settings(settings)
+        self.limiter = limiter
+        self.limits = limits or LimitsCache(database, TenantLimits.defaults(settings))
 
     async def get_context(self, request: Any, response: Any) -> Context:
-        session, principal = request.scope[_STATE_KEY]
+        session, principal, limits, buckets = request.scope[_STATE_KEY]
         return Context(
             request=request,
             response=response,
@@ -59,7 +70,33 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             settings=self.settings,
             request_id=request_id_var.get() or "",
             webhook_config=self.webhook_config,
+            limits=limits,
+            limiter=self.limiter,
+            rate_buckets=buckets,
         )
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # Development only: GraphiQL from assets shipped in the package (no CDN), with a token helper.
+        return render_ide(request)
+
+    async def _over_limit(self, credential: str) -> Response | None:
+        """A person whose bucket is empty is refused before any database work (their token's
+        signature names them); API keys are checked once authenticated."""
+        if self.limiter is None:
+            return None
+        caller = token_caller(credential, secret_key=self.settings.secret_key, issuer=self.settings.token_issuer)
+        if caller is None:
+            return None
+        limits = await self.limits.get(caller.tenant_id)
+        decision = await self.limiter.peek(limits.buckets(caller.tenant_id, caller.person_id, None))
+        if decision.allowed:
+            return None
+        policy = decision.refused_by.policy if decision.refused_by else "tenant"
+        metrics.record_rate_limited(policy)
+        headers = decision.headers()
+        whose = "person" if policy == "person" else "organisation"
+        message = f"Rate limit of this {whose} reached; retry after {headers['Retry-After']} s."
+        return Response(too_many_requests_body(decision, message), 429, media_type="application/json", headers=headers)
 
     def _wants_ide(self, request: Request) -> bool:
         return (
@@ -82,14 +119,19 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             await (await self.render_graphql_ide(request))(scope, receive, send)
             return
         credential = bearer_credential(request)
-        if credential is None:
-            response = _error_response(
+        refused = (
+            _error_response(
                 401,
                 "UNAUTHENTICATED",
                 "Send a bearer token or API key in the Authorization header.",
                 {"WWW-Authenticate": "Bearer"},
             )
-            await response(scope, receive, send)
+            if credential is None
+            else await self._over_limit(credential)
+        )
+        if refused is not None or credential is None:
+            assert refused is not None
+            await refused(scope, receive, send)
             return
         async with self.database.session() as session, count_statements() as statements:
             try:
@@ -142,9 +184,16 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         )
 
     async def _execute(self, request: Request, session: Any, principal: Principal) -> Response:
-        request.scope[_STATE_KEY] = (session, principal)
+        limits = await self.limits.get(principal.tenant_id)
+        buckets: list[Bucket] = (
+            limits.buckets(principal.tenant_id, principal.person.id if principal.person else None, principal.api_key_id)
+            if self.limiter is not None
+            else []
+        )
+        request.scope[_STATE_KEY] = (session, principal, limits, buckets)
         tenant_token = tenant_var.set(str(principal.tenant_id))
         principal_token = principal_var.set(principal.label)
+        tracing.annotate({"insignia.tenant_id": str(principal.tenant_id), "insignia.principal": principal.label})
         idempotency_key = request.headers.get("idempotency-key") if request.method == "POST" else None
         try:
             if idempotency_key is not None:

@@ -9,14 +9,18 @@ tenant-specific survives on a pooled connection once the transaction ends.
 from __future__ import annotations
 
 import contextvars
+import time
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from insignia.infra import tracing
 
 # Statements executed in the current context (a request or a job); read by metrics and by the
 # tests that pin how many statements a nested query issues.
@@ -46,6 +50,9 @@ def create_engine(url: str | URL, *, pool_size: int = 10, pre_ping: bool = True)
         pool_reset_on_return="rollback",
     )
     event.listen(engine.sync_engine, "before_cursor_execute", _count_statement)
+    event.listen(engine.sync_engine, "before_cursor_execute", _start_timer)
+    event.listen(engine.sync_engine, "after_cursor_execute", _stop_timer)
+    tracing.instrument_engine(engine.sync_engine)
     return engine
 
 
@@ -53,6 +60,42 @@ def _count_statement(*_args: Any, **_kwargs: Any) -> None:
     counter = _statement_counter.get()
     if counter is not None:
         counter[0] += 1
+
+
+@dataclass
+class SqlStats:
+    """SQL statements executed, and the time spent in them, by one request (for metrics)."""
+
+    statements: int = 0
+    seconds: float = 0.0
+
+
+_sql_stats: contextvars.ContextVar[SqlStats | None] = contextvars.ContextVar("insignia_sql_stats", default=None)
+
+
+@contextmanager
+def measure_sql() -> Iterator[SqlStats]:
+    """Add up the statements executed inside the block and the time they took."""
+    stats = SqlStats()
+    token = _sql_stats.set(stats)
+    try:
+        yield stats
+    finally:
+        _sql_stats.reset(token)
+
+
+def _start_timer(conn: Any, *_args: Any) -> None:
+    if _sql_stats.get() is not None:
+        # Statements on one connection run one after another: one start time at a time.
+        conn.info["insignia_sql_started"] = time.perf_counter()
+
+
+def _stop_timer(conn: Any, *_args: Any) -> None:
+    stats = _sql_stats.get()
+    started = conn.info.pop("insignia_sql_started", None)
+    if stats is not None and started is not None:
+        stats.statements += 1
+        stats.seconds += time.perf_counter() - started
 
 
 @asynccontextmanager

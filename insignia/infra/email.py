@@ -18,6 +18,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import aiosmtplib
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from insignia.infra.metrics import record_email
+
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates" / "email"
 
 
@@ -69,6 +71,15 @@ class Mailer:
         self.timeout = timeout
 
     async def send(self, message: EmailMessage, file_stem: str) -> None:
+        transport = "file" if self.smtp_url is None else "smtp"
+        try:
+            await self._send(message, file_stem)
+        except Exception:
+            record_email(transport, "failed")
+            raise
+        record_email(transport, "sent")
+
+    async def _send(self, message: EmailMessage, file_stem: str) -> None:
         if self.smtp_url is None:
             assert self.folder is not None
             await asyncio.to_thread(self._write, message, file_stem)

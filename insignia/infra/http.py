@@ -11,6 +11,7 @@ import uuid
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from insignia.infra import tracing
 from insignia.infra.logging import request_id_var
 
 logger = logging.getLogger("insignia.http")
@@ -36,6 +37,7 @@ class RequestIdMiddleware:
         incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         request_id = incoming if _REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
+        tracing.annotate({"insignia.request_id": request_id})
         started = time.perf_counter()
         status = 500
 

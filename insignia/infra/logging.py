@@ -9,6 +9,8 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from insignia.infra import tracing
+
 # The id of the HTTP request being served (set by ``insignia.infra.http.RequestIdMiddleware`` and
 # answered in ``X-Request-ID``); None in jobs, the scheduler and commands. Services read it through
 # ``current_request_id`` (the audit log records it) rather than having it passed down.
@@ -37,6 +39,9 @@ class JsonFormatter(logging.Formatter):
             value = var.get()
             if value is not None:
                 entry[key] = value
+        ids = tracing.current_ids()
+        if ids is not None:
+            entry["trace_id"], entry["span_id"] = ids
         for key, value in record.__dict__.items():
             if key not in _RESERVED and not key.startswith("_"):
                 entry[key] = value

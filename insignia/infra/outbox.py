@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from insignia.infra import metrics, tracing
 from insignia.infra.db import Database, set_tenant
 from insignia.infra.errors import NotFoundError, ValidationError
 from insignia.infra.ids import uuid7
@@ -54,6 +56,8 @@ class OutboxEvent(Base):
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
     done_at: Mapped[datetime | None]
+    # The W3C traceparent of the request that enqueued the event (tracing on): the job continues it.
+    trace_context: Mapped[str | None]
 
     def is_last_attempt(self, default_max_attempts: int, now: datetime) -> bool:
         """Whether a failure now would make the event dead."""
@@ -112,6 +116,7 @@ def new_event(
         max_attempts=max_attempts,
         give_up_at=now + give_up_after if give_up_after else None,
         available_at=now,
+        trace_context=tracing.current_traceparent(),
     )
 
 
@@ -147,6 +152,38 @@ async def claim_due(session: AsyncSession, batch: int, visibility_seconds: float
     return [ClaimedEvent(r.tenant_id, r.id, r.kind) for r in rows]
 
 
+async def release(database: Database, events: Sequence[ClaimedEvent]) -> int:
+    """Hand claimed events this process will not run back to the queue now (a stopping process),
+    rather than after the visibility timeout; returns how many went back."""
+    by_tenant: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for event in events:
+        by_tenant.setdefault(event.tenant_id, []).append(event.id)
+    released = 0
+    for tenant_id, ids in by_tenant.items():
+        async with database.tenant_transaction(tenant_id) as session:
+            result = await session.execute(
+                update(OutboxEvent)
+                .where(OutboxEvent.id.in_(ids), OutboxEvent.status == "dispatched")
+                .values(status="pending", available_at=func.now())
+            )
+            released += int(getattr(result, "rowcount", 0) or 0)
+    return released
+
+
+@dataclass(frozen=True)
+class QueueStats:
+    status: str
+    kind: str
+    events: int
+    oldest: datetime
+
+
+async def queue_stats(session: AsyncSession) -> list[QueueStats]:
+    """Pending, dispatched and dead jobs of every tenant by kind, with the oldest one's creation time."""
+    rows = await session.execute(text("SELECT status, kind, events, oldest FROM insignia_outbox_stats()"))
+    return [QueueStats(r.status, r.kind, int(r.events), r.oldest) for r in rows]
+
+
 async def housekeeping(session: AsyncSession, done_retention_days: int = 14) -> tuple[int, int]:
     """Remove expired idempotency keys and old finished events; returns how many of each."""
     row = (
@@ -165,30 +202,42 @@ class Processor:
 
     async def process(self, tenant_id: uuid.UUID, event_id: uuid.UUID) -> str:
         """Process an event once; returns ``done``, ``retry``, ``dead`` or ``skipped``."""
+        started = time.perf_counter()
         async with self.database.session() as session:
             event = await self._lock(session, tenant_id, event_id)
             if event is None:
+                metrics.record_job("unknown", "skipped", time.perf_counter() - started)
                 return "skipped"
-            handler = self.handlers.get(event.kind)
-            attempt = Attempt(event.attempts + 1, event.is_last_attempt(self.policy.max_attempts, datetime.now(UTC)))
-            error: str | None = None
-            try:
-                if handler is None:
-                    raise LookupError(f"no handler for job kind {event.kind!r}")
-                await handler(session, event, attempt)
-            except JobFailed as exc:
-                error = str(exc)  # the handler's writes (e.g. the attempt record) are kept
-            except Exception as exc:
-                error = f"{exc.__class__.__name__}: {exc}"
-                logger.warning("job failed", extra={"event_id": str(event_id), "kind": event.kind}, exc_info=True)
-                # Drop the handler's partial writes, then record the failure in a fresh transaction.
-                await session.rollback()
-                event = await self._lock(session, tenant_id, event_id)
-                if event is None:
-                    return "skipped"
-            outcome = self._record(event, error, attempt)
-            await session.commit()
+            kind = event.kind
+            attributes = {"insignia.tenant_id": str(tenant_id), "insignia.job.id": str(event_id)}
+            with tracing.job_span(kind, event.trace_context, attributes):
+                outcome = await self._run(session, event, tenant_id, event_id)
+            metrics.record_job(kind, outcome, time.perf_counter() - started)
             return outcome
+
+    async def _run(self, session: AsyncSession, event: OutboxEvent, tenant_id: uuid.UUID, event_id: uuid.UUID) -> str:
+        """Run the handler of a locked event and record the outcome, in one transaction."""
+        handler = self.handlers.get(event.kind)
+        attempt = Attempt(event.attempts + 1, event.is_last_attempt(self.policy.max_attempts, datetime.now(UTC)))
+        error: str | None = None
+        try:
+            if handler is None:
+                raise LookupError(f"no handler for job kind {event.kind!r}")
+            await handler(session, event, attempt)
+        except JobFailed as exc:
+            error = str(exc)  # the handler's writes (e.g. the attempt record) are kept
+        except Exception as exc:
+            error = f"{exc.__class__.__name__}: {exc}"
+            logger.warning("job failed", extra={"event_id": str(event_id), "kind": event.kind}, exc_info=True)
+            # Drop the handler's partial writes, then record the failure in a fresh transaction.
+            await session.rollback()
+            relocked = await self._lock(session, tenant_id, event_id)
+            if relocked is None:
+                return "skipped"
+            event = relocked
+        outcome = self._record(event, error, attempt)
+        await session.commit()
+        return outcome
 
     @staticmethod
     async def _lock(session: AsyncSession, tenant_id: uuid.UUID, event_id: uuid.UUID) -> OutboxEvent | None:

@@ -13,8 +13,18 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
+from insignia.infra.ratelimit import Limit, LimitFormatError, parse_limit
+
 Environment = Literal["development", "test", "production"]
 _ENVIRONMENTS: tuple[Environment, ...] = ("development", "test", "production")
+
+
+# Rate limits in points (one per request, more for costly GraphQL operations): a burst and a rate
+# a portal never meets in normal use and a runaway script soon does.
+DEFAULT_PERSON_LIMIT = Limit(100, 10)
+DEFAULT_API_KEY_LIMIT = Limit(1000, 100)
+DEFAULT_TENANT_LIMIT = Limit(5000, 500)
+DEFAULT_IP_LIMIT = Limit(300, 30)
 
 
 class ConfigurationError(Exception):
@@ -72,6 +82,26 @@ class Settings:
     sso_allow_private: bool = False
     sso_timeout_seconds: float = 10.0
     sso_clock_skew_seconds: int = 120
+    # Custom domains: where DNS TXT records are looked up (host[:port]; empty: the system's resolvers),
+    # and how often the scheduler checks domains awaiting verification.
+    dns_nameservers: tuple[str, ...] = ()
+    domain_check_seconds: float = 600.0
+    # Operations (docs/operator.md): the GraphQL cost limit (None: no cost analysis), token-bucket
+    # rate limits in points (None: off), where buckets live (memory, postgres or a redis:// URL),
+    # Prometheus metrics, OpenTelemetry tracing (from the standard OTEL_* variables) and how long
+    # a stopping process waits for in-flight requests and jobs.
+    graphql_max_cost: int | None = 25_000
+    rate_limit_store: str = "memory"
+    rate_limit_person: Limit | None = DEFAULT_PERSON_LIMIT
+    rate_limit_api_key: Limit | None = DEFAULT_API_KEY_LIMIT
+    rate_limit_tenant: Limit | None = DEFAULT_TENANT_LIMIT
+    rate_limit_ip: Limit | None = DEFAULT_IP_LIMIT
+    metrics_enabled: bool = True
+    metrics_token: str | None = None
+    metrics_address: tuple[str, int] | None = None
+    metrics_multiprocess_dir: str | None = None
+    tracing_exporter: str | None = None
+    shutdown_grace_seconds: float = 30.0
 
     @property
     def development(self) -> bool:
@@ -176,7 +206,69 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         sso_allow_private=_bool(env, "INSIGNIA_SSO_ALLOW_PRIVATE", mode != "production"),
         sso_timeout_seconds=_float(env, "INSIGNIA_SSO_TIMEOUT_SECONDS", 10.0),
         sso_clock_skew_seconds=_int(env, "INSIGNIA_SSO_CLOCK_SKEW_SECONDS", 120),
+        dns_nameservers=tuple(n.strip() for n in env.get("INSIGNIA_DNS_NAMESERVERS", "").split(",") if n.strip()),
+        domain_check_seconds=_float(env, "INSIGNIA_DOMAIN_CHECK_SECONDS", 600.0),
+        graphql_max_cost=_optional_int(env, "INSIGNIA_GRAPHQL_MAX_COST", 25_000),
+        rate_limit_store=_rate_limit_store(env.get("INSIGNIA_RATE_LIMIT_STORE") or "memory"),
+        rate_limit_person=_limit(env, "INSIGNIA_RATE_LIMIT_PERSON", DEFAULT_PERSON_LIMIT),
+        rate_limit_api_key=_limit(env, "INSIGNIA_RATE_LIMIT_API_KEY", DEFAULT_API_KEY_LIMIT),
+        rate_limit_tenant=_limit(env, "INSIGNIA_RATE_LIMIT_TENANT", DEFAULT_TENANT_LIMIT),
+        rate_limit_ip=_limit(env, "INSIGNIA_RATE_LIMIT_IP", DEFAULT_IP_LIMIT),
+        metrics_enabled=_bool(env, "INSIGNIA_METRICS", True),
+        metrics_token=env.get("INSIGNIA_METRICS_TOKEN") or None,
+        metrics_address=_address(env.get("INSIGNIA_METRICS_ADDRESS") or None, "INSIGNIA_METRICS_ADDRESS"),
+        metrics_multiprocess_dir=env.get("PROMETHEUS_MULTIPROC_DIR") or None,
+        tracing_exporter=_tracing_exporter(env),
+        shutdown_grace_seconds=_float(env, "INSIGNIA_SHUTDOWN_GRACE_SECONDS", 30.0),
     )
+
+
+def _optional_int(env: dict[str, str], name: str, default: int) -> int | None:
+    """A positive integer, or ``off``."""
+    if env.get(name, "").strip().lower() == "off":
+        return None
+    return _int(env, name, default)
+
+
+def _limit(env: dict[str, str], name: str, default: Limit) -> Limit | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return parse_limit(raw)
+    except LimitFormatError as exc:
+        raise ConfigurationError(f"{name}: {exc}") from None
+
+
+def _rate_limit_store(value: str) -> str:
+    if value in ("memory", "postgres") or value.startswith(("redis://", "rediss://", "unix://")):
+        return value
+    raise ConfigurationError("INSIGNIA_RATE_LIMIT_STORE must be memory, postgres or a redis:// URL")
+
+
+def _address(value: str | None, name: str) -> tuple[str, int] | None:
+    """``host:port`` (``[::1]:9100`` for IPv6)."""
+    if value is None:
+        return None
+    host, sep, port = value.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigurationError(f"{name} must be HOST:PORT, e.g. 127.0.0.1:9100; got {value!r}")
+    return host.strip("[]"), int(port)
+
+
+def _tracing_exporter(env: dict[str, str]) -> str | None:
+    """Tracing is on when the standard OpenTelemetry variables ask for an exporter: ``otlp``
+    (also implied by an OTLP endpoint) or ``console``; ``OTEL_SDK_DISABLED=true`` turns it off."""
+    if env.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
+        return None
+    exporter = env.get("OTEL_TRACES_EXPORTER", "").strip().lower()
+    if exporter in ("", "none"):
+        if exporter == "" and (env.get("OTEL_EXPORTER_OTLP_ENDPOINT") or env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")):
+            return "otlp"
+        return None
+    if exporter not in ("otlp", "console"):
+        raise ConfigurationError(f"OTEL_TRACES_EXPORTER must be otlp, console or none, got {exporter!r}")
+    return exporter
 
 
 def _days(raw: str) -> tuple[int, ...]:

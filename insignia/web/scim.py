@@ -30,6 +30,7 @@ from insignia.tenants.scim.errors import ScimError
 from insignia.tenants.scim.query import ListQuery, Projection, list_query, projection
 from insignia.tenants.scim.schemas import ERROR_SCHEMA
 from insignia.tenants.scim.service import MAX_BODY_BYTES, ScimService
+from insignia.web import limits
 
 logger = logging.getLogger("insignia.scim")
 
@@ -118,6 +119,11 @@ async def _run(request: Request, actions: dict[str, Action]) -> Response:  # noq
             )
         if principal.person is not None or not principal.has(Scope.SCIM_PROVISION):
             return error_response(403, "Use an API key with the scim:provision scope.")
+        decision = await limits.take(request, principal)
+        if not decision.allowed:
+            return error_response(
+                429, "Rate limit reached; retry after the Retry-After seconds.", headers=decision.headers()
+            )
         action = actions.get(request.method)
         if action is None:
             allowed = ", ".join(sorted(actions))
@@ -143,7 +149,7 @@ async def _run(request: Request, actions: dict[str, Action]) -> Response:  # noq
             logger.exception("SCIM request failed")
             return error_response(500, f"Unexpected error (request {request_id_var.get()}).")
         await session.commit()
-    return response
+    return limits.with_headers(response, decision)
 
 
 def _resource(rendered: Rendered, status: int = 200) -> Response:

@@ -41,6 +41,7 @@ from starlette.routing import Route
 
 from insignia.infra.db import set_tenant
 from insignia.infra.logging import request_id_var
+from insignia.infra.metrics import record_sign_in
 from insignia.tenants import saml, signin, sso
 from insignia.tenants.models import Tenant
 from insignia.tenants.tenant import portal_origin_allowed
@@ -196,7 +197,9 @@ async def _spend_state(request: Request, connection_id: uuid.UUID, state: str | 
 Complete = Callable[[AsyncSession, Tenant, uuid.UUID], Awaitable[signin.SignedIn]]
 
 
-async def _complete(request: Request, connection_id: uuid.UUID, state: str | None, complete: Complete) -> Response:
+async def _complete(
+    request: Request, connection_id: uuid.UUID, state: str | None, complete: Complete, protocol: str
+) -> Response:
     """Finish a sign-in: sign the person in and set the session, or show why not (and spend the state)."""
 
     async def handle(session: AsyncSession, tenant: Tenant) -> Response:
@@ -205,10 +208,13 @@ async def _complete(request: Request, connection_id: uuid.UUID, state: str | Non
         return _signed_in_response(request, tenant, result)
 
     try:
-        return await _in_tenant(request, handle)
+        response = await _in_tenant(request, handle)
     except signin.SignInError as exc:
         await _spend_state(request, connection_id, state)
+        record_sign_in(protocol, exc.code)
         return _refused(exc)
+    record_sign_in(protocol, "success" if response.status_code < 400 else "not_found")
+    return response
 
 
 async def oidc_callback(request: Request) -> Response:
@@ -222,7 +228,7 @@ async def oidc_callback(request: Request) -> Response:
     async def complete(session: AsyncSession, tenant: Tenant, connection: uuid.UUID) -> signin.SignedIn:
         return await signin.complete_oidc(session, config, tenant, connection, params, bound_state=bound)
 
-    return await _complete(request, connection_id, params.get("state"), complete)
+    return await _complete(request, connection_id, params.get("state"), complete, "oidc")
 
 
 async def saml_acs(request: Request) -> Response:
@@ -245,7 +251,7 @@ async def saml_acs(request: Request) -> Response:
     async def complete(session: AsyncSession, tenant: Tenant, connection: uuid.UUID) -> signin.SignedIn:
         return await signin.complete_saml(session, config, tenant, connection, form, bound_state=bound)
 
-    return await _complete(request, connection_id, form.get("RelayState"), complete)
+    return await _complete(request, connection_id, form.get("RelayState"), complete, "saml")
 
 
 def _repost(action: str, form: dict[str, str]) -> Response:

@@ -24,6 +24,7 @@ from insignia.platform.learning import service as learning
 from insignia.platform.learning.models import Assessment, Course
 from insignia.tenants.auth import AuthenticationError, Principal, Scope, authenticate
 from insignia.tenants.models import Person
+from insignia.web import limits
 
 VERBS = {
     "http://adlnet.gov/expapi/verbs/completed": "completed",
@@ -159,6 +160,10 @@ async def statements(request: Request) -> Response:  # noqa: PLR0911 - one early
             return JSONResponse({"error": str(exc)}, 401, headers={"WWW-Authenticate": "Basic"})
         if principal.person is not None or not principal.has(Scope.LEARNING_RECORD):
             return _error(403, "Use an API key with the LEARNING_RECORD scope")
+        # One point per request and one more per 100 statements of a batch.
+        decision = await limits.take(request, principal, 1 + len(batch) // 100)
+        if not decision.allowed:
+            return limits.with_headers(_error(429, "Rate limit reached; retry after the Retry-After seconds"), decision)
         ids: list[str] = []
         try:
             for index, statement in enumerate(batch):
@@ -168,4 +173,4 @@ async def statements(request: Request) -> Response:  # noqa: PLR0911 - one early
             where = f" ({exc.field})" if exc.field else ""
             return _error(400, f"{exc.message}{where}; nothing was recorded")
         await session.commit()
-    return JSONResponse(ids)
+    return limits.with_headers(JSONResponse(ids), decision)

@@ -58,10 +58,19 @@ class InlineDispatcher:
         self.processor = processor
         self.slots = asyncio.Semaphore(concurrency)
         self.tasks: set[asyncio.Task[None]] = set()
+        # Set when the process stops: claimed events not started yet are kept here, to be released.
+        self.closing = False
+        self.unstarted: list[ClaimedEvent] = []
 
     async def dispatch(self, events: Sequence[ClaimedEvent]) -> None:
-        for event in events:
-            await self.slots.acquire()
+        for index, event in enumerate(events):
+            if not self.closing:
+                await self.slots.acquire()
+                if self.closing:
+                    self.slots.release()
+            if self.closing:
+                self.unstarted.extend(events[index:])
+                return
             task = asyncio.create_task(self._run(event))
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
@@ -74,6 +83,14 @@ class InlineDispatcher:
         finally:
             self.slots.release()
 
-    async def drain(self) -> None:
-        if self.tasks:
-            await asyncio.gather(*self.tasks, return_exceptions=True)
+    async def drain(self, grace_seconds: float | None = None) -> int:
+        """Wait for the running jobs (at most ``grace_seconds``); returns how many were still
+        running then and were stopped (their events come back after the visibility timeout)."""
+        if not self.tasks:
+            return 0
+        _done, pending = await asyncio.wait(set(self.tasks), timeout=grace_seconds)
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+        return len(pending)

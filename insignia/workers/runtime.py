@@ -17,7 +17,7 @@ import dramatiq
 from dramatiq.middleware import AgeLimit, AsyncIO, ShutdownNotifications, TimeLimit
 
 from insignia.infra.db import Database, create_engine
-from insignia.infra.outbox import Processor, RetryPolicy
+from insignia.infra.outbox import Processor, RetryPolicy, release
 from insignia.infra.settings import Settings
 from insignia.workers.dispatch import ACTOR_NAME, BrokerDispatcher, Dispatcher, InlineDispatcher
 from insignia.workers.handlers import build_handlers
@@ -104,11 +104,33 @@ class InlineJobs:
             run_relay_and_scheduler(self.settings, self.database, self.dispatcher, self.stop)
         )
 
-    async def close(self) -> None:
-        self.stop.set()
-        if self.task is not None:
-            await self.task
-        await self.dispatcher.drain()
+    async def close(self, grace_seconds: float | None = None) -> None:
+        """Stop taking jobs: running ones finish (within ``grace_seconds``), claimed ones not
+        started go back to the queue at once for another process."""
+        await stop_jobs(self.database, self.dispatcher, self.stop, self.task, grace_seconds)
+
+
+async def stop_jobs(
+    database: Database,
+    dispatcher: InlineDispatcher,
+    stop: asyncio.Event,
+    task: asyncio.Future[None] | None,
+    grace_seconds: float | None,
+) -> None:
+    stop.set()
+    dispatcher.closing = True
+    if task is not None:
+        await task
+    stopped = await dispatcher.drain(grace_seconds)
+    released = 0
+    if dispatcher.unstarted:
+        try:
+            released = await release(database, dispatcher.unstarted)
+        except Exception as exc:  # noqa: BLE001 - they come back after the visibility timeout anyway
+            logger.warning("could not release claimed jobs", extra={"error": repr(exc)})
+        dispatcher.unstarted.clear()
+    if stopped or released:
+        logger.info("jobs stopped", extra={"interrupted": stopped, "released": released})
 
 
 def run_worker(settings: Settings, app_url: str) -> None:
@@ -122,9 +144,12 @@ def run_worker(settings: Settings, app_url: str) -> None:
         database = Database(create_engine(app_url, pool_size=settings.worker_threads + 2, pre_ping=False))
         dispatcher = dispatcher_factory(database)
         try:
-            await run_relay_and_scheduler(settings, database, dispatcher, stop)
             if isinstance(dispatcher, InlineDispatcher):
-                await dispatcher.drain()
+                running = asyncio.ensure_future(run_relay_and_scheduler(settings, database, dispatcher, stop))
+                await stop.wait()
+                await stop_jobs(database, dispatcher, stop, running, settings.shutdown_grace_seconds)
+            else:
+                await run_relay_and_scheduler(settings, database, dispatcher, stop)
         finally:
             await database.dispose()
 
