@@ -160,5 +160,6 @@ async def test_app_role_grants_are_data_only_and_the_audit_log_append_only(owner
     grants = {r.relname: r.privileges for r in rows}
     # History is appended to and read, never rewritten or erased by the application.
     assert grants.pop("audit_events") == ["SELECT", "INSERT"]
+    assert grants.pop("point_entries") == ["SELECT", "INSERT"]  # the points ledger
     for table, privileges in grants.items():
         assert privileges == ["SELECT", "INSERT", "UPDATE", "DELETE"], f"{table}: {privileges}"

@@ -25,12 +25,12 @@ from insignia.graphql.audit.queries import AuditQueries
 from insignia.graphql.context import Context
 from insignia.graphql.credentials.mutations import CredentialMutations, SigningKeyMutations
 from insignia.graphql.credentials.queries import CredentialQueries
+from insignia.graphql.engagement.schema import EngagementMutations, EngagementQueries
 from insignia.graphql.ids import parse_global_id
 from insignia.graphql.imports.schema import ImportMutations, ImportQueries
 from insignia.graphql.jobs.queries import JobMutations, JobQueries
 from insignia.graphql.learning.schema import LearningMutations, LearningQueries
 from insignia.graphql.node import NODE_RESOLVERS, Node
-from insignia.graphql.operations import OperationControl
 from insignia.graphql.pathways.schema import PathwayMutations, PathwayQueries
 from insignia.graphql.skills.schema import SkillsMutations, SkillsQueries
 from insignia.graphql.sso.schema import SsoMutations, SsoQueries
@@ -55,6 +55,7 @@ class Query(
     SsoQueries,
     AuditQueries,
     PathwayQueries,
+    EngagementQueries,
     SkillsQueries,
 ):
     @strawberry.field(description="Any object by its global id; null if it does not exist or is not yours to see.")
@@ -80,6 +81,7 @@ class Mutation(
     JobMutations,
     SsoMutations,
     PathwayMutations,
+    EngagementMutations,
     SkillsMutations,
 ):
     pass
@@ -148,7 +150,6 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     directives = AddValidationRules([_max_directives_rule(settings.graphql_max_directives)])
     extensions: list[Any] = [
         ErrorHandling,
-        OperationControl,
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
         lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),

@@ -20,8 +20,8 @@ from insignia.infra.settings import ConfigurationError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Tables the application may read and append to but never change or empty: history that must hold
-# even against the application itself (the audit log).
-APPEND_ONLY_TABLES = frozenset({"audit_events"})
+# even against the application itself (the audit log, the points ledger).
+APPEND_ONLY_TABLES = frozenset({"audit_events", "point_entries"})
 # Serialises concurrent `insignia migrate` runs (several API processes starting at once).
 _MIGRATION_LOCK_KEY = 0x1A51_61A0
 
@@ -99,9 +99,7 @@ def _grant(connection: Connection, role: str) -> None:
         "insignia_portal_origin_known(text)",
         "insignia_sign_in_housekeeping()",
         "insignia_pathway_work()",
-        "insignia_rate_limit_take(text[], double precision[], double precision[], double precision, boolean)",
-        "insignia_outbox_stats()",
-        "insignia_tenant_limits()",
+        "insignia_engagement_digest_due()",
     ):
         # A database migrated to an older revision does not have the newer functions yet.
         if connection.execute(text("SELECT to_regprocedure(:f)"), {"f": function}).scalar() is not None:

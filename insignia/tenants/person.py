@@ -366,14 +366,17 @@ async def update_own_profile(
     if principal.person is None:
         raise PermissionDeniedError("Only a signed-in person has a profile.")
     person = await get_person(session, principal.person.id)
+    checks = Checks()  # every invalid field at once, and nothing changes unless all are valid
+    new_headline = checks.run(lambda: validation.optional_text(headline, "headline", max_length=200))
+    value = did.strip() or None if did is not None else None
+    if value is not None and (len(value) > 500 or not DID_RE.match(value)):
+        checks.errors.append(ValidationError("did must be a DID such as did:web:example.com or did:key:z6Mk...", "did"))
+    checks.done()
     if profile_public is not None:
         person.profile_public = profile_public
     if headline is not None:
-        person.headline = validation.optional_text(headline, "headline", max_length=200)
+        person.headline = new_headline
     if did is not None:
-        value = did.strip() or None
-        if value is not None and (len(value) > 500 or not DID_RE.match(value)):
-            raise ValidationError("did must be a DID such as did:web:example.com or did:key:z6Mk...", "did")
         person.did = value
     await session.flush()
     return person

@@ -255,3 +255,19 @@ def open_to_viewer(viewer: Viewer, link_owner: Any, link_audience: Any, item_id:
     restricted = select(link_owner).where(link_owner == item_id)
     mine = select(link_owner).where(link_owner == item_id, link_audience == viewer.audience_id)
     return or_(~restricted.exists(), mine.exists())
+
+
+def reaches_audience(viewer: Viewer, audience: Audience) -> bool:
+    """Whether the rules let the viewer see people of ``audience`` at all, for scopes named by an
+    audience or a company (a leaderboard's): everyone for admins and keys that see people; their
+    own company for a partner admin; otherwise the tenant's rule for the pair of kinds. Who in it is
+    shown is still ``visible_condition``'s answer; this only refuses scopes the viewer may not see."""
+    if viewer.sees_everyone or viewer.sees_award_recipients:
+        return True
+    if viewer.kind is None:
+        return False
+    company = audience.partner_company.lower() if audience.partner_company else str(audience.id)
+    if viewer.partner_company is not None and audience.kind == "partner" and company == viewer.partner_company.lower():
+        return True
+    reach = viewer.rules[(viewer.kind, audience.kind)]
+    return reach is Reach.ALL or (reach is Reach.SAME_COMPANY and company == viewer.company)

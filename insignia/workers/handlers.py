@@ -10,9 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from insignia.infra.email import Mailer, TemplateRenderer, build_message
-from insignia.infra.outbox import Attempt, Handler, OutboxEvent
+from insignia.infra.outbox import Attempt, Handler, OutboxEvent, enqueue
 from insignia.infra.settings import Settings
 from insignia.platform.credentials import badge_class, eligibility
+from insignia.platform.engagement import points, rules
 from insignia.platform.imports import service as imports
 from insignia.platform.learning.service import EVALUATE_KIND
 from insignia.platform.openbadges import links
@@ -94,6 +95,37 @@ async def refresh_skills(session: AsyncSession, event: OutboxEvent, _attempt: At
     await profile.refresh_holders(session, uuid.UUID(event.payload["badgeClassId"]))
 
 
+async def reconcile_points(session: AsyncSession, event: OutboxEvent, _attempt: Attempt) -> None:
+    """``engagement.reconcile``: re-count expired awards' points in chunks (each schedules the next)."""
+    after = event.payload.get("after")
+    last = await points.reconcile_expired_chunk(session, event.tenant_id, uuid.UUID(after) if after else None)
+    if last is not None:
+        await enqueue(session, event.tenant_id, rules.RECONCILE_KIND, {"after": str(last)})
+
+
+async def recompute_points(session: AsyncSession, event: OutboxEvent, _attempt: Attempt) -> None:
+    """``engagement.recompute``: rebuild the point totals from the ledger."""
+    await points.recompute(session, event.tenant_id)
+
+
+async def rerender_badges(
+    session: AsyncSession, event: OutboxEvent, _attempt: Attempt, *, settings: Settings
+) -> None:
+    """``branding.rerender``: redraw the badge designs that follow a brand that changed (a batch a
+    job; each schedules the next)."""
+    tenant = await session.scalar(select(Tenant).where(Tenant.id == event.tenant_id))
+    if tenant is None:
+        return
+    audience, after = event.payload.get("audienceId"), event.payload.get("after")
+    await badges.rerender(
+        session,
+        Urls.for_tenant(settings.public_url, tenant),
+        tenant,
+        uuid.UUID(audience) if audience else None,
+        uuid.UUID(after) if after else None,
+    )
+
+
 def build_handlers(settings: Settings) -> dict[str, Handler]:
     config = webhook.WebhookConfig.from_settings(settings)
     return {
@@ -105,5 +137,7 @@ def build_handlers(settings: Settings) -> dict[str, Handler]:
         imports.PROCESS_KIND: process_import,
         signals.EVALUATE_KIND: evaluate_pathways,
         pathway.ENROL_AUDIENCE_KIND: enrol_audience,
+        rules.RECONCILE_KIND: reconcile_points,
+        points.RECOMPUTE_KIND: recompute_points,
         badge_class.REFRESH_SKILLS_KIND: refresh_skills,
     }

@@ -16,6 +16,7 @@ from insignia.infra.db import Database
 from insignia.infra.outbox import housekeeping
 from insignia.infra.settings import Settings
 from insignia.platform.credentials import expiry
+from insignia.platform.engagement import digest
 from insignia.platform.pathways import enrolment, goal
 from insignia.tenants import signin
 
@@ -95,9 +96,30 @@ def default_tasks(database: Database, settings: Settings) -> list[PeriodicTask]:
         if enrolled or reminded:
             logger.info("pathway work", extra={"enrolled": enrolled, "goal_reminders": reminded})
 
+    async def engagement_digests() -> None:
+        """Weekly digests for the learners who asked for them, in batches per tenant."""
+        async with database.session() as session:
+            found = await session.execute(text("SELECT tenant_id FROM insignia_engagement_digest_due()"))
+            due = found.scalars().all()
+        sent = 0
+        for tenant_id in due:
+            while True:
+                async with database.tenant_transaction(tenant_id) as session:
+                    due_now, sent_now = await digest.send_due(session)
+                sent += sent_now
+                if due_now < digest.BATCH:
+                    break
+        if sent:
+            logger.info("engagement digests", extra={"sent": sent})
+
+    async def check_domains() -> None:
+        """Look for the DNS TXT records of every tenant's domains awaiting verification."""
+        await check_pending_domains(database, domains.DnsResolver(settings.dns_nameservers))
+
     return [
         PeriodicTask("awards.expire", settings.expiry_sweep_seconds, expire),
         PeriodicTask("pathways.sweep", settings.expiry_sweep_seconds, pathway_work),
+        PeriodicTask("engagement.digests", settings.expiry_sweep_seconds, engagement_digests),
         PeriodicTask("awards.remind", settings.expiry_sweep_seconds, remind),
         PeriodicTask("housekeeping", 600.0, sweep),
     ]

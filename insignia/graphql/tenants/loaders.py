@@ -7,6 +7,7 @@ import uuid
 from strawberry.dataloader import DataLoader
 
 from insignia.graphql.context import Context, none
+from insignia.platform.engagement import showcase
 from insignia.platform.skills import profile as profiles
 from insignia.platform.skills import role as roles
 from insignia.platform.skills.models import PersonSkill, RoleProfile
@@ -39,6 +40,11 @@ def visible_person_by_id_loader(ctx: Context) -> DataLoader[uuid.UUID, Person | 
     return ctx.loader(
         "VisiblePersonByIdLoader", lambda s, ids: person_service.visible_people_by_ids(s, ctx.principal, ids), none
     )
+
+
+def standing_by_person_id_loader(ctx: Context) -> DataLoader[uuid.UUID, showcase.Standing | None]:
+    """All-time points and level by person id, for those whose points the caller may see (None else)."""
+    return ctx.loader("StandingByPersonIdLoader", lambda s, ids: showcase.standings(s, ctx.principal, ids), none)
 
 
 def access_by_person_id_loader(ctx: Context) -> DataLoader[uuid.UUID, Access | None]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import TYPE_CHECKING, Annotated
+
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
@@ -23,7 +26,8 @@ from insignia.graphql.tenants.types import (
     VisibilityReach,
 )
 from insignia.infra import validation
-from insignia.infra.errors import ValidationError
+from insignia.infra.errors import Checks, NotFoundError, ValidationError
+from insignia.platform.engagement import profile as engagement_profile
 from insignia.platform.openbadges import branding
 from insignia.platform.openbadges.images import MAX_BYTES as MAX_IMAGE_BYTES
 from insignia.platform.openbadges.ob2 import Urls
@@ -32,6 +36,22 @@ from insignia.tenants import audience as audience_service
 from insignia.tenants import person as person_service
 from insignia.tenants import tenant as tenant_service
 from insignia.tenants.models import ApiKey, Audience, Person, TenantSettings
+
+if TYPE_CHECKING:
+    from insignia.graphql.engagement.types import LeaderboardParticipation
+
+# The engagement area's enum, named lazily: this area does not import other GraphQL areas.
+_ENGAGEMENT = "insignia.graphql.engagement.types"
+
+
+def _award_id(value: str, field: str, checks: Checks) -> uuid.UUID | None:
+    """An award's id, or None with the error noted (reported with every other error at once)."""
+    try:
+        return expect_id(value, "Award", field)
+    except NotFoundError as exc:
+        checks.errors.append(exc)
+        return None
+
 
 MAX_LIST_INPUT = 10
 
@@ -308,22 +328,47 @@ class TenantMutations:
     @strawberry.mutation(
         description=(
             "The signed-in person's choices: a public profile page; their DID for OB 3.0 credentials; "
-            "a headline colleagues see (empty clears it)."
+            "a headline colleagues see (empty clears it); how they take part in leaderboards and the feed, the "
+            "awards pinned first on their showcase (in order; empty unpins), the weekly digest of their team. "
+            "Every invalid field is reported at once and nothing changes."
         )
     )
     async def viewer_profile_update(
         self,
         info: Info[Context, None],
+        *,
         profile_public: bool | None = None,
         did: str | None = None,
         headline: str | None = None,
+        leaderboard_participation: Annotated[LeaderboardParticipation, strawberry.lazy(_ENGAGEMENT)] | None = None,
+        pinned_award_ids: list[strawberry.ID] | None = None,
+        weekly_digest: bool | None = None,
     ) -> PersonPayload:
         ctx = info.context
 
         async def op(s: AsyncSession) -> Person:
-            return await person_service.update_own_profile(
-                s, ctx.principal, profile_public=profile_public, did=did, headline=headline
+            checks = Checks()
+            pinned: list[uuid.UUID | None] | None = None
+            if pinned_award_ids is not None:
+                if len(pinned_award_ids) > engagement_profile.MAX_PINNED:
+                    raise ValidationError(f"At most {engagement_profile.MAX_PINNED} pinned awards.", "pinnedAwardIds")
+                pinned = [_award_id(v, f"pinnedAwardIds.{i}", checks) for i, v in enumerate(pinned_award_ids)]
+            person = await checks.run_async(
+                lambda: person_service.update_own_profile(
+                    s, ctx.principal, profile_public=profile_public, did=did, headline=headline
+                )
             )
+            await engagement_profile.update_preferences(
+                s,
+                ctx.principal,
+                checks,
+                participation=leaderboard_participation.value if leaderboard_participation else None,
+                pinned_award_ids=pinned,
+                weekly_digest=weekly_digest,
+            )
+            checks.done()
+            assert person is not None
+            return person
 
         return _person_payload(*await run_mutation(ctx, op))
 

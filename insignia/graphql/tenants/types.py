@@ -8,6 +8,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 from strawberry.types.base import StrawberryObjectDefinition
 
@@ -20,12 +21,15 @@ from insignia.graphql.tenants.loaders import (
     audience_by_id_loader,
     role_profile_loader,
     skill_profile_loader,
+    standing_by_person_id_loader,
     target_roles_loader,
     tenant_by_id_loader,
     visible_person_by_id_loader,
 )
 from insignia.platform.credentials import award as award_service
 from insignia.platform.credentials import eligibility as eligibility_service
+from insignia.platform.engagement import points as points_service
+from insignia.platform.engagement import profile as engagement_profile
 from insignia.platform.learning import service as learning
 from insignia.platform.openbadges import branding
 from insignia.platform.openbadges.ob2 import Urls
@@ -42,6 +46,7 @@ from insignia.tenants.visibility import Access, Reach, rules_from
 if TYPE_CHECKING:
     from insignia.graphql.credentials.inputs import AwardFilter
     from insignia.graphql.credentials.types import AwardType, Eligibility
+    from insignia.graphql.engagement.types import EngagementPreferencesType, PointEntryType, ShowcaseType
     from insignia.graphql.learning.schema import CompletionType
     from insignia.graphql.pathways.types import EnrolmentType, GoalType, RecommendationType
     from insignia.graphql.skills.schema import PersonSkillType, RoleProfileType, SkillGap
@@ -53,6 +58,7 @@ _CREDENTIAL_TYPES = "insignia.graphql.credentials.types"
 _CREDENTIAL_INPUTS = "insignia.graphql.credentials.inputs"
 _LEARNING = "insignia.graphql.learning.schema"
 _PATHWAYS = "insignia.graphql.pathways.types"
+_ENGAGEMENT = "insignia.graphql.engagement.types"
 _SKILLS = "insignia.graphql.skills.schema"
 
 
@@ -389,6 +395,53 @@ class PersonType(Node):
         value = await ctx.run(lambda s: gap_service.person_gap(s, ctx.principal, self.model.id, role))
         gap: SkillGap = _schema_type(info, "SkillGap").of(value)
         return gap
+
+    @strawberry.field(
+        description=(
+            "All-time points; null unless the person takes part in leaderboards visibly, or you are them, "
+            "their manager or an admin (a pseudonym would mean little if profiles showed the points)."
+        )
+    )
+    async def points(self, info: Info[Context, None]) -> int | None:
+        standing = await standing_by_person_id_loader(info.context).load(self.model.id)
+        return standing.points if standing else None
+
+    @strawberry.field(description="The person's profile inside the organisation, as you may see it.")
+    async def showcase(self, info: Info[Context, None]) -> Annotated[ShowcaseType, strawberry.lazy(_ENGAGEMENT)] | None:
+        if await access_by_person_id_loader(info.context).load(self.model.id) is None:
+            return None
+        showcase: ShowcaseType = _schema_type(info, "Showcase").from_model(self.model)
+        return showcase
+
+    @strawberry.field(description="The points ledger, newest first: every change with its reason; null for colleagues.")
+    async def point_entries(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[PointEntryType, strawberry.lazy(_ENGAGEMENT)]] | None:
+        if not await _seen_in_full(info, self.model):
+            return None
+        ctx = info.context
+        page = await ctx.run(lambda s: points_service.entries_of(s, self.model.id, first=first, after=after))
+        return build_connection(page, _schema_type(info, "PointEntry").from_model)
+
+    @strawberry.field(description="Your own engagement choices and pseudonym; null for anyone else.")
+    async def engagement(
+        self, info: Info[Context, None]
+    ) -> Annotated[EngagementPreferencesType, strawberry.lazy(_ENGAGEMENT)] | None:
+        ctx = info.context
+        me = ctx.principal.person
+        if me is None or me.id != self.model.id:
+            return None
+
+        async def load(s: AsyncSession) -> tuple[Any, str]:
+            profiles = await engagement_profile.profiles_by_person(s, [self.model.id])
+            effective = await engagement_profile.participation_of(s, ctx.principal.tenant_id, self.model.id)
+            return profiles.get(self.model.id), effective
+
+        profile, effective = await ctx.run(load)
+        preferences: EngagementPreferencesType = _schema_type(info, "EngagementPreferences").from_values(
+            profile, effective
+        )
+        return preferences
 
     @classmethod
     def from_model(cls, person: models.Person) -> PersonType:

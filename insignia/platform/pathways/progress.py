@@ -25,6 +25,7 @@ from insignia.infra import audit
 from insignia.infra.outbox import enqueue
 from insignia.platform.credentials import award_status, issuing
 from insignia.platform.credentials.models import Award, BadgeClass
+from insignia.platform.engagement import points as engagement
 from insignia.platform.learning.models import Completion, Course
 from insignia.platform.pathways import tree as trees
 from insignia.platform.pathways.models import Enrolment, Pathway, PathwayVersion
@@ -156,10 +157,12 @@ async def apply(session: AsyncSession, progress: Progress, now: datetime) -> Non
         if capstone is not None:
             await _award_outcome(session, enrolment, capstone, True, "capstone")
         await _completed(session, enrolment)
+        await engagement.pathway_changed(session, enrolment, now)
     elif not evaluation.met and enrolment.completed_at is not None:
         enrolment.completed_at = None
         if capstone is not None:
             await _award_outcome(session, enrolment, capstone, False, "capstone")
+        await engagement.pathway_changed(session, enrolment, now)
     await session.flush()
 
 

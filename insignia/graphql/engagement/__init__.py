@@ -1,0 +1,1 @@
+"""GraphQL of the engagement area: showcases, points, leaderboards, the activity feed."""

@@ -1,0 +1,1 @@
+"""Engagement inside the tenant: showcase profiles, points, leaderboards, the activity feed."""
