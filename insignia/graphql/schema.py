@@ -31,6 +31,7 @@ from insignia.graphql.imports.schema import ImportMutations, ImportQueries
 from insignia.graphql.jobs.queries import JobMutations, JobQueries
 from insignia.graphql.learning.schema import LearningMutations, LearningQueries
 from insignia.graphql.node import NODE_RESOLVERS, Node
+from insignia.graphql.operations import OperationControl
 from insignia.graphql.pathways.schema import PathwayMutations, PathwayQueries
 from insignia.graphql.skills.schema import SkillsMutations, SkillsQueries
 from insignia.graphql.sso.schema import SsoMutations, SsoQueries
@@ -150,6 +151,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     directives = AddValidationRules([_max_directives_rule(settings.graphql_max_directives)])
     extensions: list[Any] = [
         ErrorHandling,
+        OperationControl,
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
         lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),

@@ -100,6 +100,9 @@ def _grant(connection: Connection, role: str) -> None:
         "insignia_sign_in_housekeeping()",
         "insignia_pathway_work()",
         "insignia_engagement_digest_due()",
+        "insignia_rate_limit_take(text[], double precision[], double precision[], double precision, boolean)",
+        "insignia_outbox_stats()",
+        "insignia_tenant_limits()",
     ):
         # A database migrated to an older revision does not have the newer functions yet.
         if connection.execute(text("SELECT to_regprocedure(:f)"), {"f": function}).scalar() is not None:

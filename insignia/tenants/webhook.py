@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from insignia.infra import audit, outbound, validation
+from insignia.infra import audit, metrics, outbound, validation
 from insignia.infra.crypto import SecretBox
 from insignia.infra.errors import NotFoundError, PermissionDeniedError, ValidationError
 from insignia.infra.grouping import group_by
@@ -359,6 +359,7 @@ async def deliver(session: AsyncSession, event: OutboxEvent, attempt: Attempt, c
     if endpoint is None or not endpoint.enabled:
         delivery.status = "failed"
         delivery.last_error = "endpoint disabled"
+        metrics.record_webhook_delivery("disabled")
         return
     secret = config.secret_box.open(endpoint.secret_encrypted, _secret_context(endpoint.tenant_id, endpoint.id))
     body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
@@ -384,6 +385,7 @@ async def deliver(session: AsyncSession, event: OutboxEvent, attempt: Attempt, c
             error = f"HTTP {status}" + (" (redirects are not followed)" if 300 <= status < 400 else "")
     except outbound.OutboundRefused as exc:
         latency, error = int((time.perf_counter() - started) * 1000), f"refused: {exc}"
+        metrics.record_webhook_delivery("refused")
     except Exception as exc:  # noqa: BLE001 - network failures are recorded and retried
         latency, error = int((time.perf_counter() - started) * 1000), f"{exc.__class__.__name__}: {exc}"[:500]
     session.add(
@@ -402,8 +404,10 @@ async def deliver(session: AsyncSession, event: OutboxEvent, attempt: Attempt, c
     if error is None:
         delivery.status = "succeeded"
         delivery.delivered_at = datetime.now(UTC)
+        metrics.record_webhook_delivery("delivered")
         return
     delivery.status = "failed" if attempt.is_last else "pending"
+    metrics.record_webhook_delivery("gave_up" if attempt.is_last else "failed")
     raise JobFailed(f"webhook delivery failed: {error}")
 
 
