@@ -273,6 +273,8 @@ async def list_jobs(
     *,
     first: int | None,
     after: str | None,
+    last: int | None = None,
+    before: str | None = None,
     status: str | None = None,
     kind: str | None = None,
 ) -> Page[OutboxEvent]:
@@ -283,7 +285,7 @@ async def list_jobs(
         stmt = stmt.where(OutboxEvent.status == status)
     if kind is not None:
         stmt = stmt.where(OutboxEvent.kind == kind)
-    return await paginate(session, stmt, OutboxEvent.id, first, after)
+    return await paginate(session, stmt, OutboxEvent.id, first, after, last=last, before=before)
 
 
 async def jobs_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, OutboxEvent]:

@@ -84,10 +84,16 @@ async def revoke_api_key(session: AsyncSession, principal: Principal, key_id: uu
 
 
 async def list_api_keys(
-    session: AsyncSession, principal: Principal, *, first: int | None, after: str | None
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Page[ApiKey]:
     _require_manage(principal)
-    return await paginate(session, select(ApiKey), ApiKey.id, first, after)
+    return await paginate(session, select(ApiKey), ApiKey.id, first, after, last=last, before=before)
 
 
 async def api_keys_by_ids(

@@ -24,11 +24,13 @@ async def list_jobs(
     *,
     first: int | None,
     after: str | None,
+    last: int | None = None,
+    before: str | None = None,
     status: str | None = None,
     kind: str | None = None,
 ) -> Page[outbox.OutboxEvent]:
     _require(principal)
-    return await outbox.list_jobs(session, first=first, after=after, status=status, kind=kind)
+    return await outbox.list_jobs(session, first=first, after=after, last=last, before=before, status=status, kind=kind)
 
 
 async def jobs_by_ids(

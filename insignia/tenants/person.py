@@ -424,6 +424,8 @@ async def list_people(
     *,
     first: int | None,
     after: str | None,
+    last: int | None = None,
+    before: str | None = None,
     filter: PersonFilter | None = None,
 ) -> Page[Person]:
     """People the principal may see (the visibility policy). Filters on what a viewer may not see
@@ -449,4 +451,4 @@ async def list_people(
             stmt = stmt.where(
                 or_(and_(Person.email.ilike(pattern), full_condition(viewer)), Person.name.ilike(pattern))
             )
-    return await paginate(session, stmt, Person.id, first, after)
+    return await paginate(session, stmt, Person.id, first, after, last=last, before=before)

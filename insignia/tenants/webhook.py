@@ -236,11 +236,18 @@ async def endpoints_by_ids(
 
 
 async def list_deliveries(
-    session: AsyncSession, principal: Principal, endpoint_id: uuid.UUID, *, first: int | None, after: str | None
+    session: AsyncSession,
+    principal: Principal,
+    endpoint_id: uuid.UUID,
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Page[WebhookDelivery]:
     _require_manage(principal)
     stmt = select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)
-    return await paginate(session, stmt, WebhookDelivery.id, first, after)
+    return await paginate(session, stmt, WebhookDelivery.id, first, after, last=last, before=before)
 
 
 async def deliveries_by_ids(

@@ -32,6 +32,8 @@ class CredentialQueries:
         info: Info[Context, None],
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
         filter: BadgeClassFilter | None = None,
     ) -> Connection[BadgeClassType]:
         ctx = info.context
@@ -39,7 +41,7 @@ class CredentialQueries:
         search = filter.search if filter else None
         page = await ctx.run(
             lambda s: badge_class_service.list_badge_classes(
-                s, ctx.principal, first=first, after=after, status=status, search=search
+                s, ctx.principal, first=first, after=after, last=last, before=before, status=status, search=search
             )
         )
         return build_connection(page, BadgeClassType.from_model)
@@ -54,12 +56,16 @@ class CredentialQueries:
         info: Info[Context, None],
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
         filter: AwardFilter | None = None,
     ) -> Connection[AwardType]:
         ctx = info.context
         service_filter = filter.to_service() if filter else None
         page = await ctx.run(
-            lambda s: award_service.list_awards(s, ctx.principal, first=first, after=after, filter=service_filter)
+            lambda s: award_service.list_awards(
+                s, ctx.principal, first=first, after=after, last=last, before=before, filter=service_filter
+            )
         )
         return build_connection(page, AwardType.from_model)
 

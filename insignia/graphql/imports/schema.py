@@ -123,10 +123,17 @@ def _payload(record: Import | None, errors: list[UserError]) -> ImportPayload:
 class ImportQueries:
     @strawberry.field(description="Imports and bulk issues, newest last, with progress and row errors.")
     async def imports(
-        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[ImportType]:
         ctx = info.context
-        page = await ctx.run(lambda s: imports.list_imports(s, ctx.principal, first=first, after=after))
+        page = await ctx.run(
+            lambda s: imports.list_imports(s, ctx.principal, first=first, after=after, last=last, before=before)
+        )
         return build_connection(page, ImportType.from_model)
 
 

@@ -38,13 +38,17 @@ class JobQueries:
         info: Info[Context, None],
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
         filter: JobFilter | None = None,
     ) -> Connection[JobType]:
         ctx = info.context
         status = filter.status.value if filter and filter.status else None
         kind = filter.kind if filter else None
         page = await ctx.run(
-            lambda s: job_service.list_jobs(s, ctx.principal, first=first, after=after, status=status, kind=kind)
+            lambda s: job_service.list_jobs(
+                s, ctx.principal, first=first, after=after, last=last, before=before, status=status, kind=kind
+            )
         )
         return build_connection(page, JobType.from_model)
 

@@ -281,17 +281,31 @@ def _source(ctx: Context) -> str:
 class LearningQueries:
     @strawberry.field
     async def skills(
-        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[SkillType]:
-        page = await info.context.run(lambda s: learning.list_skills(s, first=first, after=after))
+        page = await info.context.run(
+            lambda s: learning.list_skills(s, first=first, after=after, last=last, before=before)
+        )
         return build_connection(page, SkillType.from_model)
 
     @strawberry.field
     async def courses(
-        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[CourseType]:
         page = await info.context.run(
-            lambda s: learning.list_courses(s, info.context.principal, first=first, after=after)
+            lambda s: learning.list_courses(
+                s, info.context.principal, first=first, after=after, last=last, before=before
+            )
         )
         return build_connection(page, CourseType.from_model)
 

@@ -219,12 +219,16 @@ class PathwayQueries:
         info: Info[Context, None],
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
         filter: PathwayFilter | None = None,
     ) -> Connection[PathwayType]:
         ctx = info.context
         status = filter.status.value if filter and filter.status else None
         page = await ctx.run(
-            lambda s: pathways.list_pathways(s, ctx.principal, first=first, after=after, status=status)
+            lambda s: pathways.list_pathways(
+                s, ctx.principal, first=first, after=after, last=last, before=before, status=status
+            )
         )
         return build_connection(page, PathwayType.from_model)
 
@@ -358,11 +362,17 @@ class PathwayMutations:
 
 
 async def person_enrolments(
-    ctx: Context, person: Person, first: int | None, after: str | None, include_ended: bool
+    ctx: Context,
+    person: Person,
+    first: int | None,
+    after: str | None,
+    include_ended: bool,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Connection[EnrolmentType]:
     page = await ctx.run(
         lambda s: enrolments.enrolments_of(
-            s, ctx.principal, person, first=first, after=after, include_ended=include_ended
+            s, ctx.principal, person, first=first, after=after, last=last, before=before, include_ended=include_ended
         )
     )
     return build_connection(page, EnrolmentType.from_model)

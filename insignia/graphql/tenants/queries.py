@@ -68,21 +68,34 @@ class TenantQueries:
         info: Info[Context, None],
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
         filter: PersonFilter | None = None,
     ) -> Connection[PersonType]:
         ctx = info.context
         service_filter = filter.to_service() if filter else None
         page = await ctx.run(
-            lambda s: person_service.list_people(s, ctx.principal, first=first, after=after, filter=service_filter)
+            lambda s: person_service.list_people(
+                s, ctx.principal, first=first, after=after, last=last, before=before, filter=service_filter
+            )
         )
         return build_connection(page, PersonType.from_model)
 
     @strawberry.field(description="The organisation's API keys (admins).")
     async def api_keys(
-        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[ApiKeyType]:
         ctx = info.context
-        page = await ctx.run(lambda s: api_key_service.list_api_keys(s, ctx.principal, first=first, after=after))
+        page = await ctx.run(
+            lambda s: api_key_service.list_api_keys(
+                s, ctx.principal, first=first, after=after, last=last, before=before
+            )
+        )
         return build_connection(page, ApiKeyType.from_model)
 
 

@@ -286,13 +286,17 @@ class PersonType(Node):
         info: Info[Context, None],
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
         filter: Annotated[AwardFilter, strawberry.lazy(_CREDENTIAL_INPUTS)] | None = None,
     ) -> Connection[Annotated[AwardType, strawberry.lazy(_CREDENTIAL_TYPES)]]:
         ctx = info.context
         wanted = filter.to_service() if filter else award_service.AwardFilter()
         wanted = dataclasses.replace(wanted, recipient_id=self.model.id)
         page = await ctx.run(
-            lambda s: award_service.list_awards(s, ctx.principal, first=first, after=after, filter=wanted)
+            lambda s: award_service.list_awards(
+                s, ctx.principal, first=first, after=after, last=last, before=before, filter=wanted
+            )
         )
         return build_connection(page, _schema_type(info, "Award").from_model)
 
@@ -307,11 +311,18 @@ class PersonType(Node):
 
     @strawberry.field(description="Courses this person completed (themselves, their managers, issuers).")
     async def completions(
-        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Annotated[CompletionType, strawberry.lazy(_LEARNING)]]:
         ctx = info.context
         page = await ctx.run(
-            lambda s: learning.list_completions(s, ctx.principal, self.model, first=first, after=after)
+            lambda s: learning.list_completions(
+                s, ctx.principal, self.model, first=first, after=after, last=last, before=before
+            )
         )
         return build_connection(page, _schema_type(info, "Completion").from_model)
 
@@ -323,12 +334,21 @@ class PersonType(Node):
         info: Info[Context, None],
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
         include_ended: bool = False,
     ) -> Connection[Annotated[EnrolmentType, strawberry.lazy(_PATHWAYS)]]:
         ctx = info.context
         page = await ctx.run(
             lambda s: enrolment_service.enrolments_of(
-                s, ctx.principal, self.model, first=first, after=after, include_ended=include_ended
+                s,
+                ctx.principal,
+                self.model,
+                first=first,
+                after=after,
+                last=last,
+                before=before,
+                include_ended=include_ended,
             )
         )
         return build_connection(page, _schema_type(info, "Enrolment").from_model)

@@ -93,11 +93,18 @@ class WebhookEndpointType(Node):
 
     @strawberry.field
     async def deliveries(
-        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[WebhookDeliveryType]:
         ctx = info.context
         page = await ctx.run(
-            lambda s: webhook_service.list_deliveries(s, ctx.principal, self.model.id, first=first, after=after)
+            lambda s: webhook_service.list_deliveries(
+                s, ctx.principal, self.model.id, first=first, after=after, last=last, before=before
+            )
         )
         return build_connection(page, WebhookDeliveryType.from_model)
 

@@ -204,12 +204,14 @@ async def list_awards(
     *,
     first: int | None,
     after: str | None,
+    last: int | None = None,
+    before: str | None = None,
     filter: AwardFilter | None = None,
 ) -> Page[Award]:
     stmt = await _visible(session, select(Award), principal)
     if filter is not None:
         stmt = _apply_filter(stmt, filter, datetime.now(UTC))
-    return await paginate(session, stmt, Award.id, first, after)
+    return await paginate(session, stmt, Award.id, first, after, last=last, before=before)
 
 
 async def visible_awards_by_ids(

@@ -404,6 +404,8 @@ async def list_badge_classes(
     *,
     first: int | None,
     after: str | None,
+    last: int | None = None,
+    before: str | None = None,
     status: str | None = None,
     search: str | None = None,
 ) -> Page[BadgeClass]:
@@ -417,7 +419,7 @@ async def list_badge_classes(
     if search:
         term = validation.text(search, "filter.search", max_length=100)
         stmt = stmt.where(BadgeClass.name.ilike("%" + term.replace("%", "\\%").replace("_", "\\_") + "%"))
-    return await paginate(session, stmt, BadgeClass.id, first, after)
+    return await paginate(session, stmt, BadgeClass.id, first, after, last=last, before=before)
 
 
 async def badge_classes_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, BadgeClass]:

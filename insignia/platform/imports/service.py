@@ -427,11 +427,17 @@ def _fail(record: Import, errors: list[dict[str, Any]], row: int, exc: ServiceEr
 
 
 async def list_imports(
-    session: AsyncSession, principal: Principal, *, first: int | None, after: str | None
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Page[Import]:
     if not (principal.has(Scope.LEARNING_RECORD) or principal.has(Scope.AWARDS_ISSUE)):
         raise PermissionDeniedError("You are not allowed to see imports.")
-    return await paginate(session, select(Import), Import.id, first, after)
+    return await paginate(session, select(Import), Import.id, first, after, last=last, before=before)
 
 
 async def imports_by_ids(

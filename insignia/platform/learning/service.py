@@ -208,8 +208,10 @@ async def _refuse_if_required(session: AsyncSession, item_id: uuid.UUID, what: s
         raise ValidationError(f"The {what} is required by the badge class {used!r}; change its criteria first.", "id")
 
 
-async def list_skills(session: AsyncSession, *, first: int | None, after: str | None) -> Page[Skill]:
-    return await paginate(session, select(Skill), Skill.id, first, after)
+async def list_skills(
+    session: AsyncSession, *, first: int | None, after: str | None, last: int | None = None, before: str | None = None
+) -> Page[Skill]:
+    return await paginate(session, select(Skill), Skill.id, first, after, last=last, before=before)
 
 
 async def skills_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Skill]:
@@ -345,11 +347,17 @@ async def _open_courses(session: AsyncSession, principal: Principal) -> Any:
 
 
 async def list_courses(
-    session: AsyncSession, principal: Principal, *, first: int | None, after: str | None
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Page[Course]:
     """Courses open to the principal (the visibility policy: limited courses only to their audiences)."""
     stmt = select(Course).where(await _open_courses(session, principal))
-    return await paginate(session, stmt, Course.id, first, after)
+    return await paginate(session, stmt, Course.id, first, after, last=last, before=before)
 
 
 async def visible_courses_by_ids(
@@ -646,7 +654,14 @@ async def can_see_progress(session: AsyncSession, principal: Principal, person: 
 
 
 async def list_completions(
-    session: AsyncSession, principal: Principal, person: Person, *, first: int | None, after: str | None
+    session: AsyncSession,
+    principal: Principal,
+    person: Person,
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Page[Completion]:
     if not await can_see_progress(session, principal, person):
         raise PermissionDeniedError("You cannot see this person's completions.")

@@ -232,7 +232,7 @@ async def migrate(session: AsyncSession, principal: Principal, pathway_id: uuid.
 
 async def enrolments_of(
     session: AsyncSession, principal: Principal, person: Person, *, first: int | None, after: str | None,
-    include_ended: bool = False,
+    last: int | None = None, before: str | None = None, include_ended: bool = False,
 ) -> Page[Enrolment]:  # fmt: skip
     """A person's enrolments: for themselves, whoever sees them in full, and issuers."""
     full = (await access_to(session, principal, [person.id])).get(person.id) is Access.FULL
@@ -241,7 +241,7 @@ async def enrolments_of(
     stmt = select(Enrolment).where(Enrolment.person_id == person.id)
     if not include_ended:
         stmt = stmt.where(Enrolment.unenrolled_at.is_(None))
-    return await paginate(session, stmt, Enrolment.id, first, after)
+    return await paginate(session, stmt, Enrolment.id, first, after, last=last, before=before)
 
 
 async def current_enrolments(

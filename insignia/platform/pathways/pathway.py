@@ -312,7 +312,14 @@ async def _open(session: AsyncSession, principal: Principal) -> Any:
 
 
 async def list_pathways(
-    session: AsyncSession, principal: Principal, *, first: int | None, after: str | None, status: str | None = None
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None = None,
+    before: str | None = None,
+    status: str | None = None,
 ) -> Page[Pathway]:
     """Pathways open to the principal (the visibility policy): published ones open to their
     audience, archived ones when asked for; drafts for issuers and admins."""
@@ -323,7 +330,7 @@ async def list_pathways(
     stmt = select(Pathway).where(await _open(session, principal))
     if status is not None:
         stmt = stmt.where(Pathway.status == status)
-    return await paginate(session, stmt, Pathway.id, first, after)
+    return await paginate(session, stmt, Pathway.id, first, after, last=last, before=before)
 
 
 async def visible_pathways_by_ids(
