@@ -1,0 +1,4 @@
+// de catalogue: English source string -> translation (missing ones stay English).
+const catalogue: Record<string, string> = {};
+
+export default catalogue;
