@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint check clean
+.PHONY: install run test lint check clean messages
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,15 @@ test: lint tests/js/node_modules/.installed
 	$(BIN)/pytest -q -p no:cacheprovider
 
 check: test
+
+# Gettext catalogues (insignia/locales): extract the strings of the templates and pages, then add
+# new ones to each language's messages.po (translate them there; they are compiled when loaded).
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _noop -k ngettext:1,2 --no-location --sort-output --omit-header \
+		--project Insignia -o insignia/locales/messages.pot .
+	for lang in de fr es; do \
+		$(BIN)/pybabel update -i insignia/locales/messages.pot -d insignia/locales -l $$lang --no-location \
+			--ignore-obsolete --no-fuzzy-matching; done
 
 clean:
 	rm -rf $(VENV) .insignia .mypy_cache .ruff_cache .pytest_cache

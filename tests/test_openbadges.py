@@ -108,8 +108,8 @@ async def test_verification_page_and_live_status(seeder: Seeder, gql: GraphQLCli
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     html = page.text
     assert '<meta property="og:title" content="Certified Forklift Operator — Org ' in html
-    assert '<meta name="twitter:card" content="summary">' in html
-    assert re.search(r'<meta property="og:image" content="[^"]+/image\.png">', html)
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+    assert re.search(r'<meta property="og:image" content="[^"]+/og\.png">', html)
     assert '<p class="status" id="status">Valid</p>' in html
     assert "Forklift safety" in html and links["openBadge2Url"] in html
     assert "The recipient (name not public)" in html and ">Learner<" not in html

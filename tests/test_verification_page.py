@@ -33,11 +33,11 @@ from sqlalchemy import select
 from insignia.app import create_app
 from insignia.infra.db import Database, set_tenant
 from insignia.infra.settings import Settings
+from insignia.platform.branding.brand import Brand
 from insignia.platform.credentials.issuing import STATUS_PURPOSE, allocate_status_indexes
 from insignia.platform.credentials.models import Award, BadgeClass, BadgeClassSkill
 from insignia.platform.learning.models import Skill
 from insignia.platform.openbadges import sharing
-from insignia.platform.openbadges.branding import Brand
 from insignia.platform.openbadges.images import validate_image
 from insignia.tenants.models import Audience, Person, TenantSettings
 from insignia.tenants.tenant import create_tenant

@@ -22,12 +22,14 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
 from insignia.graphql.audit.queries import AuditQueries
+from insignia.graphql.branding.schema import BrandingMutations, BrandingQueries
 from insignia.graphql.context import Context
 from insignia.graphql.credentials.mutations import CredentialMutations, SigningKeyMutations
 from insignia.graphql.credentials.queries import CredentialQueries
 from insignia.graphql.engagement.schema import EngagementMutations, EngagementQueries
 from insignia.graphql.ids import parse_global_id
 from insignia.graphql.imports.schema import ImportMutations, ImportQueries
+from insignia.graphql.insights.schema import InsightsMutations, InsightsQueries
 from insignia.graphql.jobs.queries import JobMutations, JobQueries
 from insignia.graphql.learning.schema import LearningMutations, LearningQueries
 from insignia.graphql.node import NODE_RESOLVERS, Node
@@ -58,6 +60,8 @@ class Query(
     PathwayQueries,
     EngagementQueries,
     SkillsQueries,
+    BrandingQueries,
+    InsightsQueries,
 ):
     @strawberry.field(description="Any object by its global id; null if it does not exist or is not yours to see.")
     async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:
@@ -84,6 +88,8 @@ class Mutation(
     PathwayMutations,
     EngagementMutations,
     SkillsMutations,
+    BrandingMutations,
+    InsightsMutations,
 ):
     pass
 

@@ -103,6 +103,9 @@ def _grant(connection: Connection, role: str) -> None:
         "insignia_rate_limit_take(text[], double precision[], double precision[], double precision, boolean)",
         "insignia_outbox_stats()",
         "insignia_tenant_limits()",
+        "insignia_domain_activate(text)",
+        "insignia_domain_release(text)",
+        "insignia_domains_due(integer)",
     ):
         # A database migrated to an older revision does not have the newer functions yet.
         if connection.execute(text("SELECT to_regprocedure(:f)"), {"f": function}).scalar() is not None:

@@ -64,6 +64,8 @@ class Person(Base):
     external_id: Mapped[str | None]
     given_name: Mapped[str | None]
     family_name: Mapped[str | None]
+    # The language of the person's emails ("de"); None: the tenant's default (migration 0013).
+    locale: Mapped[str | None]
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
 
@@ -146,6 +148,20 @@ class TenantSettings(Base):
     award_acceptance: Mapped[bool] = mapped_column(default=False)
     # The tenant's learner portal (https://academy.example.com): emails link there to sign in.
     portal_url: Mapped[str | None]
+    # The rest of the brand (migration 0013; see insignia.platform.branding.brand).
+    brand_accent_color: Mapped[str | None]
+    brand_text_color: Mapped[str | None]
+    brand_background_color: Mapped[str | None]
+    brand_typography: Mapped[str | None]
+    brand_logo_light_data: Mapped[bytes | None] = mapped_column(deferred=True)
+    brand_logo_light_type: Mapped[str | None]
+    brand_logo_dark_data: Mapped[bytes | None] = mapped_column(deferred=True)
+    brand_logo_dark_type: Mapped[str | None]
+    email_sender_name: Mapped[str | None]
+    email_reply_to: Mapped[str | None]
+    support_url: Mapped[str | None]
+    footer_text: Mapped[str | None]
+    default_locale: Mapped[str] = mapped_column(default="en")
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
 
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from sqlalchemy import and_, func, literal, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from insignia.infra import audit, validation
+from insignia.infra import audit, i18n, validation
 from insignia.infra.errors import Checks, NotFoundError, PermissionDeniedError, ValidationError
 from insignia.infra.orm import ensure_unused
 from insignia.infra.outbox import enqueue
@@ -180,6 +180,7 @@ async def provision_person(
     family_name: str | None = None,
     active: bool = True,
     actor: str = audit.DIRECTORY,
+    locale: str | None = None,
 ) -> Person:
     """Create a person on the directory's word (SSO just-in-time, SCIM): no invitation email, since
     they sign in through their organisation. Callers have checked who may provision; ``actor`` is
@@ -198,6 +199,7 @@ async def provision_person(
         external_id=external_id,
         given_name=given_name,
         family_name=family_name,
+        locale=i18n.normalise(locale),  # the directory's preferredLanguage/locale; unknown ones: the default
         active=active,
         deactivated_at=None if active else datetime.now(UTC),
         deactivated_by=None if active else "directory",
@@ -222,6 +224,7 @@ def person_event_data(person: Person) -> dict[str, object]:
         "managerId": str(person.manager_id) if person.manager_id else None,
         "roles": list(person.roles),
         "active": person.active,
+        "locale": person.locale,
     }
 
 
@@ -236,8 +239,10 @@ async def update_person(
     manager_id: uuid.UUID | None = None,
     clear_manager: bool = False,
     roles: Sequence[str] | None = None,
+    locale: str | None = None,
 ) -> Person:
-    """Change a person's details; only given fields change."""
+    """Change a person's details; only given fields change (an empty ``locale``: the organisation's
+    default language)."""
     person = await get_person(session, person_id)
     await _require_write(
         session,
@@ -254,6 +259,8 @@ async def update_person(
         person.email = email
     if name is not None:
         person.name = validation.text(name, "name")
+    if locale is not None:
+        person.locale = i18n.validate(locale, "locale") if locale.strip() else None
     if audience_id is not None:
         await get_audience(session, audience_id, "audienceId")
         person.audience_id = audience_id
@@ -359,10 +366,12 @@ async def update_own_profile(
     profile_public: bool | None = None,
     did: str | None = None,
     headline: str | None = None,
+    locale: str | None = None,
 ) -> Person:
     """A person's own choices: a public profile page (and their name on their public badge pages),
     their DID, which becomes the subject of their Open Badges 3.0 credentials (empty clears it), and
-    a headline colleagues see (empty clears it)."""
+    a headline colleagues see (empty clears it), and the language of their emails (``locale``:
+    en, de, fr or es; empty: the organisation's default)."""
     if principal.person is None:
         raise PermissionDeniedError("Only a signed-in person has a profile.")
     person = await get_person(session, principal.person.id)
@@ -371,7 +380,10 @@ async def update_own_profile(
     value = did.strip() or None if did is not None else None
     if value is not None and (len(value) > 500 or not DID_RE.match(value)):
         checks.errors.append(ValidationError("did must be a DID such as did:web:example.com or did:key:z6Mk...", "did"))
+    new_locale = checks.run(lambda: i18n.validate(locale, "locale") if locale and locale.strip() else None)
     checks.done()
+    if locale is not None:
+        person.locale = new_locale
     if profile_public is not None:
         person.profile_public = profile_public
     if headline is not None:

@@ -36,7 +36,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from insignia.infra import audit, outbound
+from insignia.infra import audit, i18n, outbound
 from insignia.infra.crypto import SecretBox
 from insignia.infra.errors import NotFoundError, ServiceError
 from insignia.infra.ids import uuid7
@@ -361,6 +361,7 @@ async def complete_oidc(
         email_verified=verified,
         name=_claim_text(claims.get(sso.mapped(connection, "name"))),
         group_names=_claim_list(claims.get(sso.mapped(connection, "groups"))),
+        locale=_claim_text(claims.get("locale")),
     )
 
 
@@ -426,6 +427,7 @@ async def complete_saml(
         email_verified=True,  # the IdP asserts it, signed
         name=_claim_text(attributes.get(sso.mapped(connection, "name"))),
         group_names=attributes.get(group_attribute) if group_attribute in attributes else None,
+        locale=_claim_text(attributes.get("preferredLanguage") or attributes.get("locale")),
         saml_name_id=assertion.name_id,
         saml_session_index=assertion.session_index,
     )
@@ -443,6 +445,7 @@ async def _sign_in(
     email_verified: bool,
     name: str | None,
     group_names: Sequence[str] | None,
+    locale: str | None = None,
     saml_name_id: str | None = None,
     saml_session_index: str | None = None,
 ) -> SignedIn:
@@ -487,6 +490,7 @@ async def _sign_in(
                     audience_id=grant.audience_id or connection.audience_id,
                     roles=grant.roles or [Role.LEARNER.value],
                     actor=audit.connection_actor(connection.id),
+                    locale=locale,
                 )
             except ServiceError as exc:
                 raise SignInError(403, f"{email} cannot be added to {tenant.name}: {exc.message}") from None
@@ -506,6 +510,8 @@ async def _sign_in(
         raise SignInError(403, f"This person has been deactivated in {tenant.name}.")
     if group_names is not None:
         await groups.apply_groups(session, person, group_names, connection.id)
+    if person.locale is None and i18n.normalise(locale):
+        person.locale = i18n.normalise(locale)  # the IdP's locale claim, until the person chooses one
     if identity is not None:
         identity.last_sign_in_at = _now()
     secret, code = secrets.token_urlsafe(32), secrets.token_urlsafe(32)

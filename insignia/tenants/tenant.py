@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from insignia.infra import audit, validation
+from insignia.infra import audit, i18n, validation
 from insignia.infra.db import set_tenant
 from insignia.infra.errors import Checks, ConflictError, NotFoundError, ValidationError
 from insignia.infra.logging import principal_var
@@ -103,6 +103,7 @@ async def update_settings(
     default_award_visibility: str | None = None,
     award_acceptance: bool | None = None,
     portal_url: str | None = None,
+    default_locale: str | None = None,
 ) -> TenantSettings:
     """Change the tenant's settings (admins); only what is given changes, an empty string clears
     the LinkedIn organisation id or the portal URL. Every invalid value is reported at once.
@@ -133,6 +134,8 @@ async def update_settings(
         values["award_acceptance"] = award_acceptance
     if portal_url is not None:
         values["portal_url"] = checks.run(lambda: validation.optional_url(portal_url.strip() or None, "portalUrl"))
+    if default_locale is not None:
+        values["default_locale"] = checks.run(lambda: i18n.validate(default_locale, "defaultLocale"))
     checks.done()
     if not values:
         return await get_settings(session, principal.tenant_id)

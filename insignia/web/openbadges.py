@@ -10,6 +10,7 @@ under ``static/``), a sandbox for documents and images, no framing, no sniffing.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import uuid
@@ -23,16 +24,20 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from insignia.infra import i18n
 from insignia.infra.crypto import SecretBox
 from insignia.infra.db import set_tenant
 from insignia.infra.http import bearer_credential
+from insignia.platform.branding import badges
+from insignia.platform.branding import brand as branding
 from insignia.platform.credentials import award as awards
 from insignia.platform.credentials import badge_class as badge_classes
 from insignia.platform.credentials.models import Award, BadgeClass
-from insignia.platform.openbadges import baking, branding, dataintegrity, links, ob2, ob3, sharing
+from insignia.platform.insights import counters
+from insignia.platform.openbadges import baking, dataintegrity, links, ob2, ob3, sharing
 from insignia.platform.openbadges.verification import verify_credential
 from insignia.platform.pathways import pathway as pathway_service
 from insignia.tenants import tenant as tenant_service
@@ -80,6 +85,13 @@ def _secured(response: Response, origin: str | None = None) -> Response:
 def _origin(urls: ob2.Urls) -> str:
     parts = urlsplit(urls.root)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def _vary_language(response: Response) -> Response:
+    """Pages come in the visitor's language (``Accept-Language``): caches keep one per language."""
+    vary = response.headers.get("Vary")
+    response.headers["Vary"] = f"{vary}, Accept-Language" if vary else "Accept-Language"
+    return response
 
 
 def _cached(
@@ -132,8 +144,15 @@ class _Scope:
         await set_tenant(self.session, self.tenant.id)
         return principal if principal.tenant_id == self.tenant.id else None
 
-    async def brand(self) -> branding.Brand:
-        return branding.brand(self.urls, await tenant_service.get_settings(self.session, self.tenant.id))
+    async def brand(self, audience_id: uuid.UUID | None = None) -> branding.Brand:
+        """The brand people of ``audience_id`` see: its overrides over the tenant's."""
+        return await branding.resolve(self.session, self.urls, self.tenant.id, audience_id)
+
+    @property
+    def language(self) -> i18n.Language:
+        """The visitor's language: the page's switch (``?lang=``), else their browser's."""
+        chosen = i18n.normalise(self.request.query_params.get("lang"))
+        return i18n.Language(chosen or i18n.negotiate(self.request.headers.get("accept-language")))
 
     async def public_badge(self, raw_id: str) -> BadgeClass | None:
         """A badge class that has been published (archived ones stay readable for old awards)."""
@@ -196,11 +215,23 @@ async def issuer(request: Request) -> Response:
     return await _with_tenant(request, handle)
 
 
+_LOGO_VARIANTS = {"logo": "logo", "logo-light": "logo_light", "logo-dark": "logo_dark"}
+
+
 async def brand_logo(request: Request) -> Response:
-    """The tenant's logo, as uploaded (PNG or sanitised SVG)."""
+    """The tenant's logos (``brand/logo``, ``logo-light``, ``logo-dark``) and its audiences' own
+    (``brand/audiences/<id>/logo``...), as uploaded (PNG or sanitised SVG)."""
 
     async def handle(scope: _Scope) -> Response:
-        found = await branding.logo(scope.session, scope.tenant.id)
+        variant = _LOGO_VARIANTS.get(request.path_params.get("variant", "logo"))
+        raw_audience = request.path_params.get("audience_id")
+        try:
+            audience_id = uuid.UUID(raw_audience) if raw_audience else None
+        except ValueError:
+            return _not_found()
+        if variant is None:
+            return _not_found()
+        found = await branding.logo(scope.session, scope.tenant.id, variant, audience_id)
         if found is None:
             return _not_found()
         body, media, modified = found
@@ -224,13 +255,38 @@ async def badge_class(request: Request) -> Response:
     return await _with_tenant(request, handle)
 
 
+async def _badge_art(scope: _Scope, badge: BadgeClass, fmt: str, status: str = "active") -> tuple[bytes, str]:
+    """The badge's image as drawn from its design (or the default design), or as uploaded: SVG or
+    PNG (an uploaded image is served in its own format), grey with its status when not valid."""
+    art = await badges.artwork(scope.session, scope.urls, badge)
+    if art is not None:
+        if fmt == "png":
+            return await asyncio.to_thread(art.png_for, status), "image/png"
+        return art.svg_for(status).encode(), "image/svg+xml"
+    uploaded = await badge_classes.badge_image(scope.session, badge.id)
+    if uploaded is not None and status == "active":
+        return uploaded
+    if fmt == "png":
+        return baking.badge_png(status), "image/png"
+    return baking.badge_svg(badge.name, status).encode(), "image/svg+xml"
+
+
 async def badge_image(request: Request) -> Response:
+    """The badge class's image (``image``: SVG for a design, else as uploaded; ``image.png``; ``og.png``:
+    the 1200 x 630 card shared links unfurl to)."""
+
     async def handle(scope: _Scope) -> Response:
         badge = await scope.public_badge(request.path_params["badge_id"])
-        if badge is None:
+        kind = request.path_params.get("kind", "image")
+        if badge is None or kind not in ("image", "image.png", "og.png"):
             return _not_found()
-        uploaded = await badge_classes.badge_image(scope.session, badge.id)
-        body, media = uploaded if uploaded else (baking.badge_svg(badge.name).encode(), "image/svg+xml")
+        if kind == "og.png":
+            art = await badges.artwork(scope.session, scope.urls, badge)
+            if art is None:
+                return _not_found()
+            body, media = await asyncio.to_thread(art.og_for, scope.tenant.name), "image/png"
+        else:
+            body, media = await _badge_art(scope, badge, "png" if kind == "image.png" else "svg")
         response = _cached(request, body, media, public=True, modified=badge.updated_at)
         # Served from our origin: never let a browser treat it as a document that can run code.
         response.headers["Content-Security-Policy"] = _IMAGE_CSP
@@ -279,7 +335,7 @@ def _assets(brand: branding.Brand) -> sharing.Assets:
     tenant's root (``awards/<id>``, ``people/<id>``), on the platform's origin or the tenant's domain."""
     return sharing.Assets(
         stylesheet=f"../static/verify.css?v={_version(_STATIC['verify.css'])}",
-        theme=f"../brand/theme.css?v={brand.color.lstrip('#')}",
+        theme=f"../brand/theme.css?v={brand.version}" + (f"&a={brand.audience_id}" if brand.audience_id else ""),
         script=f"../static/verify.js?v={_version(_STATIC['verify.js'])}",
     )
 
@@ -298,11 +354,16 @@ async def static_file(request: Request) -> Response:
 
 
 async def brand_theme(request: Request) -> Response:
-    """The tenant's colours for its pages, as CSS custom properties (AA-contrast variants included)."""
+    """The brand's colours and type for its pages, as CSS custom properties (AA-contrast variants
+    included): the tenant's, or with ``?a=<audience id>`` that audience's."""
 
     async def handle(scope: _Scope) -> Response:
         settings = await tenant_service.get_settings(scope.session, scope.tenant.id)
-        body = sharing.theme_css(branding.brand(scope.urls, settings)).encode()
+        try:
+            audience_id = uuid.UUID(request.query_params["a"]) if request.query_params.get("a") else None
+        except ValueError:
+            audience_id = None
+        body = sharing.theme_css(await scope.brand(audience_id)).encode()
         modified = settings.updated_at or scope.tenant.created_at
         return _cached(request, body, "text/css; charset=utf-8", public=True, modified=modified)
 
@@ -343,7 +404,14 @@ async def _credential(
 
 
 async def _verify(
-    scope: _Scope, request: Request, award: Award, badge: BadgeClass, person: Person, *, now: datetime
+    scope: _Scope,
+    request: Request,
+    award: Award,
+    badge: BadgeClass,
+    person: Person,
+    *,
+    now: datetime,
+    lang: i18n.Language = sharing.ENGLISH,
 ) -> sharing.Verification:
     """What the verification page shows as checked: the award's OB 3.0 credential, signed exactly
     as ``credential`` serves it, put through our verifier as a relying party would. The key comes
@@ -388,7 +456,7 @@ async def _verify(
         status_problem = {"revoked": "revoked", "suspended": "suspended"}.get(award.status(now))
     return sharing.verification_checks(
         scope.tenant, award, did=did, key_known=bool(resolved), problem=verdict.problem,
-        status_problem=status_problem, status_from_list=from_list, now=now,
+        status_problem=status_problem, status_from_list=from_list, now=now, lang=lang,
     )  # fmt: skip
 
 
@@ -431,6 +499,27 @@ async def status_list(request: Request) -> Response:
     return await _with_tenant(request, handle)
 
 
+async def award_og(request: Request) -> Response:
+    """The award's Open Graph card (1200 x 630): its badge, title and issuer; grey with its status
+    when it no longer stands."""
+
+    async def handle(scope: _Scope) -> Response:
+        found = await scope.award(request.path_params["award_id"])
+        if found is None:
+            return _not_found()
+        award, badge, _person = found
+        art = await badges.artwork(scope.session, scope.urls, badge)
+        if art is None:  # an uploaded image: the badge image itself
+            body, media = await _badge_art(scope, badge, "png", _status(award))
+        else:
+            body, media = await asyncio.to_thread(art.og_for, scope.tenant.name, _status(award)), "image/png"
+        response = _cached(request, body, media, public=links.publicly_shown(award), modified=award.updated_at)
+        response.headers["Content-Security-Policy"] = _IMAGE_CSP
+        return response
+
+    return await _with_tenant(request, handle)
+
+
 async def award_image(request: Request) -> Response:
     """The live image embeds and email signatures load: it shows expired or revoked as such."""
 
@@ -440,18 +529,13 @@ async def award_image(request: Request) -> Response:
             return _not_found()
         award, badge, _person = found
         status = _status(award)
-        if request.path_params["fmt"] not in ("png", "svg"):
+        fmt = request.path_params["fmt"]
+        if fmt not in ("png", "svg"):
             return _not_found()
-        if request.path_params["fmt"] == "png":
-            return _cached(
-                request,
-                baking.badge_png(status),
-                "image/png",
-                public=links.publicly_shown(award),
-                modified=award.updated_at,
-            )
-        body = baking.badge_svg(badge.name, status).encode()
-        return _cached(request, body, "image/svg+xml", public=links.publicly_shown(award), modified=award.updated_at)
+        body, media = await _badge_art(scope, badge, fmt, status)
+        response = _cached(request, body, media, public=links.publicly_shown(award), modified=award.updated_at)
+        response.headers["Content-Security-Policy"] = _IMAGE_CSP
+        return response
 
     return await _with_tenant(request, handle)
 
@@ -474,9 +558,16 @@ async def baked(request: Request) -> Response:
         public = links.publicly_shown(award)
         fmt = request.path_params["fmt"]
         name = f"{badge.name}.{fmt}".replace('"', "")
-        uploaded = await badge_classes.badge_image(scope.session, badge.id)
-        base_png = uploaded[0] if uploaded and uploaded[1] == "image/png" else baking.badge_png()
-        base_svg = uploaded[0].decode() if uploaded and uploaded[1] == "image/svg+xml" else baking.badge_svg(badge.name)
+        # The badge's own image, as drawn from its design or uploaded, carries the credential.
+        art = await badges.artwork(scope.session, scope.urls, badge)
+        uploaded = None if art is not None else await badge_classes.badge_image(scope.session, badge.id)
+        if art is not None:
+            base_png = await asyncio.to_thread(art.png_for) if fmt == "png" else b""
+            base_svg = art.svg_for()
+        else:
+            base_png = uploaded[0] if uploaded and uploaded[1] == "image/png" else baking.badge_png()
+            svg_upload = uploaded and uploaded[1] == "image/svg+xml"
+            base_svg = uploaded[0].decode() if uploaded and svg_upload else baking.badge_svg(badge.name)
         if request.path_params["version"] == "ob3":
             signed = await _credential(scope, request, award, badge, person)
             if fmt == "png":
@@ -513,21 +604,58 @@ async def verification_page(request: Request) -> Response:
         now = datetime.now(UTC)
         skills = (await badge_classes.skills_by_badge_class(scope.session, [badge.id]))[badge.id]
         settings = await tenant_service.get_settings(scope.session, scope.tenant.id)
-        brand = branding.brand(scope.urls, settings)
-        checked = await _verify(scope, request, award, badge, person, now=now)
+        brand = await scope.brand(person.audience_id)
+        lang = scope.language
+        checked = await _verify(scope, request, award, badge, person, now=now, lang=lang)
         html = sharing.verification_html(
             scope.urls, scope.tenant, award, badge, person=person, skills=skills, status=award.status(now),
             brand=brand, verification=checked, assets=_assets(brand),
             linkedin_organization_id=settings.linkedin_organization_id,
-            pathway=await _pathway_of(scope, badge.id, settings.portal_url),
+            pathway=await _pathway_of(scope, badge.id, settings.portal_url), lang=lang,
         )  # fmt: skip
-        return _cached(
-            request,
-            html.encode(),
-            "text/html; charset=utf-8",
-            public=links.publicly_shown(award),
-            modified=award.updated_at,
+        await _count(request, scope, award.id, share=False)
+        return _vary_language(
+            _cached(
+                request,
+                html.encode(),
+                "text/html; charset=utf-8",
+                public=links.publicly_shown(award),
+                modified=award.updated_at,
+            )
         )
+
+    return await _with_tenant(request, handle)
+
+
+async def _count(request: Request, scope: _Scope, award_id: uuid.UUID, *, share: bool) -> None:
+    """Count a page view or share click for insights, in its own short transaction (the page's is
+    read-only); nothing about the visitor is kept."""
+    async with request.app.state.database.tenant_transaction(scope.tenant.id) as session:
+        await counters.viewed(session, scope.tenant.id, award_id, share=share)
+
+
+async def share(request: Request) -> Response:
+    """A share button of the verification page: counted, then on to the network (or mail client)."""
+
+    async def handle(scope: _Scope) -> Response:
+        found = await scope.award(request.path_params["award_id"])
+        if found is None or not links.publicly_shown(found[0]):
+            return _not_found()
+        award, badge, _person = found
+        page = scope.urls.page(award.id)
+        targets = {
+            label.lower(): url for label, url in sharing.share_links(page, f"{badge.name} — {scope.tenant.name}")
+        }
+        if request.path_params["network"] == "linkedin-profile":
+            settings = await tenant_service.get_settings(scope.session, scope.tenant.id)
+            targets["linkedin-profile"] = sharing.linkedin_url(
+                scope.urls, scope.tenant, award, badge, settings.linkedin_organization_id
+            )
+        target = targets.get(request.path_params["network"])
+        if target is None or award.status(datetime.now(UTC)) not in ("active", "expired"):
+            return _not_found()
+        await _count(request, scope, award.id, share=True)
+        return RedirectResponse(target, status_code=303, headers={"Cache-Control": "no-store"})
 
     return await _with_tenant(request, handle)
 
@@ -560,23 +688,32 @@ async def profile(request: Request) -> Response:
             )
         ).all()
         awards = [(award, badge, _status(award)) for award, badge in rows]
-        brand = await scope.brand()
-        html = sharing.profile_html(scope.urls, scope.tenant, person, awards, brand, assets=_assets(brand))
+        brand = await scope.brand(person.audience_id)
+        html = sharing.profile_html(
+            scope.urls, scope.tenant, person, awards, brand, assets=_assets(brand), lang=scope.language
+        )
         modified = max([a.updated_at for a, _b, _s in awards], default=person.updated_at)
-        return _cached(request, html.encode(), "text/html; charset=utf-8", public=True, modified=modified)
+        return _vary_language(
+            _cached(request, html.encode(), "text/html; charset=utf-8", public=True, modified=modified)
+        )
 
     return await _with_tenant(request, handle)
 
 
 _PAGES = [
     ("/brand/logo", brand_logo),
+    ("/brand/audiences/{audience_id}/{variant:str}", brand_logo),
+    ("/awards/{award_id}/og.png", award_og),
     ("/brand/theme.css", brand_theme),
+    ("/brand/{variant:str}", brand_logo),
     ("/people/{person_id}", profile),
     ("/ob2/issuer", issuer),
     ("/ob2/badges/{badge_id}", badge_class),
     ("/ob2/badges/{badge_id}/image", badge_image),
+    ("/ob2/badges/{badge_id}/{kind:str}", badge_image),
     ("/ob2/assertions/{award_id}", assertion),
     ("/awards/{award_id}", verification_page),
+    ("/awards/{award_id}/share/{network}", share),
     ("/awards/{award_id}/image.{fmt:str}", award_image),
     ("/awards/{award_id}/baked/{version}.{fmt:str}", baked),
     ("/ob3/credentials/{award_id}", credential),

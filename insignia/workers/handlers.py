@@ -9,12 +9,15 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from insignia.infra.email import Mailer, TemplateRenderer, build_message
+from insignia.infra.email import Mailer, TemplateRenderer, build_message, sender_with_name
 from insignia.infra.outbox import Attempt, Handler, OutboxEvent, enqueue
 from insignia.infra.settings import Settings
+from insignia.platform.branding import badges, mail
+from insignia.platform.branding import brand as branding
 from insignia.platform.credentials import badge_class, eligibility
 from insignia.platform.engagement import points, rules
 from insignia.platform.imports import service as imports
+from insignia.platform.insights import export
 from insignia.platform.learning.service import EVALUATE_KIND
 from insignia.platform.openbadges import links
 from insignia.platform.openbadges.ob2 import Urls
@@ -31,7 +34,8 @@ def mailer_for(settings: Settings) -> Mailer:
 
 
 class EmailHandler:
-    """``email.send``: render a template for the tenant and send it."""
+    """``email.send``: render a template for the tenant and send it, in the recipient's language and
+    their audience's brand (``insignia.platform.branding.mail``)."""
 
     def __init__(self, settings: Settings, mailer: Mailer, renderer: TemplateRenderer | None = None) -> None:
         self.settings = settings
@@ -44,16 +48,14 @@ class EmailHandler:
         if tenant is None:
             return  # the organisation is gone: nobody to write on behalf of
         award_id = payload.get("awardId")
-        link = await links.link_for(
-            session,
-            Urls.for_tenant(self.settings.public_url, tenant),
-            tenant.id,
-            uuid.UUID(award_id) if award_id else None,
-        )
+        urls = Urls.for_tenant(self.settings.public_url, tenant)
+        link = await links.link_for(session, urls, tenant.id, uuid.UUID(award_id) if award_id else None)
         context = {**payload.get("context", {}), "inviter_org": tenant.name, "sign_in_url": link}
-        rendered = self.renderer.render(payload["template"], context)
+        look = await mail.look_for(session, urls, tenant.id, payload["to"])
+        rendered = self.renderer.render(payload["template"], context, locale=look.locale, look=look.look)
         domain = self.settings.email_from.rsplit("@", 1)[-1].rstrip(">") or "insignia.localhost"
-        message = build_message(self.settings.email_from, payload["to"], rendered, f"<{event.id}@{domain}>")
+        sender = sender_with_name(self.settings.email_from, look.sender_name)
+        message = build_message(sender, payload["to"], rendered, f"<{event.id}@{domain}>", reply_to=look.reply_to)
         await self.mailer.send(message, str(event.id))
 
 
@@ -95,6 +97,11 @@ async def refresh_skills(session: AsyncSession, event: OutboxEvent, _attempt: At
     await profile.refresh_holders(session, uuid.UUID(event.payload["badgeClassId"]))
 
 
+async def export_report(session: AsyncSession, event: OutboxEvent, _attempt: Attempt) -> None:
+    """``report.export``: build a report's CSV with the requester's rights as they are now."""
+    await export.run_export(session, uuid.UUID(event.payload["exportId"]))
+
+
 async def reconcile_points(session: AsyncSession, event: OutboxEvent, _attempt: Attempt) -> None:
     """``engagement.reconcile``: re-count expired awards' points in chunks (each schedules the next)."""
     after = event.payload.get("after")
@@ -108,9 +115,7 @@ async def recompute_points(session: AsyncSession, event: OutboxEvent, _attempt: 
     await points.recompute(session, event.tenant_id)
 
 
-async def rerender_badges(
-    session: AsyncSession, event: OutboxEvent, _attempt: Attempt, *, settings: Settings
-) -> None:
+async def rerender_badges(session: AsyncSession, event: OutboxEvent, _attempt: Attempt, *, settings: Settings) -> None:
     """``branding.rerender``: redraw the badge designs that follow a brand that changed (a batch a
     job; each schedules the next)."""
     tenant = await session.scalar(select(Tenant).where(Tenant.id == event.tenant_id))
@@ -132,6 +137,7 @@ def build_handlers(settings: Settings) -> dict[str, Handler]:
         webhook.PUBLISH_KIND: partial(webhook.fan_out, config=config),
         webhook.DELIVER_KIND: partial(webhook.deliver, config=config),
         EMAIL_KIND: EmailHandler(settings, mailer_for(settings)),
+        branding.RERENDER_KIND: partial(rerender_badges, settings=settings),
         EVALUATE_KIND: evaluate,
         eligibility.REEVALUATE_KIND: reevaluate,
         imports.PROCESS_KIND: process_import,
@@ -140,4 +146,5 @@ def build_handlers(settings: Settings) -> dict[str, Handler]:
         rules.RECONCILE_KIND: reconcile_points,
         points.RECOMPUTE_KIND: recompute_points,
         badge_class.REFRESH_SKILLS_KIND: refresh_skills,
+        export.EXPORT_KIND: export_report,
     }

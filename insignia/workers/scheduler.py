@@ -15,6 +15,7 @@ from sqlalchemy import text
 from insignia.infra.db import Database
 from insignia.infra.outbox import housekeeping
 from insignia.infra.settings import Settings
+from insignia.platform.branding import domain as domains
 from insignia.platform.credentials import expiry
 from insignia.platform.engagement import digest
 from insignia.platform.pathways import enrolment, goal
@@ -117,12 +118,28 @@ def default_tasks(database: Database, settings: Settings) -> list[PeriodicTask]:
         await check_pending_domains(database, domains.DnsResolver(settings.dns_nameservers))
 
     return [
+        PeriodicTask("domains.check", settings.domain_check_seconds, check_domains),
         PeriodicTask("awards.expire", settings.expiry_sweep_seconds, expire),
         PeriodicTask("pathways.sweep", settings.expiry_sweep_seconds, pathway_work),
         PeriodicTask("engagement.digests", settings.expiry_sweep_seconds, engagement_digests),
         PeriodicTask("awards.remind", settings.expiry_sweep_seconds, remind),
         PeriodicTask("housekeeping", 600.0, sweep),
     ]
+
+
+async def check_pending_domains(database: Database, resolver: domains.Resolver) -> int:
+    """One pass over every tenant's pending domains, each checked in its tenant's transaction;
+    returns how many became active."""
+    async with database.session() as session:
+        due = await domains.domains_due(session)
+    activated = 0
+    for tenant_id, domain_id in due:
+        async with database.tenant_transaction(tenant_id) as session:
+            row = await domains.check_due(session, domain_id, resolver)
+            activated += row is not None and row.status == "active"
+    if activated:
+        logger.info("domains verified", extra={"activated": activated})
+    return activated
 
 
 async def run_scheduler(tasks: list[PeriodicTask], stop: asyncio.Event) -> None:

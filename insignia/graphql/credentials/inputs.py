@@ -9,6 +9,7 @@ from typing import Any
 
 import strawberry
 
+from insignia.graphql.branding.inputs import BadgeDesignInput
 from insignia.graphql.credentials.types import AwardAcceptance, AwardStatus, BadgeClassStatus, CriteriaMode
 from insignia.graphql.ids import expect_id
 from insignia.graphql.tenants.types import Visibility
@@ -82,6 +83,9 @@ class BadgeClassCreateInput:
     delegated: bool = strawberry.field(
         default=False, description="Partner admins may issue it to people of their own partner company."
     )
+    design: BadgeDesignInput | None = strawberry.field(
+        default=None, description="Draw the badge image from a design (instead of an image URL or upload)."
+    )
 
 
 @strawberry.input
@@ -108,6 +112,9 @@ class BadgeClassUpdateInput:
         default=False, description="New awards take the organisation's default visibility again."
     )
     delegated: bool | None = None
+    design: BadgeDesignInput | None = strawberry.field(
+        default=None, description="Draw the badge image from this design; it replaces an uploaded image."
+    )
 
 
 @strawberry.input

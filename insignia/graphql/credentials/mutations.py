@@ -26,9 +26,11 @@ from insignia.graphql.credentials.types import AwardType, BadgeClassType, Signin
 from insignia.graphql.errors import UserError, run_mutation
 from insignia.graphql.ids import expect_id
 from insignia.graphql.learning.schema import _ids
-from insignia.graphql.tenants.types import ImageFormat, tenant_urls
+from insignia.graphql.tenants.types import ImageFormat, caller_tenant, tenant_urls
 from insignia.infra import validation
 from insignia.infra.crypto import SecretBox
+from insignia.platform.branding import badges as design_service
+from insignia.platform.branding.design import Design
 from insignia.platform.credentials import award as award_service
 from insignia.platform.credentials import award_status, issuing
 from insignia.platform.credentials import badge_class as badge_class_service
@@ -70,14 +72,28 @@ async def _award_changed(ctx: Context, change: Callable[[AsyncSession], Awaitabl
     return _award_payload(*await run_mutation(ctx, op))
 
 
+async def _designer(ctx: Context) -> Callable[[AsyncSession, BadgeClass, Design], Awaitable[object]]:
+    """What saves a badge class's design in a mutation (the tenant and its URLs are read before the
+    mutation's savepoint holds the request's session)."""
+    tenant, urls = await caller_tenant(ctx), await tenant_urls(ctx)
+
+    async def save(session: AsyncSession, badge: BadgeClass, design: Design) -> object:
+        return await design_service.set_design(session, ctx.principal, urls, tenant, badge, design=design)
+
+    return save
+
+
 @strawberry.type
 class CredentialMutations:
     @strawberry.mutation
     async def badge_class_create(self, info: Info[Context, None], input: BadgeClassCreateInput) -> BadgeClassPayload:
         ctx = info.context
 
+        save_design = await _designer(ctx)
+
         async def op(s: AsyncSession) -> BadgeClass:
-            return await badge_class_service.create_badge_class(
+            design = input.design.to_design("design.") if input.design else None
+            badge = await badge_class_service.create_badge_class(
                 s,
                 ctx.principal,
                 name=input.name,
@@ -95,6 +111,9 @@ class CredentialMutations:
                 default_visibility=input.default_visibility.value if input.default_visibility else None,
                 delegated=input.delegated,
             )
+            if design is not None:
+                await save_design(s, badge, design)
+            return badge
 
         return _badge_payload(*await run_mutation(ctx, op))
 
@@ -102,8 +121,11 @@ class CredentialMutations:
     async def badge_class_update(self, info: Info[Context, None], input: BadgeClassUpdateInput) -> BadgeClassPayload:
         ctx = info.context
 
+        save_design = await _designer(ctx)
+
         async def op(s: AsyncSession) -> BadgeClass:
-            return await badge_class_service.update_badge_class(
+            design = input.design.to_design("design.") if input.design else None
+            badge = await badge_class_service.update_badge_class(
                 s,
                 ctx.principal,
                 expect_id(input.id, "BadgeClass"),
@@ -125,6 +147,9 @@ class CredentialMutations:
                 clear_default_visibility=input.clear_default_visibility,
                 delegated=input.delegated,
             )
+            if design is not None:
+                await save_design(s, badge, design)
+            return badge
 
         return _badge_payload(*await run_mutation(ctx, op))
 

@@ -9,6 +9,8 @@ import strawberry
 from strawberry.types import Info
 
 from insignia.graphql.audit.types import AuditEventType
+from insignia.graphql.branding.loaders import design_by_badge_class_id_loader
+from insignia.graphql.branding.types import BadgeDesign
 from insignia.graphql.context import Context
 from insignia.graphql.credentials.loaders import (
     alignments_by_badge_class_loader,
@@ -155,6 +157,17 @@ class BadgeClassType(Node):
         if self.model.image_url:
             return self.model.image_url
         return (await tenant_urls(info.context)).badge_image(self.model.id)
+
+    @strawberry.field(description="The badge image as PNG (600 x 600), drawn from its design.")
+    async def image_png_url(self, info: Info[Context, None]) -> str | None:
+        if self.model.image_url or self.model.image_type is not None:
+            return None
+        return (await tenant_urls(info.context)).badge_image(self.model.id) + ".png"
+
+    @strawberry.field(description="The design its image is drawn from; null for an uploaded image or the default.")
+    async def design(self, info: Info[Context, None]) -> BadgeDesign | None:
+        found = await design_by_badge_class_id_loader(info.context).load(self.model.id)
+        return BadgeDesign.from_design(found) if found else None
 
     @strawberry.field
     def criteria(self) -> Criteria:

@@ -17,20 +17,14 @@ from insignia.graphql.tenants.types import (
     ApiKeyType,
     AudienceKind,
     AudienceType,
-    Branding,
-    ImageFormat,
     PersonType,
     Role,
     TenantSettingsType,
     Visibility,
     VisibilityReach,
 )
-from insignia.infra import validation
 from insignia.infra.errors import Checks, NotFoundError, ValidationError
 from insignia.platform.engagement import profile as engagement_profile
-from insignia.platform.openbadges import branding
-from insignia.platform.openbadges.images import MAX_BYTES as MAX_IMAGE_BYTES
-from insignia.platform.openbadges.ob2 import Urls
 from insignia.tenants import api_key as api_key_service
 from insignia.tenants import audience as audience_service
 from insignia.tenants import person as person_service
@@ -91,6 +85,9 @@ class PersonUpdateInput:
         default=strawberry.UNSET, description="Null removes the manager; omitted leaves it."
     )
     roles: list[Role] | None = None
+    locale: str | None = strawberry.field(
+        default=None, description="The language of their emails (en, de, fr, es); empty: the organisation's."
+    )
 
 
 @strawberry.input
@@ -171,6 +168,9 @@ class TenantSettingsUpdateInput:
     portal_url: str | None = strawberry.field(
         default=None, description="The learner portal emails send people to (https://...); empty clears it."
     )
+    default_locale: str | None = strawberry.field(
+        default=None, description="The language of emails to people who chose none (en, de, fr, es)."
+    )
 
 
 @strawberry.type
@@ -180,50 +180,8 @@ class TenantSettingsPayload:
     errors: list[UserError]
 
 
-@strawberry.input
-class TenantBrandingUpdateInput:
-    color: str | None = strawberry.field(default=None, description="Hex colour (#1a73e8); empty resets it.")
-    logo_base64: str | None = strawberry.field(default=None, description="PNG or SVG (sanitised), at most 512 KB.")
-    logo_format: ImageFormat | None = None
-    remove_logo: bool = False
-
-
-@strawberry.type
-class TenantBrandingPayload:
-    branding: Branding | None
-    errors: list[UserError]
-
-
 @strawberry.type
 class TenantMutations:
-    @strawberry.mutation(description="The organisation's colour and logo on its public pages (admins).")
-    async def tenant_branding_update(
-        self, info: Info[Context, None], input: TenantBrandingUpdateInput
-    ) -> TenantBrandingPayload:
-        ctx = info.context
-
-        async def op(s: AsyncSession) -> branding.Brand:
-            logo = None
-            if input.logo_base64 is not None:
-                if input.logo_format is None:
-                    raise ValidationError("logoFormat is required with a logo.", "logoFormat")
-                logo = validation.base64_bytes(input.logo_base64, "logoBase64", max_bytes=MAX_IMAGE_BYTES)
-            updated = await branding.update_branding(
-                s,
-                ctx.principal,
-                color=input.color,
-                logo=logo,
-                logo_type="image/png" if input.logo_format is ImageFormat.PNG else "image/svg+xml",
-                remove_logo=input.remove_logo,
-            )
-            tenant = await tenant_service.get_tenant(s, ctx.principal.tenant_id)
-            return branding.brand(Urls.for_tenant(ctx.settings.public_url, tenant), updated)
-
-        result, errors = await run_mutation(ctx, op)
-        return TenantBrandingPayload(
-            branding=Branding(color=result.color, logo_url=result.logo_url) if result else None, errors=errors
-        )
-
     @strawberry.mutation(description="Organisation settings (admins).")
     async def tenant_settings_update(
         self, info: Info[Context, None], input: TenantSettingsUpdateInput
@@ -251,6 +209,7 @@ class TenantMutations:
                 else None,
                 award_acceptance=input.award_acceptance,
                 portal_url=input.portal_url,
+                default_locale=input.default_locale,
             )
 
         result, errors = await run_mutation(ctx, op)
@@ -321,6 +280,7 @@ class TenantMutations:
                 manager_id=expect_id(manager, "Person", "managerId") if manager else None,
                 clear_manager=manager is None,
                 roles=_roles(input.roles) if input.roles is not None else None,
+                locale=input.locale,
             )
 
         return _person_payload(*await run_mutation(ctx, op))
@@ -343,6 +303,10 @@ class TenantMutations:
         leaderboard_participation: Annotated[LeaderboardParticipation, strawberry.lazy(_ENGAGEMENT)] | None = None,
         pinned_award_ids: list[strawberry.ID] | None = None,
         weekly_digest: bool | None = None,
+        locale: Annotated[
+            str | None,
+            strawberry.argument(description="The language of their emails: en, de, fr or es; empty: the default."),
+        ] = None,
     ) -> PersonPayload:
         ctx = info.context
 
@@ -355,7 +319,7 @@ class TenantMutations:
                 pinned = [_award_id(v, f"pinnedAwardIds.{i}", checks) for i, v in enumerate(pinned_award_ids)]
             person = await checks.run_async(
                 lambda: person_service.update_own_profile(
-                    s, ctx.principal, profile_public=profile_public, did=did, headline=headline
+                    s, ctx.principal, profile_public=profile_public, did=did, headline=headline, locale=locale
                 )
             )
             await engagement_profile.update_preferences(

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 from strawberry.types.base import StrawberryObjectDefinition
 
+from insignia.graphql.branding.types import Branding
 from insignia.graphql.context import Context
 from insignia.graphql.ids import expect_id, to_global_id
 from insignia.graphql.node import Node
@@ -26,12 +27,12 @@ from insignia.graphql.tenants.loaders import (
     tenant_by_id_loader,
     visible_person_by_id_loader,
 )
+from insignia.platform.branding import brand as branding
 from insignia.platform.credentials import award as award_service
 from insignia.platform.credentials import eligibility as eligibility_service
 from insignia.platform.engagement import points as points_service
 from insignia.platform.engagement import profile as engagement_profile
 from insignia.platform.learning import service as learning
-from insignia.platform.openbadges import branding
 from insignia.platform.openbadges.ob2 import Urls
 from insignia.platform.pathways import enrolment as enrolment_service
 from insignia.platform.pathways import goal as goal_service
@@ -141,6 +142,7 @@ class TenantSettingsType:
     default_award_visibility: Visibility
     award_acceptance: bool
     portal_url: str | None
+    default_locale: str = strawberry.field(description="The language of emails to people who chose none.")
 
     @classmethod
     def from_model(cls, settings: models.TenantSettings) -> TenantSettingsType:
@@ -160,13 +162,8 @@ class TenantSettingsType:
             default_award_visibility=Visibility(settings.default_award_visibility or "tenant"),
             award_acceptance=bool(settings.award_acceptance),
             portal_url=settings.portal_url,
+            default_locale=settings.default_locale or "en",
         )
-
-
-@strawberry.type(description="The organisation's brand on its public pages.")
-class Branding:
-    color: str = strawberry.field(description="Hex colour, e.g. #1a73e8.")
-    logo_url: str | None
 
 
 async def caller_tenant(ctx: Context) -> models.Tenant:
@@ -191,8 +188,7 @@ class TenantType(Node):
     async def branding(self, info: Info[Context, None]) -> Branding:
         ctx = info.context
         found = await ctx.run(lambda s: get_settings(s, self.model.id))
-        brand = branding.brand(Urls.for_tenant(ctx.settings.public_url, self.model), found)
-        return Branding(color=brand.color, logo_url=brand.logo_url)
+        return Branding.from_brand(branding.brand(Urls.for_tenant(ctx.settings.public_url, self.model), found))
 
     @strawberry.field(description="The organisation's settings (admins; null for anyone else).")
     async def settings(self, info: Info[Context, None]) -> TenantSettingsType | None:
@@ -209,13 +205,22 @@ class TenantType(Node):
 
 @strawberry.type(name="Audience")
 class AudienceType(Node):
+    model: strawberry.Private[models.Audience]
     kind: AudienceKind
     name: str
     partner_company: str | None
 
+    @strawberry.field(description="The brand its people see: its overrides over the organisation's.")
+    async def branding(self, info: Info[Context, None]) -> Branding:
+        ctx = info.context
+        urls = await tenant_urls(ctx)
+        found = await ctx.run(lambda s: branding.resolve(s, urls, self.model.tenant_id, self.model.id))
+        return Branding.from_brand(found)
+
     @classmethod
     def from_model(cls, audience: models.Audience) -> AudienceType:
         return cls(
+            model=audience,
             id=to_global_id("Audience", audience.id),
             kind=AudienceKind(audience.kind),
             name=audience.name,
@@ -254,6 +259,13 @@ class PersonType(Node):
     @strawberry.field(description="The person's DID (the subject of their OB 3.0 credentials); null for colleagues.")
     async def did(self, info: Info[Context, None]) -> str | None:
         return self.model.did if await _seen_in_full(info, self.model) else None
+
+    @strawberry.field(
+        description="The language of their emails (en, de, fr, es); null: the organisation's default. "
+        "Null for colleagues."
+    )
+    async def locale(self, info: Info[Context, None]) -> str | None:
+        return self.model.locale if await _seen_in_full(info, self.model) else None
 
     @strawberry.field(description="Null for colleagues: only admins, their managers and they see it.")
     async def roles(self, info: Info[Context, None]) -> list[Role] | None:
@@ -435,7 +447,10 @@ class PersonType(Node):
 
     @strawberry.field(description="The points ledger, newest first: every change with its reason; null for colleagues.")
     async def point_entries(
-        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
     ) -> Connection[Annotated[PointEntryType, strawberry.lazy(_ENGAGEMENT)]] | None:
         if not await _seen_in_full(info, self.model):
             return None

@@ -21,6 +21,7 @@ from insignia.infra.grouping import group_by
 from insignia.infra.ids import uuid7
 from insignia.infra.outbox import enqueue
 from insignia.infra.pagination import Page, paginate
+from insignia.platform.branding.models import BadgeDesignRow
 from insignia.platform.credentials import criteria as rules
 from insignia.platform.credentials.award import check_visibility
 from insignia.platform.credentials.models import (
@@ -318,6 +319,8 @@ async def set_badge_image(
     badge = await get_badge_class(session, badge_id, lock=True)
     stored, kind = validate_image(data, content_type, "imageBase64")
     badge.image_data, badge.image_type, badge.image_url = stored, kind, ""
+    # An uploaded image replaces a design (insignia.platform.branding.badges).
+    await session.execute(delete(BadgeDesignRow).where(BadgeDesignRow.badge_class_id == badge.id))
     await session.flush()
     await audit.record(
         session, principal.tenant_id, actor=principal.label, action="badge_class.image_set",

@@ -68,6 +68,10 @@ class Urls:
     def image(self, award_id: uuid.UUID, fmt: str) -> str:
         return f"{self.root}/awards/{award_id}/image.{fmt}"
 
+    def og_image(self, award_id: uuid.UUID) -> str:
+        """The 1200 x 630 card shared links unfurl to (Open Graph)."""
+        return f"{self.root}/awards/{award_id}/og.png"
+
     def baked(self, award_id: uuid.UUID, fmt: str, version: str = "ob2") -> str:
         return f"{self.root}/awards/{award_id}/baked/{version}.{fmt}"
 

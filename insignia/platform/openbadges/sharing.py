@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from html import escape
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -17,13 +18,80 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
+from insignia.infra.i18n import NAMES as LANGUAGE_NAMES
+from insignia.infra.i18n import Language
+from insignia.platform.branding import colour
+from insignia.platform.branding.brand import Brand
 from insignia.platform.credentials.models import Award, BadgeClass
 from insignia.platform.learning.models import Skill
-from insignia.platform.openbadges.branding import Brand
 from insignia.platform.openbadges.ob2 import Urls
 from insignia.tenants.models import Person, Tenant
 
-STATUS_TEXT = {"active": "Valid", "expired": "Expired", "suspended": "Suspended by the issuer", "revoked": "Revoked"}
+# The pages speak the visitor's language (Accept-Language, or the switch on the page): strings go
+# through the locale's gettext catalogue, dates are written the locale's way.
+ENGLISH = Language("en")
+
+
+def _noop(message: str) -> str:
+    return message
+
+
+# Labels of the pages, translated once per language (gettext cannot see calls inside f-strings).
+_LABELS = (
+    _noop("Link copied."),
+    _noop("Could not copy: the link is"),
+    _noop("Language"),
+    _noop("About this badge"),
+    _noop("Add to LinkedIn profile"),
+    _noop("Awarded to"),
+    _noop("Badge image"),
+    _noop("Checked at"),
+    _noop("Copy link"),
+    _noop("Credential"),
+    _noop("Credential ID"),
+    _noop("Criteria"),
+    _noop("Digital badge"),
+    _noop("Download"),
+    _noop("Email"),
+    _noop("Evidence"),
+    _noop("Expired on"),
+    _noop("Expires"),
+    _noop("Help and support"),
+    _noop("Issued on"),
+    _noop("Issuer"),
+    _noop("No public badges yet."),
+    _noop("Open Badges 2.0 and 3.0 · verified by Insignia"),
+    _noop("Open Badges 2.0 assertion"),
+    _noop("Open Badges 3.0 credential"),
+    _noop("Pathway"),
+    _noop("Print"),
+    _noop("Share"),
+    _noop("Skills"),
+    _noop("Skip to content"),
+    _noop("This badge is part of the pathway %(pathway)s."),
+    _noop("Verify this badge online at %(url)s"),
+    _noop("Verify with any Open Badges tool"),
+    _noop("baked PNG"),
+    _noop("baked SVG"),
+    _noop("failed"),
+    _noop("hosted JSON-LD"),
+    _noop("issued %(date)s"),
+    _noop("passed"),
+    _noop("signed JSON"),
+)
+
+
+@cache
+def _labels(lang: Language) -> dict[str, str]:
+    return {label: lang.gettext(label) for label in _LABELS}
+
+
+STATUS_TEXT = {
+    "active": _noop("Valid"),
+    "expired": _noop("Expired"),
+    "suspended": _noop("Suspended by the issuer"),
+    "revoked": _noop("Revoked"),
+}
 
 
 def linkedin_fields(
@@ -75,8 +143,8 @@ def embed_html(urls: Urls, award: Award, badge: BadgeClass, tenant: Tenant) -> s
     )
 
 
-def _date(value: datetime | None) -> str:
-    return value.date().isoformat() if value else "—"
+def _date(value: datetime | None, lang: Language = ENGLISH) -> str:
+    return lang.date(value) if value else "—"
 
 
 def _iso(value: datetime) -> str:
@@ -86,43 +154,27 @@ def _iso(value: datetime) -> str:
 # --- Colours: the tenant's brand colour, adjusted so text stays readable (WCAG AA) -------------
 
 PAGE_BACKGROUNDS = ("#ffffff", "#f5f7fa")  # the cards and the page (verify.css)
-
-
-def _rgb(color: str) -> tuple[int, int, int]:
-    return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
-
-
-def _mix(color: str, other: str, weight: float) -> str:
-    """``color`` moved ``weight`` (0..1) of the way towards ``other``."""
-    mixed = (round(a + (b - a) * weight) for a, b in zip(_rgb(color), _rgb(other), strict=True))
-    return "#" + "".join(f"{c:02x}" for c in mixed)
-
-
-def _luminance(color: str) -> float:
-    def linear(value: int) -> float:
-        c = value / 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (linear(v) for v in _rgb(color))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast(a: str, b: str) -> float:
-    """The WCAG contrast ratio of two ``#rrggbb`` colours (1 to 21)."""
-    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
+contrast = colour.contrast
 
 
 def theme_css(brand: Brand) -> str:
-    """The tenant's colours as CSS custom properties (``brand/theme.css``): ``--brand`` as chosen, for
-    accents; ``--brand-ink``, darkened when needed so links and buttons (white text on it) keep a
-    contrast of at least 4.5:1 on every background of the pages; ``--brand-soft``, a pale tint."""
-    soft = _mix(brand.color, "#ffffff", 0.9)
-    ink = brand.color
-    while min(contrast(ink, bg) for bg in (*PAGE_BACKGROUNDS, soft)) < 4.6:
-        ink = _mix(ink, "#000000", 0.08)
-    line = _mix(brand.color, "#ffffff", 0.7)
-    return f":root {{ --brand: {brand.color}; --brand-ink: {ink}; --brand-soft: {soft}; --brand-line: {line}; }}\n"
+    """The brand as CSS custom properties (``brand/theme.css``): ``--brand`` as chosen, for accents;
+    ``--brand-ink``, darkened when needed so links and buttons (white text on it) keep a contrast of
+    at least 4.5:1 on every background of the pages; ``--brand-soft``, a pale tint; the text and
+    card colours and the typography (the type family first, the system's after it)."""
+    card = brand.background_color
+    page = PAGE_BACKGROUNDS[1] if card == colour.WHITE else colour.mix(card, "#000000", 0.04)
+    soft = colour.mix(brand.color, card, 0.9)
+    ink = colour.ink_on(brand.color, (card, page, soft, colour.WHITE))
+    line = colour.mix(brand.color, card, 0.7)
+    extra = ""
+    if card != colour.WHITE or brand.text_color != colour.INK:
+        muted = colour.mix(brand.text_color, card, 0.22)
+        extra = f" --ink: {brand.text_color}; --muted: {muted}; --card: {card}; --page: {page};"
+    return (
+        f":root {{ --brand: {brand.color}; --brand-ink: {ink}; --brand-soft: {soft}; --brand-line: {line};"
+        f"{extra} --font: {brand.font_stack}; }}\n"
+    )
 
 
 # --- Markdown (criteria, evidence) ---------------------------------------------------------------
@@ -221,44 +273,68 @@ def verification_checks(
     status_problem: str | None,
     status_from_list: bool = True,
     now: datetime,
+    lang: Language = ENGLISH,
 ) -> Verification:
     """The panel's four checks from the OB 3.0 verifier's findings: ``problem`` is its verdict at
     ``now`` (None: verified); ``status_problem`` its verdict on the signature and status alone
     (ignoring the validity period), which tells the status of an expired credential too. A
     credential without a status entry (``status_from_list`` false) has its status from the records."""
+    _ = lang.gettext
     signature_ok = problem != "the proof does not verify"
     issuer = Check(
-        "Issuer",
+        _("Issuer"),
         key_known,
-        f"{tenant.name} is an active organisation here, and the key that signed this credential is "
-        "published in its DID document."
+        _(
+            "%(issuer)s is an active organisation here, and the key that signed this credential is "
+            "published in its DID document."
+        )
+        % {"issuer": tenant.name}
         if key_known
-        else "The key that signed this credential is not among the issuer's published keys.",
+        else _("The key that signed this credential is not among the issuer's published keys."),
     )
     signature = Check(
-        "Signature",
+        _("Signature"),
         signature_ok,
-        "The Open Badges 3.0 credential was signed and its Ed25519 signature (eddsa-rdfc-2022) verifies."
+        _("The Open Badges 3.0 credential was signed and its Ed25519 signature (eddsa-rdfc-2022) verifies.")
         if signature_ok
-        else "The credential's signature does not verify.",
+        else _("The credential's signature does not verify."),
     )
-    source = "the issuer's signed status list" if status_from_list else "the issuer's records"
     if not signature_ok:
-        status = Check("Status", False, "Not checked: the signature does not verify.")
+        status = Check(_("Status"), False, _("Not checked: the signature does not verify."))
     elif status_problem is None:
-        status = Check("Status", True, f"Neither revoked nor suspended, according to {source}.")
-    elif status_problem in ("revoked", "suspended"):
-        status = Check("Status", False, f"{status_problem.capitalize()} by the issuer, according to {source}.")
+        status = Check(
+            _("Status"),
+            True,
+            _("Neither revoked nor suspended, according to the issuer's signed status list.")
+            if status_from_list
+            else _("Neither revoked nor suspended, according to the issuer's records."),
+        )
+    elif status_problem == "revoked":
+        status = Check(
+            _("Status"),
+            False,
+            _("Revoked by the issuer, according to the issuer's signed status list.")
+            if status_from_list
+            else _("Revoked by the issuer, according to the issuer's records."),
+        )
+    elif status_problem == "suspended":
+        status = Check(
+            _("Status"),
+            False,
+            _("Suspended by the issuer, according to the issuer's signed status list.")
+            if status_from_list
+            else _("Suspended by the issuer, according to the issuer's records."),
+        )
     else:
-        status = Check("Status", False, f"Could not be confirmed: {status_problem}.")
+        status = Check(_("Status"), False, _("Could not be confirmed: %(problem)s.") % {"problem": status_problem})
     if problem == "expired" or (award.expires_at is not None and award.expires_at <= now):
-        expiry = Check("Expiry", False, f"Expired on {_date(award.expires_at)}.")
+        expiry = Check(_("Expiry"), False, _("Expired on %(date)s.") % {"date": _date(award.expires_at, lang)})
     elif problem == "not yet valid":
-        expiry = Check("Expiry", False, f"Not valid before {_date(award.issued_at)}.")
+        expiry = Check(_("Expiry"), False, _("Not valid before %(date)s.") % {"date": _date(award.issued_at, lang)})
     elif award.expires_at is None:
-        expiry = Check("Expiry", True, "Does not expire.")
+        expiry = Check(_("Expiry"), True, _("Does not expire."))
     else:
-        expiry = Check("Expiry", True, f"Valid until {_date(award.expires_at)}.")
+        expiry = Check(_("Expiry"), True, _("Valid until %(date)s.") % {"date": _date(award.expires_at, lang)})
     checks = [issuer, signature, status, expiry]
     return Verification(all(c.passed for c in checks) and problem is None, checks, now, did)
 
@@ -286,24 +362,30 @@ _ICON_ALERT = (
 )
 
 _VERDICTS = {
-    "active": ("Verified", "This badge is authentic and currently valid."),
-    "expired": ("Expired", "This badge is authentic, but it has expired."),
-    "suspended": ("Suspended", "This badge is authentic, but the issuer has suspended it. It may be reinstated."),
-    "revoked": ("Revoked", "The issuer has revoked this badge. It is no longer valid."),
+    "active": (_noop("Verified"), _noop("This badge is authentic and currently valid.")),
+    "expired": (_noop("Expired"), _noop("This badge is authentic, but it has expired.")),
+    "suspended": (
+        _noop("Suspended"),
+        _noop("This badge is authentic, but the issuer has suspended it. It may be reinstated."),
+    ),
+    "revoked": (_noop("Revoked"), _noop("The issuer has revoked this badge. It is no longer valid.")),
 }
 
 
-def _verification_panel(check: Verification, status: str) -> str:
+def _verification_panel(check: Verification, status: str, lang: Language = ENGLISH) -> str:
+    _ = lang.gettext
+    t = _labels(lang)
     if check.verified:
         title, summary = _VERDICTS["active"]
     elif status in _VERDICTS and status != "active" and check.checks[1].passed:
         title, summary = _VERDICTS[status]
     else:
-        title, summary = "Not verified", "This credential could not be verified. Do not rely on it."
+        title, summary = _noop("Not verified"), _noop("This credential could not be verified. Do not rely on it.")
+    title, summary = _(title), _(summary)
     rows = "".join(
         f'<li class="check {"pass" if c.passed else "fail"}">{_ICON_OK if c.passed else _ICON_FAIL}'
         f'<div><strong>{escape(c.name)}</strong> <span class="visually-hidden">'
-        f'{"passed" if c.passed else "failed"}:</span> <span class="detail">{escape(c.detail)}</span></div></li>'
+        f'{t["passed"] if c.passed else _("failed")}:</span> <span class="detail">{escape(c.detail)}</span></div></li>'
         for c in check.checks
     )
     outcome = "is-verified" if check.verified else "is-not-verified"
@@ -311,15 +393,15 @@ def _verification_panel(check: Verification, status: str) -> str:
 <h2 id="verify-title" class="verify-title">{_ICON_SHIELD if check.verified else _ICON_ALERT}<span>{title}</span></h2>
 <p class="verify-summary">{escape(summary)}</p>
 <ul class="checks">{rows}</ul>
-<p class="checked"><span>Checked at <time id="checked-at" datetime="{_iso(check.checked_at)}">\
+<p class="checked"><span>{t["Checked at"]} <time id="checked-at" datetime="{_iso(check.checked_at)}">\
 {_iso(check.checked_at)}</time></span>
-<span>Issuer <span class="mono">{escape(check.did)}</span></span></p>
+<span>{t["Issuer"]} <span class="mono">{escape(check.did)}</span></span></p>
 </section>"""
 
 
-def share_links(page_url: str, title: str) -> list[tuple[str, str]]:
+def share_links(page_url: str, title: str, lang: Language = ENGLISH) -> list[tuple[str, str]]:
     """Where a visitor can share the page: (label, URL)."""
-    text = f"{title} — verified digital badge"
+    text = lang.gettext("%(title)s — verified digital badge") % {"title": title}
     return [
         ("LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": page_url})),
         ("X", "https://x.com/intent/tweet?" + urlencode({"text": text, "url": page_url})),
@@ -328,59 +410,80 @@ def share_links(page_url: str, title: str) -> list[tuple[str, str]]:
     ]
 
 
-def _actions(urls: Urls, tenant: Tenant, award: Award, badge: BadgeClass, *, status: str, linkedin: str) -> str:
+def _actions(
+    urls: Urls,
+    tenant: Tenant,
+    award: Award,
+    badge: BadgeClass,
+    *,
+    status: str,
+    linkedin: str,
+    lang: Language = ENGLISH,
+) -> str:
     """LinkedIn, sharing and downloads while the badge stands (valid or expired); a link to copy
     and printing always. "Copy link" and "Print" need our script, which shows them."""
+    _ = lang.gettext
+    t = _labels(lang)
     page = urls.page(award.id)
     shareable = status in ("active", "expired")
     copy = (
-        f'<li class="wide"><button type="button" class="button" data-copy="{escape(page)}" hidden>'
-        "Copy link</button></li>"
+        f'<li class="wide"><button type="button" class="button" data-copy="{escape(page)}" '
+        f'data-copied="{escape(t["Link copied."])}" data-copy-failed="{escape(t["Could not copy: the link is"])}" '
+        f"hidden>{t['Copy link']}</button></li>"
     )
     feedback = '<p class="feedback" id="action-feedback" role="status" aria-live="polite"></p>'
-    title = "Share and download" if shareable else "Link and print"
+    title = _("Share and download") if shareable else _("Link and print")
     parts = ['<section class="card actions" aria-labelledby="actions-title">', f'<h2 id="actions-title">{title}</h2>']
     if status == "active":
         parts.append(
-            f'<a class="button primary" href="{escape(linkedin)}" rel="noopener" target="_blank">'
-            "Add to LinkedIn profile</a>"
+            f'<a class="button primary" href="{escape(page)}/share/linkedin-profile" rel="noopener" target="_blank">'
+            f"{t['Add to LinkedIn profile']}</a>"
         )
     if shareable:
+        # Through our counting redirect (insights count share clicks, nothing about who clicked).
         shares = "".join(
-            f'<li><a class="button" href="{escape(url)}" rel="noopener" target="_blank">{label}</a></li>'
-            for label, url in share_links(page, f"{badge.name} — {tenant.name}")
+            f'<li><a class="button" href="{escape(page)}/share/{label.lower()}" rel="noopener" target="_blank">'
+            f"{t.get(label, label)}</a></li>"
+            for label, _url in share_links(page, f"{badge.name} — {tenant.name}", lang)
         )
-        parts.append(f'<h3>Share</h3><ul class="share-list">{shares}{copy}</ul>{feedback}')
+        parts.append(f'<h3>{t["Share"]}</h3><ul class="share-list">{shares}{copy}</ul>{feedback}')
         parts.append(
-            '<h3>Download</h3><ul class="download-list">'
+            f'<h3>{t["Download"]}</h3><ul class="download-list">'
             f'<li><a class="button" href="{escape(urls.baked(award.id, "png"))}" download>'
-            'Badge image <span class="hint">PNG, Open Badges 2.0</span></a></li>'
+            f'{t["Badge image"]} <span class="hint">PNG, Open Badges 2.0</span></a></li>'
             f'<li><a class="button" href="{escape(urls.credential(award.id))}" download>'
-            'Credential <span class="hint">JSON, Open Badges 3.0</span></a></li></ul>'
+            f'{t["Credential"]} <span class="hint">JSON, Open Badges 3.0</span></a></li></ul>'
         )
     else:
-        why = "while the issuer has suspended this badge" if status == "suspended" else "for a revoked badge"
+        note = (
+            _("Sharing and downloads are not available while the issuer has suspended this badge.")
+            if status == "suspended"
+            else _("Sharing and downloads are not available for a revoked badge.")
+        )
         parts.append(f'<ul class="share-list">{copy}</ul>{feedback}')
-        parts.append(f'<p class="note">Sharing and downloads are not available {why}.</p>')
-    parts.append('<button type="button" class="button" data-print hidden>Print</button>')
+        parts.append(f'<p class="note">{note}</p>')
+    parts.append(f'<button type="button" class="button" data-print hidden>{t["Print"]}</button>')
     parts.append("</section>")
     return "\n".join(parts)
 
 
-def _pathway(pathway: PathwayLink | None) -> str:
+def _pathway(pathway: PathwayLink | None, lang: Language = ENGLISH) -> str:
     if pathway is None:
         return ""
+    _ = lang.gettext
+    t = _labels(lang)
     name = f'<a href="{escape(pathway.url)}">{escape(pathway.name)}</a>' if pathway.url else escape(pathway.name)
     about = f"<p>{escape(pathway.description[:300])}</p>" if pathway.description else ""
     return (
-        '<section class="card" aria-labelledby="pathway-title"><h2 id="pathway-title">Pathway</h2>'
-        f"<p>This badge is part of the pathway {name}.</p>{about}</section>"
+        f'<section class="card" aria-labelledby="pathway-title"><h2 id="pathway-title">{t["Pathway"]}</h2>'
+        f"<p>{t['This badge is part of the pathway %(pathway)s.'] % {'pathway': name}}</p>{about}</section>"
     )
 
 
-def _evidence(award: Award) -> str:
+def _evidence(award: Award, lang: Language = ENGLISH) -> str:
     if not award.evidence_url and not award.evidence_narrative:
         return ""
+    t = _labels(lang)
     items = ""
     if award.evidence_url:
         link = (
@@ -392,8 +495,20 @@ def _evidence(award: Award) -> str:
     if award.evidence_narrative:
         items += f'<div class="prose">{markdown_html(award.evidence_narrative)}</div>'
     return (
-        f'<section class="card" aria-labelledby="evidence-title"><h2 id="evidence-title">Evidence</h2>{items}</section>'
+        f'<section class="card" aria-labelledby="evidence-title"><h2 id="evidence-title">{t["Evidence"]}</h2>'
+        f"{items}</section>"
     )
+
+
+def _languages(lang: Language) -> str:
+    """The language switch: the same page in each language Insignia speaks (``?lang=``)."""
+    items = "".join(
+        f'<li><a href="?lang={code}" hreflang="{code}" lang="{code}"'
+        + (' aria-current="true"' if code == lang.code else "")
+        + f">{escape(name)}</a></li>"
+        for code, name in LANGUAGE_NAMES.items()
+    )
+    return f'<nav class="languages" aria-label="{escape(_labels(lang)["Language"])}"><ul>{items}</ul></nav>'
 
 
 def verification_html(
@@ -410,18 +525,22 @@ def verification_html(
     assets: Assets,
     linkedin_organization_id: str | None = None,
     pathway: PathwayLink | None = None,
+    lang: Language = ENGLISH,
 ) -> str:
-    """The public verification page in the tenant's colours, with Open Graph and Twitter tags so
-    shared links unfurl, and what was verified when it was served. No inline style or script."""
+    """The public verification page in the recipient's brand (their audience's, else the tenant's)
+    and the visitor's language, with Open Graph and Twitter tags so shared links unfurl (to the
+    badge's 1200 x 630 card), and what was verified when it was served. No inline style or script."""
+    _ = lang.gettext
+    t = _labels(lang)
     title = f"{badge.name} — {tenant.name}"
-    image = urls.image(award.id, "png")
+    image = urls.og_image(award.id)
     description = badge.description[:280]
-    status_line = STATUS_TEXT[status]
+    status_line = _(STATUS_TEXT[status])
     if status == "revoked" and award.revocation_reason:
         status_line += f": {award.revocation_reason}"
     skill_items = "".join(f"<li>{escape(s.name)}</li>" for s in skills)
     skills_html = (
-        f'<section class="card" aria-labelledby="skills-title"><h2 id="skills-title">Skills</h2>'
+        f'<section class="card" aria-labelledby="skills-title"><h2 id="skills-title">{t["Skills"]}</h2>'
         f'<ul class="tags">{skill_items}</ul></section>'
         if skills
         else ""
@@ -430,20 +549,23 @@ def verification_html(
     recipient = (
         f'<a href="{escape(urls.profile(person.id))}">{escape(person.name)}</a>'
         if person.profile_public
-        else "The recipient (name not public)"
+        else _("The recipient (name not public)")
     )
     issued_by = (
-        f"Issued through <strong>{escape(award.delegated_issuer)}</strong> on behalf of "
-        f"<strong>{escape(tenant.name)}</strong>"
+        _("Issued through %(partner)s on behalf of %(issuer)s")
+        % {
+            "partner": f"<strong>{escape(award.delegated_issuer)}</strong>",
+            "issuer": f"<strong>{escape(tenant.name)}</strong>",
+        }
         if award.delegated_issuer
-        else f"Issued by <strong>{escape(tenant.name)}</strong>"
+        else _("Issued by %(issuer)s") % {"issuer": f"<strong>{escape(tenant.name)}</strong>"}
     )
     expired = award.expires_at is not None and award.expires_at <= verification.checked_at
-    expires = _date(award.expires_at) if award.expires_at else "Never"
+    expires = _date(award.expires_at, lang) if award.expires_at else _("Never")
     page = urls.page(award.id)
     linkedin = linkedin_url(urls, tenant, award, badge, linkedin_organization_id)
     return f"""<!doctype html>
-<html lang="en">
+<html lang="{lang.code}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -454,8 +576,12 @@ def verification_html(
 <meta property="og:title" content="{escape(title)}">
 <meta property="og:description" content="{escape(description)}">
 <meta property="og:image" content="{escape(image)}">
+<meta property="og:image:width" content="1200">
+<meta property="og:image:height" content="630">
+<meta property="og:image:alt" content="{escape(badge.name)}">
 <meta property="og:url" content="{escape(page)}">
-<meta name="twitter:card" content="summary">
+<meta property="og:locale" content="{lang.code}">
+<meta name="twitter:card" content="summary_large_image">
 <meta name="twitter:title" content="{escape(title)}">
 <meta name="twitter:description" content="{escape(description)}">
 <meta name="twitter:image" content="{escape(image)}">
@@ -466,69 +592,74 @@ def verification_html(
 <script src="{escape(assets.script)}" defer></script>
 </head>
 <body class="verification" data-status="{status}">
-<a class="skip-link" href="#main">Skip to content</a>
-{_header(tenant, brand, "Credential verification")}
+<a class="skip-link" href="#main">{t["Skip to content"]}</a>
+{_header(tenant, brand, _("Credential verification"), lang)}
 <main id="main" class="wrap">
 <section class="card hero" aria-labelledby="badge-name">
 <div class="hero-art"><img src="{escape(urls.image(award.id, "svg"))}" alt="{escape(badge.name)}"
  width="256" height="256"></div>
 <div class="hero-text">
-<p class="eyebrow">Digital badge</p>
+<p class="eyebrow">{t["Digital badge"]}</p>
 <h1 id="badge-name">{escape(badge.name)}</h1>
 <p class="status" id="status">{escape(status_line)}</p>
 <p class="issued-by">{issued_by}</p>
 <dl class="facts">
-<div class="fact fact-recipient"><dt>Awarded to</dt><dd>{recipient}</dd></div>
-<div class="fact"><dt>Issued on</dt><dd>{_date(award.issued_at)}</dd></div>
-<div class="fact"><dt>{"Expired on" if expired else "Expires"}</dt><dd>{expires}</dd></div>
+<div class="fact fact-recipient"><dt>{t["Awarded to"]}</dt><dd>{recipient}</dd></div>
+<div class="fact"><dt>{t["Issued on"]}</dt><dd>{_date(award.issued_at, lang)}</dd></div>
+<div class="fact"><dt>{t["Expired on"] if expired else _("Expires")}</dt><dd>{expires}</dd></div>
 </dl>
 </div>
 </section>
 <div class="layout">
-{_verification_panel(verification, status)}
+{_verification_panel(verification, status, lang)}
 <div class="content">
-<section class="card" aria-labelledby="about-title"><h2 id="about-title">About this badge</h2>
+<section class="card" aria-labelledby="about-title"><h2 id="about-title">{t["About this badge"]}</h2>
 <div class="prose">{_paragraphs(badge.description)}</div></section>
-<section class="card" aria-labelledby="criteria-title"><h2 id="criteria-title">Criteria</h2>
+<section class="card" aria-labelledby="criteria-title"><h2 id="criteria-title">{t["Criteria"]}</h2>
 <div class="prose">{markdown_html(badge.criteria_narrative or badge.description)}</div></section>
 {skills_html}
-{_evidence(award)}
-{_pathway(pathway)}
-<section class="card credential" aria-labelledby="credential-title"><h2 id="credential-title">Credential</h2>
+{_evidence(award, lang)}
+{_pathway(pathway, lang)}
+<section class="card credential" aria-labelledby="credential-title"><h2 id="credential-title">{t["Credential"]}</h2>
 <dl>
-<dt>Credential ID</dt><dd class="mono">{escape(urls.credential(award.id))}</dd>
-<dt>Verify with any Open Badges tool</dt>
+<dt>{t["Credential ID"]}</dt><dd class="mono">{escape(urls.credential(award.id))}</dd>
+<dt>{t["Verify with any Open Badges tool"]}</dt>
 <dd><ul class="formats">
-<li><a href="{escape(urls.credential(award.id))}">Open Badges 3.0 credential</a> (signed JSON)</li>
-<li><a href="{escape(urls.assertion(award.id))}">Open Badges 2.0 assertion</a> (hosted JSON-LD)</li>
-<li><a href="{escape(urls.baked(award.id, "png"))}">baked PNG</a> ·
-<a href="{escape(urls.baked(award.id, "svg"))}">baked SVG</a></li>
+<li><a href="{escape(urls.credential(award.id))}">{t["Open Badges 3.0 credential"]}</a> ({t["signed JSON"]})</li>
+<li><a href="{escape(urls.assertion(award.id))}">{t["Open Badges 2.0 assertion"]}</a> ({t["hosted JSON-LD"]})</li>
+<li><a href="{escape(urls.baked(award.id, "png"))}">{t["baked PNG"]}</a> ·
+<a href="{escape(urls.baked(award.id, "svg"))}">{t["baked SVG"]}</a></li>
 </ul></dd>
 </dl>
 </section>
 </div>
-{_actions(urls, tenant, award, badge, status=status, linkedin=linkedin)}
+{_actions(urls, tenant, award, badge, status=status, linkedin=linkedin, lang=lang)}
 </div>
-<p class="print-only">Verify this badge online at {escape(page)}</p>
+<p class="print-only">{t["Verify this badge online at %(url)s"] % {"url": escape(page)}}</p>
 </main>
-{_footer()}
+{_footer(brand, lang)}
 </body>
 </html>
 """
 
 
-def _header(tenant: Tenant, brand: Brand, tagline: str) -> str:
-    logo = f'<img src="{escape(brand.logo_url)}" alt="">' if brand.logo_url else ""
+def _header(tenant: Tenant, brand: Brand, tagline: str, lang: Language = ENGLISH) -> str:
+    logo_url = brand.logo_light_url or brand.logo_url
+    logo = f'<img src="{escape(logo_url)}" alt="">' if logo_url else ""
     return (
         f'<header class="site-header"><div class="wrap">{logo}<p class="org">{escape(tenant.name)}</p>'
-        f'<p class="tagline">{tagline}</p></div></header>'
+        f'<p class="tagline">{escape(tagline)}</p>{_languages(lang)}</div></header>'
     )
 
 
-def _footer() -> str:
+def _footer(brand: Brand, lang: Language = ENGLISH) -> str:
+    _ = lang.gettext
+    t = _labels(lang)
+    own = f"<p>{escape(brand.footer_text)}</p>" if brand.footer_text else ""
+    support = f'<p><a href="{escape(brand.support_url)}">{t["Help and support"]}</a></p>' if brand.support_url else ""
     return (
-        '<footer class="site-footer"><div class="wrap"><p>Open Badges 2.0 and 3.0 · verified by Insignia</p>'
-        "</div></footer>"
+        f'<footer class="site-footer"><div class="wrap">{own}{support}'
+        f"<p>{t['Open Badges 2.0 and 3.0 · verified by Insignia']}</p></div></footer>"
     )
 
 
@@ -540,20 +671,23 @@ def profile_html(
     brand: Brand,
     *,
     assets: Assets,
+    lang: Language = ENGLISH,
 ) -> str:
-    """A learner's opt-in public profile: their public awards with live status."""
+    """A learner's opt-in public profile: their public awards with live status, in their brand."""
+    _ = lang.gettext
+    t = _labels(lang)
     items = (
         "".join(
             f'<li><a href="{escape(urls.page(award.id))}"><img src="{escape(urls.image(award.id, "svg"))}" alt="" '
-            f'width="48" height="48">{escape(badge.name)}</a> — {STATUS_TEXT[status]}, '
-            f"issued {_date(award.issued_at)}</li>"
+            f'width="48" height="48">{escape(badge.name)}</a> — {_(STATUS_TEXT[status])}, '
+            f"{t['issued %(date)s'] % {'date': _date(award.issued_at, lang)}}</li>"
             for award, badge, status in awards
         )
-        or "<li>No public badges yet.</li>"
+        or f"<li>{t['No public badges yet.']}</li>"
     )
-    title = f"{person.name} — badges from {tenant.name}"
+    title = _("%(person)s — badges from %(issuer)s") % {"person": person.name, "issuer": tenant.name}
     return f"""<!doctype html>
-<html lang="en">
+<html lang="{lang.code}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -567,15 +701,15 @@ def profile_html(
 <link rel="stylesheet" href="{escape(assets.theme)}">
 </head>
 <body class="profile">
-{_header(tenant, brand, "Learner profile")}
+{_header(tenant, brand, _("Learner profile"), lang)}
 <main id="main" class="wrap">
 <section class="card profile-card">
 <h1>{escape(person.name)}</h1>
-<p>Badges earned at {escape(tenant.name)}</p>
+<p>{escape(_("Badges earned at %(issuer)s") % {"issuer": tenant.name})}</p>
 <ul id="awards" class="award-list">{items}</ul>
 </section>
 </main>
-{_footer()}
+{_footer(brand, lang)}
 </body>
 </html>
 """

@@ -7,12 +7,12 @@ from __future__ import annotations
 import copy
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import delete, func, select
 
-from insignia.infra import audit, validation
+from insignia.infra import audit, i18n, validation
 from insignia.infra.errors import ValidationError
 from insignia.tenants.auth import Role
 from insignia.tenants.models import Audience, Person, ScimGroupMember
@@ -34,6 +34,18 @@ class _UserFields:
     name: str
     email: str
     active: bool
+    # preferredLanguage (else locale): the language of the person's emails; None when not sent.
+    locale: str | None = None
+
+
+def _locale_of(body: Any) -> str | None:
+    """The language a User body asks for (``preferredLanguage``, else ``locale``); one Insignia does
+    not speak is kept as "the organisation's default", not refused."""
+    if not isinstance(body, dict):
+        return None
+    raw = next((v for k, v in body.items() if isinstance(k, str) and k.lower() == "preferredlanguage"), None)
+    raw = raw or next((v for k, v in body.items() if isinstance(k, str) and k.lower() == "locale"), None)
+    return i18n.normalise(raw.split(",")[0]) if isinstance(raw, str) else None
 
 
 def _directory_data(person: Person) -> dict[str, Any]:
@@ -123,6 +135,7 @@ class UserDirectory(Directory):
     async def create_user(self, body: Any, chosen: Projection) -> Rendered:
         """Provision a person from a User (no invitation email: they sign in through the directory)."""
         fields = self._user_fields(resource_doc(USER, body), current=None, previous=None)
+        fields = replace(fields, locale=_locale_of(body))
         await self._check_user_unique(fields, None)
         person = await provision_person(
             self.session,
@@ -136,6 +149,7 @@ class UserDirectory(Directory):
             given_name=fields.given_name,
             family_name=fields.family_name,
             active=fields.active,
+            locale=fields.locale,
         )
         return await self._user_answer(person, chosen)
 
@@ -144,7 +158,7 @@ class UserDirectory(Directory):
         person = await self._person(user_id, lock=True)
         check_if_match(if_match, version_of(person.updated_at))
         fields = self._user_fields(resource_doc(USER, body), current=person, previous=None)
-        await self._write_user(person, fields)
+        await self._write_user(person, replace(fields, locale=_locale_of(body)))
         return await self._user_answer(person, chosen)
 
     async def patch_user(self, user_id: str, body: Any, chosen: Projection, if_match: str | None) -> Rendered:
@@ -266,6 +280,8 @@ class UserDirectory(Directory):
         person.family_name = fields.family_name
         person.name = fields.name
         person.email = fields.email
+        if fields.locale is not None:
+            person.locale = fields.locale
         await self.session.flush()
         if (after := _directory_data(person)) != before:
             await audit.record(

@@ -43,10 +43,11 @@
     button.addEventListener("click", function () {
       copy(button.getAttribute("data-copy")).then(
         function () {
-          say("Link copied.");
+          say(button.getAttribute("data-copied") || "Link copied.");
         },
         function () {
-          say("Could not copy: the link is " + button.getAttribute("data-copy"));
+          var failed = button.getAttribute("data-copy-failed") || "Could not copy: the link is";
+          say(failed + " " + button.getAttribute("data-copy"));
         }
       );
     });
