@@ -385,7 +385,7 @@ async def test_security_headers_and_no_inline_code(server: str) -> None:
         assert 'href="https://portfolio.northwind.example/maya/forklift-assessment"' in pages["valid"]
         assert pages["valid"].count('class="check pass"') == 4 and "<span>Verified</span>" in pages["valid"]
         assert "Add to LinkedIn profile" in pages["valid"]
-        assert "Expired on 2024-06-01." in pages["expired"] and "<span>Expired</span>" in pages["expired"]
+        assert "Expired on 1 June 2024." in pages["expired"] and "<span>Expired</span>" in pages["expired"]
         assert pages["expired"].count('class="check pass"') == 3  # issuer, signature, status
         assert "Suspended by the issuer, according to the issuer&#x27;s signed status list." in pages["suspended"]
         assert "irregularity" not in pages["suspended"]
