@@ -409,7 +409,11 @@ async def test_linkedin_organisation_id_per_tenant(
     fresh = (await gql(t.tokens["learner"], SHARING, {"id": award_id}))["node"]
     params = {k: v[0] for k, v in parse_qs(urlsplit(fresh["linkedInAddToProfileUrl"]).query).items()}
     assert params["organizationId"] == "1337" and "organizationName" not in params
-    assert "organizationId=1337" in (await client.get(path(links["verificationUrl"]))).text
+    # The page's "Add to LinkedIn" goes through the counting redirect to the same pre-filled link.
+    page = path(links["verificationUrl"])
+    assert f"{page}/share/linkedin-profile" in (await client.get(page)).text
+    redirect = await client.get(f"{page}/share/linkedin-profile")
+    assert redirect.status_code == 303 and "organizationId=1337" in redirect.headers["location"]
     assert (await ok(gql, t.tokens["admin"], update, {"v": ""}))["linkedInOrganizationId"] is None
 
 
