@@ -18,7 +18,7 @@ from insignia.infra.logging import configure_logging
 from insignia.infra.ratelimit import IpRateLimitMiddleware, RateLimiter, build_store
 from insignia.infra.settings import ConfigurationError, Settings, load_settings
 from insignia.tenants.limits import LimitsCache, TenantLimits
-from insignia.web import guide, openbadges, portal, scim, sso, xapi
+from insignia.web import exports, guide, openbadges, portal, scim, sso, xapi
 from insignia.web import metrics as metrics_endpoint
 from insignia.web.health import healthz, readyz
 from insignia.workers.runtime import InlineJobs
@@ -66,6 +66,7 @@ def create_app(
             Route("/xapi/statements", xapi.statements, methods=["POST"]),
             *openbadges.ROUTES,
             *guide.ROUTES,
+            *exports.ROUTES,
             *sso.ROUTES,
             *scim.ROUTES,
             *portal.ROUTES,

@@ -3,8 +3,8 @@
 Issuing, revoking, suspending, reinstating and expiring an award call ``award_changed`` (bulk
 issues ``awards_issued``). Each area that derives something from awards reacts here, so none is
 forgotten when a new kind of change appears: pathways and goals (a job through the outbox);
-skill profiles (rebuilt in this transaction); points, levels and the activity
-feed (in this transaction).
+skill profiles (rebuilt in this transaction); insight counters; points, levels and
+the activity feed (in this transaction).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from insignia.platform.credentials.models import Award
 from insignia.platform.engagement import points
+from insignia.platform.insights import counters
 from insignia.platform.pathways import signals
 from insignia.platform.skills import profile
 
@@ -27,6 +28,7 @@ async def award_changed(session: AsyncSession, award: Award, change: str) -> Non
     """React to one award's change (after its row is written)."""
     assert change in CHANGES
     await profile.refresh(session, [award.recipient_id])
+    await counters.awards_changed(session, [award], change)
     await signals.touched(session, award.tenant_id, award.recipient_id, [award.badge_class_id])
     await points.award_changed(session, award, change)
 
@@ -36,5 +38,6 @@ async def awards_issued(
 ) -> None:
     """React to a bulk issue of one badge class (a few statements for any number of awards)."""
     await profile.refresh(session, [a.recipient_id for a in awards])
+    await counters.awards_changed(session, awards, "issued")
     await signals.touched_many(session, tenant_id, [a.recipient_id for a in awards], badge_class_id)
     await points.awards_issued(session, tenant_id, badge_class_id, awards)

@@ -27,6 +27,7 @@ from insignia.platform.credentials import award_status, issuing
 from insignia.platform.credentials.models import Award, BadgeClass
 from insignia.platform.engagement import points as engagement
 from insignia.platform.learning.models import Completion, Course
+from insignia.platform.insights import counters
 from insignia.platform.pathways import tree as trees
 from insignia.platform.pathways.models import Enrolment, Pathway, PathwayVersion
 from insignia.tenants import webhook
@@ -178,6 +179,15 @@ async def _completed(session: AsyncSession, enrolment: Enrolment) -> None:
         "completedAt": enrolment.completed_at.isoformat() if enrolment.completed_at else None,
     }
     await webhook.publish(session, enrolment.tenant_id, "pathway.completed", data)
+    await counters.bump(
+        session, enrolment.tenant_id, kind="pathway", subject_id=pathway.id, audience_id=person.audience_id,
+        metric="completed",
+    )  # fmt: skip
+    if enrolment.completed_at is not None:
+        await counters.record_earn_time(
+            session, enrolment.tenant_id, "pathway", pathway.id, person.audience_id, enrolment.enrolled_at,
+            enrolment.completed_at,
+        )  # fmt: skip
     if person.active:
         context = {"name": person.name, "pathway_name": pathway.name}
         await enqueue(
