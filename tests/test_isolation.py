@@ -531,3 +531,136 @@ async def test_pathways_enrolments_and_goals_of_another_tenant_are_invisible_and
             errors = (await gql(credential, mutation, variables))[name]["errors"]
             assert errors and errors[0]["code"] in {"NOT_FOUND", "FORBIDDEN", "INVALID"}, (name, errors)
     assert await snapshot() == before
+
+
+async def test_brands_designs_and_domains_of_another_tenant_are_invisible_and_untouchable(
+    seeder: Seeder, gql: GraphQLClient, owner_db: Database
+) -> None:
+    from insignia.platform.branding.models import AudienceBranding, BadgeDesignRow, TenantDomain
+    from tests.test_branding import AUDIENCE_BRANDING, BRANDING_PREVIEW, DOMAIN_ADD, PREVIEW, UPDATE, _badge
+
+    a, b = await seeder.tenant("a"), await seeder.tenant("b")
+    b_partners = gid("Audience", b.audiences["partners"])
+    await gql(b.tokens["admin"], AUDIENCE_BRANDING, {"input": {"audienceId": b_partners, "color": "#7a1fa2"}})
+    b_domain = (await gql(b.tokens["admin"], DOMAIN_ADD, {"d": f"badges.{b.slug}.com"}))["tenantDomainAdd"]["domain"]
+    b_badge = await _badge(gql, b, "B's badge")
+    design = {"shape": "CIRCLE", "title": "B"}
+    await gql(b.tokens["issuer"], UPDATE, {"input": {"id": b_badge, "design": {**design, "audienceId": b_partners}}})
+    a_badge = await _badge(gql, a, "A's badge")
+
+    async def snapshot() -> Any:
+        async with owner_db.session() as s:
+            await set_tenant(s, b.id)
+            return (
+                [(r.audience_id, r.color) for r in await s.scalars(select(AudienceBranding))],
+                [(r.badge_class_id, r.design, r.brand_key) for r in await s.scalars(select(BadgeDesignRow))],
+                [
+                    (r.id, r.domain, r.status, r.last_checked_at)
+                    for r in await s.scalars(select(TenantDomain).where(TenantDomain.tenant_id == b.id))
+                ],
+            )
+
+    before = await snapshot()
+    assert before[0] and before[1] and before[2]
+    for credential in await _a_credentials(a, gql):
+        assert (await gql(credential, "query($id: ID!) { node(id: $id) { id } }", {"id": b_domain["id"]}))[
+            "node"
+        ] is None
+        listed = await gql.raw(credential, "{ tenantDomains { id domain } }")
+        assert b.slug not in listed.text
+        for query, variables in (
+            (BRANDING_PREVIEW, {"a": b_partners}),
+            (PREVIEW, {"input": {**design, "audienceId": b_partners}}),
+        ):
+            errors = (await gql.raw(credential, query, variables)).json()["errors"]
+            assert errors[0]["extensions"]["code"] in {"NOT_FOUND", "FORBIDDEN"}, errors
+            assert "7a1fa2" not in str(errors)
+        attempts = [
+            ("audienceBrandingUpdate", AUDIENCE_BRANDING, {"input": {"audienceId": b_partners, "color": "#000000"}}),
+            ("badgeClassUpdate", UPDATE, {"input": {"id": b_badge, "design": design}}),
+            ("badgeClassUpdate", UPDATE, {"input": {"id": a_badge, "design": {**design, "audienceId": b_partners}}}),
+            (
+                "tenantDomainVerify",
+                "mutation($id: ID!) { tenantDomainVerify(id: $id) { domain { id } errors { code } } }",
+                {"id": b_domain["id"]},
+            ),
+            (
+                "tenantDomainRemove",
+                "mutation($id: ID!) { tenantDomainRemove(id: $id) { domain { id } errors { code } } }",
+                {"id": b_domain["id"]},
+            ),
+        ]
+        for name, mutation, variables in attempts:
+            errors = (await gql(credential, mutation, variables))[name]["errors"]
+            assert errors and errors[0]["code"] in {"NOT_FOUND", "FORBIDDEN"}, (name, errors)
+    assert await snapshot() == before
+
+
+async def test_skills_roles_insights_and_exports_of_another_tenant_are_invisible(
+    seeder: Seeder, gql: GraphQLClient, owner_db: Database
+) -> None:
+    from insignia.platform.skills.models import PersonSkill, RoleProfile, RoleSkill
+    from tests.test_skills import ISSUE, _world
+
+    b_world = await _world(seeder, gql)
+    b = b_world.t
+    await gql(b.tokens["admin"], ISSUE, {"b": b_world.badges["k8s-basics"], "p": b_world.person("learner")})
+    export = await gql(
+        b.tokens["admin"],
+        "mutation($r: ID!) { reportExportCreate(input: {report: TEAM_SKILL_GAP, roleId: $r}) {"
+        " reportExport { id } errors { code } } }",
+        {"r": b_world.role},
+    )
+    export_id = export["reportExportCreate"]["reportExport"]["id"]
+    a = await seeder.tenant("a-skills")
+
+    async def snapshot() -> Any:
+        async with owner_db.session() as s:
+            await set_tenant(s, b.id)
+            return (
+                [(r.id, r.name) for r in await s.scalars(select(RoleProfile))],
+                [(r.role_id, r.skill_id, r.level) for r in await s.scalars(select(RoleSkill))],
+                [(p.person_id, p.skill_id, p.level) for p in await s.scalars(select(PersonSkill))],
+                [(p.id, p.job_role_id) for p in await s.scalars(select(Person))],
+            )
+
+    before = await snapshot()
+    for credential in await _a_credentials(a, gql):
+        for value in (b_world.role, export_id):
+            assert (await gql(credential, "query($id: ID!) { node(id: $id) { id } }", {"id": value}))["node"] is None
+        roles = await gql(credential, "{ roleProfiles { edges { node { id } } } }")
+        assert roles["roleProfiles"]["edges"] == []
+        for query, variables in (
+            ("query($r: ID!) { teamSkillGap(roleId: $r) { people } }", {"r": b_world.role}),
+            (
+                "query($p: ID!, $r: ID!) { node(id: $p) { ... on Person { skillGap(roleId: $r) { coverage } } } }",
+                {"p": b_world.person("learner"), "r": b_world.role},
+            ),
+            (
+                'query($a: ID!) { insights(filter: {from: "2026-01-01", to: "2026-12-31", audienceId: $a}) { views } }',
+                {"a": gid("Audience", b.audiences["employees"])},
+            ),
+        ):
+            response = (await gql.raw(credential, query, variables)).json()
+            data = response.get("data") or {}
+            assert "errors" in response or data.get("node") is None, response
+        for name, mutation, variables in (
+            (
+                "roleProfileUpdate",
+                'mutation($id: ID!) { roleProfileUpdate(input: {id: $id, name: "X"}) { errors { code } } }',
+                {"id": b_world.role},
+            ),
+            (
+                "personRoleSet",
+                "mutation($p: ID!) { personRoleSet(personId: $p, roleId: null) { errors { code } } }",
+                {"p": b_world.person("learner")},
+            ),
+            (
+                "personTargetRolesSet",
+                "mutation($p: ID!, $r: [ID!]!) { personTargetRolesSet(personId: $p, roleIds: $r) { errors { code } } }",
+                {"p": b_world.person("learner"), "r": [b_world.role]},
+            ),
+        ):
+            errors = (await gql(credential, mutation, variables))[name]["errors"]
+            assert errors and errors[0]["code"] in {"NOT_FOUND", "FORBIDDEN"}, (name, errors)
+    assert await snapshot() == before
