@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Date, and_, case, cast, func, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from insignia.infra.errors import PermissionDeniedError, ValidationError
+from insignia.infra.errors import NotFoundError, PermissionDeniedError, ValidationError
 from insignia.platform.credentials.models import Award
 from insignia.platform.insights.models import AwardView, EarnTime, InsightDaily
 from insignia.platform.learning.models import Completion
@@ -96,6 +96,8 @@ async def _scope(session: AsyncSession, principal: Principal, f: Filter) -> Scop
             )
         )
     if f.audience_id is not None:
+        if await session.scalar(select(Audience.id).where(Audience.id == f.audience_id)) is None:
+            raise NotFoundError("No such audience.", "filter.audienceId")
         if audiences is not None and f.audience_id not in audiences:
             raise PermissionDeniedError("That audience is outside your company.", "filter.audienceId")
         audiences = [f.audience_id]
