@@ -13,19 +13,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from insignia.infra.db import Database, set_tenant
 from insignia.infra.errors import NotFoundError
+from insignia.platform.branding import badges as design_service
+from insignia.platform.branding import brand as brands
+from insignia.platform.branding.design import Design, Shape
 from insignia.platform.credentials import badge_class as badge_classes
 from insignia.platform.credentials import issuing
 from insignia.platform.credentials.models import BadgeClass
 from insignia.platform.learning import service as learning
 from insignia.platform.learning.models import Course
+from insignia.platform.openbadges.ob2 import Urls
 from insignia.platform.pathways import enrolment as enrolment_service
 from insignia.platform.pathways import pathway as pathway_service
 from insignia.platform.pathways import tree as trees
+from insignia.platform.skills import role as role_service
 from insignia.tenants import audience as audience_service
 from insignia.tenants import person as person_service
 from insignia.tenants import tenant as tenant_service
-from insignia.tenants.auth import operator_principal
-from insignia.tenants.models import Audience, Person
+from insignia.tenants.auth import operator_principal, person_principal
+from insignia.tenants.models import Audience, Person, Tenant
 
 
 @dataclass(frozen=True)
@@ -120,9 +125,53 @@ async def seed_demo(owner_db: Database) -> dict[str, dict[str, Person]]:
                         roles=demo.roles,
                     )
             await _seed_catalog(session, tenant.id, people, audiences)
+            await _seed_branding(session, tenant, admin, audiences[f"Partners: {spec.partner_company}"], spec)
             await session.commit()
             seeded[spec.slug] = people
     return seeded
+
+
+# Each demo tenant's brand, its partner academy's own, and a design for every demo badge class.
+DEMO_BRANDS = {
+    "acme": (
+        {"color": "#0b7a75", "accent_color": "#f2a900", "email_sender_name": "Acme Academy",
+         "footer_text": "Acme Corporation · Learning & Development", "support_url": "https://help.acme.example"},
+        {"color": "#5b2a86", "accent_color": "#f6c445", "typography": "ibm_plex_sans",
+         "email_sender_name": "Initech Partner Academy", "footer_text": "Initech partner programme, run with Acme"},
+    ),
+    "globex": (
+        {"color": "#1f3a93", "accent_color": "#e0b84c", "typography": "source_sans_3",
+         "email_sender_name": "Globex Learning", "footer_text": "Globex Learning · Building skills together"},
+        {"color": "#b3261e", "accent_color": "#1d4e89", "email_sender_name": "Umbrella Partner Academy"},
+    ),
+}  # fmt: skip
+DEMO_DESIGNS = {
+    "Safety Champion": Design(Shape.SHIELD, "Safety Champion", "Workplace safety", "Level 2", icon="shield-check"),
+    "Dashboard Reader": Design(Shape.HEXAGON, "Dashboard Reader", "Data literacy", icon="chart"),
+    "Certified Partner": Design(Shape.RIBBON, "Certified Partner", level="Partner", icon="handshake"),
+    "Safety Leader": Design(Shape.CIRCLE, "Safety Leader", "Leads a safe team", "Leader", icon="trophy"),
+}
+
+
+async def _seed_branding(
+    session: AsyncSession, tenant: Tenant, admin: Person, partners: Audience, spec: DemoTenant
+) -> None:
+    """The tenant's brand, its partner audience's own, and designed badges (only what is missing)."""
+    admin_principal = person_principal(admin)
+    urls = Urls.for_tenant("http://127.0.0.1", tenant)  # designs are drawn from colours, not URLs
+    tenant_brand, partner_brand = DEMO_BRANDS.get(spec.slug, ({}, {}))
+    settings = await tenant_service.get_settings(session, tenant.id)
+    if settings.brand_color is None and tenant_brand:
+        await brands.update_tenant_branding(session, admin_principal, urls, brands.BrandChanges(tenant_brand))
+    if partner_brand and await brands.override_of(session, partners.id) is None:
+        changes = brands.BrandChanges(partner_brand)
+        await brands.update_audience_branding(session, admin_principal, urls, partners.id, changes)
+    designed = set(await design_service.designs_by_badge(session, list(await session.scalars(select(BadgeClass.id)))))
+    for badge in await session.scalars(select(BadgeClass).order_by(BadgeClass.name)):
+        if badge.id in designed or badge.image_type is not None:
+            continue
+        design = DEMO_DESIGNS.get(badge.name) or Design(Shape.CIRCLE, badge.name[:80], icon="star")
+        await design_service.set_design(session, operator_principal(tenant.id), urls, tenant, badge, design=design)
 
 
 ALIGNMENT = badge_classes.AlignmentInput("Occupational safety", "https://esco.example/skill/safety", "ESCO", "S1.2")
@@ -153,13 +202,13 @@ async def _seed_catalog(
         criteria_narrative="Complete Safety fundamentals and score 80 or more in the exam.",
         criteria={"mode": "all_of", "requirements": [
             {"type": "course", "id": str(course.id)}, {"type": "assessment", "id": str(exam.id), "minScore": 80}]},
-        skill_ids=[safety.id], validity_days=365, points=50,
+        skill_ids=[safety.id], skill_levels={safety.id: 3}, validity_days=365, points=50,
         alignments=[ALIGNMENT],
     )  # fmt: skip
     dashboards = await badge_classes.create_badge_class(
         session, op, name="Dashboard Reader", description="Reads and explains team dashboards.",
         criteria={"mode": "all_of", "requirements": [{"type": "course", "id": str(analytics.id)}]},
-        skill_ids=[data.id], points=20,
+        skill_ids=[data.id], skill_levels={data.id: 2}, points=20,
     )  # fmt: skip
     partner_badge = await badge_classes.create_badge_class(
         session, op, name="Certified Partner", description="Sells and supports the product.",
@@ -185,6 +234,33 @@ async def _seed_catalog(
         badges={"safe": safe, "dashboards": dashboards, "partner": partner_badge},
         courses={"safety": course, "analytics": analytics},
     )
+    await _seed_roles(session, tenant_id, people, audiences, safety=safety.id, data=data.id)
+
+
+async def _seed_roles(
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    people: dict[str, Person],
+    audiences: dict[str, Audience],
+    *,
+    safety: uuid.UUID,
+    data: uuid.UUID,
+) -> None:
+    """Role profiles for employees and partners; the manager's team holds the supervisor role, whose
+    gaps (safety at level 3, which only Lee is close to) are worth acting on."""
+    op = operator_principal(tenant_id)
+    supervisor = await role_service.create_role(
+        session, op, name="Site Supervisor", description="Runs a safe site and reads its numbers.",
+        audience_id=audiences["Employees"].id,
+        skills=[role_service.RequiredSkill(safety, 3), role_service.RequiredSkill(data, 2)],
+    )  # fmt: skip
+    partners = audiences[next(k for k in audiences if k.startswith("Partners"))]
+    await role_service.create_role(
+        session, op, name="Partner Engineer", description="Installs and supports the product for customers.",
+        audience_id=partners.id, skills=[role_service.RequiredSkill(safety, 2)],
+    )  # fmt: skip
+    for key in ("learner", "learner2", "lead", "learner3"):
+        await role_service.set_current_role(session, op, people[key].id, supervisor.id)
 
 
 async def _seed_pathways(

@@ -720,3 +720,24 @@ async def test_a_brand_change_redraws_the_designs_that_follow_it(
     assert after[fixed] == before[fixed]
     pixel = Image.open(io.BytesIO(after[follows])).convert("RGB").getpixel((300, 40))
     assert pixel[0] > pixel[2]  # pink now, where it was blue
+
+
+async def test_the_demo_has_designed_badges_and_a_partner_academy_brand(owner_db: Database, gql: GraphQLClient) -> None:
+    from datetime import timedelta
+
+    from insignia.demo import seed_demo
+    from insignia.tenants.auth import issue_token
+    from tests.conftest import SECRET
+
+    await seed_demo(owner_db)
+    people = await seed_demo(owner_db)  # idempotent: nothing is designed or branded twice
+    admin = issue_token(SECRET, "insignia", people["acme"]["admin"], timedelta(minutes=5))
+    badges = await gql(admin, "{ badgeClasses(first: 50) { edges { node { name design { shape followsBrand } } } } }")
+    designs = {e["node"]["name"]: e["node"]["design"] for e in badges["badgeClasses"]["edges"]}
+    assert designs["Certified Partner"] == {"shape": "RIBBON", "followsBrand": True}
+    assert all(designs.values()), designs
+    audiences = await gql(admin, "{ audiences { id kind name } }")
+    partners = next(a["id"] for a in audiences["audiences"] if a["kind"] == "PARTNER")
+    brand = (await gql(admin, BRANDING_PREVIEW, {"a": partners}))["brandingPreview"]
+    assert brand["color"] == "#5b2a86" and brand["typography"] == "IBM_PLEX_SANS"
+    assert brand["emailSenderName"] == "Initech Partner Academy" and brand["supportUrl"] == "https://help.acme.example"
