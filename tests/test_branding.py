@@ -243,6 +243,25 @@ async def test_a_saved_design_is_the_badge_image_everywhere(
     assert og_url is not None and og_url.group(1).endswith("/og.png")
     card = await client.get(_path(og_url.group(1)))
     assert card.status_code == 200 and Image.open(io.BytesIO(card.content)).size == (1200, 630)
+    # Images drawn on request (the default design of a badge class without one; a status variant)
+    # are rasterised off the event loop, in worker threads.
+    plain = await _badge(gql, t, "Plain Badge")
+    other = (
+        await ok(
+            gql,
+            t.tokens["issuer"],
+            ISSUE,
+            {"input": {"badgeClassId": plain, "recipientId": learner, "visibility": "PUBLIC"}},
+        )
+    )["award"]["id"]
+    live = links["verificationUrl"].replace(award_uuid(award), award_uuid(other)) + "/image.png"
+    drawn = await client.get(_path(live))
+    assert drawn.status_code == 200 and Image.open(io.BytesIO(drawn.content)).size == (600, 600)
+    revoke = 'mutation($id: ID!) { awardRevoke(input: {id: $id, reason: "Test"}) { errors { code } } }'
+    await ok(gql, t.tokens["issuer"], revoke, {"id": award})
+    grey = await client.get(_path(links["verificationUrl"] + "/image.png"))
+    assert grey.status_code == 200 and grey.content != png.content
+    assert (await client.get(_path(links["verificationUrl"] + "/og.png"))).status_code == 200
     # Uploading an image replaces the design.
     upload = (
         "mutation($id: ID!, $b: String!) { badgeClassImageSet(id: $id, imageBase64: $b, format: SVG) "
