@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,7 +14,7 @@ from insignia.graphql import ide
 from insignia.graphql.view import GraphQLEndpoint
 from insignia.infra import metrics, tracing
 from insignia.infra.db import Database, create_engine
-from insignia.infra.http import BodySizeLimitMiddleware, RequestIdMiddleware
+from insignia.infra.http import BodySizeLimitMiddleware, ForcedStopMiddleware, RequestIdMiddleware
 from insignia.infra.logging import configure_logging
 from insignia.infra.ratelimit import IpRateLimitMiddleware, RateLimiter, build_store
 from insignia.infra.settings import ConfigurationError, Settings, load_settings
@@ -42,12 +43,18 @@ def create_app(
         jobs = InlineJobs(settings, database) if inline_jobs else None
         if jobs is not None:
             jobs.start()
+        grace = settings.shutdown_grace_seconds
         try:
             yield
+        except asyncio.CancelledError:
+            # A second Ctrl-C: uvicorn skips the graceful shutdown and the loop cancels us. Stop at
+            # once and quietly (jobs cut short come back after the visibility timeout) rather than
+            # report a failed shutdown with a traceback.
+            grace = 0.0
         finally:
             # uvicorn has let in-flight requests finish; running jobs finish too, claimed ones go back.
             if jobs is not None:
-                await jobs.close(settings.shutdown_grace_seconds)
+                await jobs.close(grace)
             await limiter.close()
             if dispose_on_shutdown:
                 await database.dispose()
@@ -73,6 +80,7 @@ def create_app(
         ],
         middleware=[
             *([Middleware(tracing.ServerSpans)] if tracing.enabled() else []),
+            Middleware(ForcedStopMiddleware),
             Middleware(RequestIdMiddleware),
             *([Middleware(metrics.MetricsMiddleware)] if settings.metrics_enabled else []),
             Middleware(

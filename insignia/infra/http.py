@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 import re
@@ -62,6 +64,39 @@ class RequestIdMiddleware:
                 },
             )
             request_id_var.reset(token)
+
+
+class ForcedStopMiddleware:
+    """A second Ctrl-C makes uvicorn stop at once and cancel the requests still running. Answer
+    those with 503 (if nothing was sent yet) and a warning, rather than an error traceback: the
+    process is going down on purpose, and their transactions roll back."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is None or not task.cancelling():
+                raise
+            logger.warning("request cut short by a forced stop", extra={"path": scope.get("path")})
+            if not started:
+                with contextlib.suppress(Exception):
+                    await send({"type": "http.response.start", "status": 503, "headers": [(b"connection", b"close")]})
+                    await send({"type": "http.response.body", "body": b""})
 
 
 class BodySizeLimitMiddleware:

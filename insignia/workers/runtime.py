@@ -120,7 +120,12 @@ async def stop_jobs(
     stop.set()
     dispatcher.closing = True
     if task is not None:
-        await task
+        try:
+            await task
+        except asyncio.CancelledError:
+            if not task.cancelled():
+                raise
+            # A forced stop cancelled the relay along with everything else: nothing to wait for.
     stopped = await dispatcher.drain(grace_seconds)
     released = 0
     if dispatcher.unstarted:
