@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 from strawberry.types.base import StrawberryObjectDefinition
 
+from insignia.graphql.branding.loaders import brand_by_audience_id_loader
 from insignia.graphql.branding.types import Branding
 from insignia.graphql.context import Context
 from insignia.graphql.ids import expect_id, to_global_id
@@ -213,8 +214,8 @@ class AudienceType(Node):
     @strawberry.field(description="The brand its people see: its overrides over the organisation's.")
     async def branding(self, info: Info[Context, None]) -> Branding:
         ctx = info.context
-        urls = await tenant_urls(ctx)
-        found = await ctx.run(lambda s: branding.resolve(s, urls, self.model.tenant_id, self.model.id))
+        found = await brand_by_audience_id_loader(ctx, await tenant_urls(ctx)).load(self.model.id)
+        assert found is not None  # every audience asked for is resolved
         return Branding.from_brand(found)
 
     @classmethod
