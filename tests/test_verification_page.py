@@ -325,7 +325,7 @@ def _compare(name: str, actual: bytes, out: Path) -> None:
 
 PAGE_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: http://badges.northwind.test; "
-    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    "font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 
 
@@ -435,7 +435,11 @@ async def test_security_headers_and_no_inline_code(server: str) -> None:
         cached = await client.get(f"{base}/static/verify.js", headers={"If-None-Match": script.headers["etag"]})
         assert cached.status_code == 304
         theme = (await client.get(f"{base}/brand/theme.css")).text
-        assert "--brand: #0b7a75;" in theme and theme.startswith(":root {")
+        assert "--brand: #0b7a75;" in theme and ":root {" in theme
+        font = re.search(r'url\("\.\./(static/fonts/[^"]+)"\)', theme)
+        assert font is not None  # the brand's type family, served with the page
+        served = await client.get(f"{base}/{font.group(1)}")
+        assert served.status_code == 200 and served.headers["content-type"] == "font/ttf"
 
 
 SHOTS = [(state, width) for state in AWARDS for width in (1280, 390)]

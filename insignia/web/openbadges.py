@@ -31,7 +31,7 @@ from insignia.infra import i18n
 from insignia.infra.crypto import SecretBox
 from insignia.infra.db import set_tenant
 from insignia.infra.http import bearer_credential
-from insignia.platform.branding import badges
+from insignia.platform.branding import badges, text
 from insignia.platform.branding import brand as branding
 from insignia.platform.credentials import award as awards
 from insignia.platform.credentials import badge_class as badge_classes
@@ -61,7 +61,7 @@ def page_csp(origin: str | None) -> str:
     this origin and the tenant's public origin (where the page's absolute image URLs point)."""
     images = " ".join(["'self'", "data:", *([origin] if origin else [])])
     return (
-        f"default-src 'none'; script-src 'self'; style-src 'self'; img-src {images}; "
+        f"default-src 'none'; script-src 'self'; style-src 'self'; img-src {images}; font-src 'self'; "
         "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
     )
 
@@ -351,6 +351,18 @@ async def static_file(request: Request) -> Response:
     if request.headers.get("if-none-match") == etag:
         return _secured(Response(status_code=304, headers=headers))
     return _secured(Response(body, media_type=_STATIC_TYPES[name], headers=headers))
+
+
+async def font_file(request: Request) -> Response:
+    """The brand type families the pages use (the badge designer's own fonts, OFL 1.1)."""
+    body = text.font_data(request.path_params["name"])
+    if body is None:
+        return _secured(_not_found())
+    etag = f'"{_version(body)}"'
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=604800, immutable"}
+    if request.headers.get("if-none-match") == etag:
+        return _secured(Response(status_code=304, headers=headers))
+    return _secured(Response(body, media_type="font/ttf", headers=headers))
 
 
 async def brand_theme(request: Request) -> Response:
@@ -725,6 +737,8 @@ ROUTES = [
     Route("/t/{slug}/did.json", did_document, methods=["GET"]),
     Route("/t/{slug}/static/{name}", static_file, methods=["GET"]),
     Route("/static/{name}", static_file, methods=["GET"]),
+    Route("/t/{slug}/static/fonts/{name}", font_file, methods=["GET"]),
+    Route("/static/fonts/{name}", font_file, methods=["GET"]),
     *(Route(path, handler, methods=["GET"]) for path, handler in _PAGES),
     Route("/.well-known/did.json", did_document, methods=["GET"]),
 ]

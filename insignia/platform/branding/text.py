@@ -96,10 +96,24 @@ class Face:
         return str(pen.getCommands())
 
 
+def font_file(typography: Typography, bold: bool) -> str:
+    """The file name of a shipped font (``OpenSans-Bold.ttf``)."""
+    return f"{_FILES[typography]}-{'Bold' if bold else 'Regular'}.ttf"
+
+
+@cache
+def font_data(name: str) -> bytes | None:
+    """A shipped font's bytes by file name (pages load them too), None for any other name."""
+    if name not in {font_file(t, b) for t in Typography for b in (False, True)}:
+        return None
+    return (resources.files("insignia.platform.branding") / "fonts" / name).read_bytes()
+
+
 @cache
 def face(typography: Typography, bold: bool) -> Face:
-    name = f"{_FILES[typography]}-{'Bold' if bold else 'Regular'}.ttf"
-    return Face((resources.files("insignia.platform.branding") / "fonts" / name).read_bytes())
+    data = font_data(font_file(typography, bold))
+    assert data is not None
+    return Face(data)
 
 
 def unsupported(text: str, typography: Typography = DEFAULT_TYPOGRAPHY) -> list[str]:

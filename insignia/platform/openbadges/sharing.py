@@ -22,6 +22,7 @@ from insignia.infra.i18n import NAMES as LANGUAGE_NAMES
 from insignia.infra.i18n import Language
 from insignia.platform.branding import colour
 from insignia.platform.branding.brand import Brand
+from insignia.platform.branding.text import font_file
 from insignia.platform.credentials.models import Award, BadgeClass
 from insignia.platform.learning.models import Skill
 from insignia.platform.openbadges.ob2 import Urls
@@ -171,9 +172,15 @@ def theme_css(brand: Brand) -> str:
     if card != colour.WHITE or brand.text_color != colour.INK:
         muted = colour.mix(brand.text_color, card, 0.22)
         extra = f" --ink: {brand.text_color}; --muted: {muted}; --card: {card}; --page: {page};"
-    return (
+    # The brand's type family, served with the pages (static/fonts/), the reader's system fonts after it.
+    faces = "".join(
+        f'@font-face {{ font-family: "Insignia Brand"; src: url("../static/fonts/{font_file(brand.typography, bold)}") '
+        f'format("truetype"); font-weight: {700 if bold else 400}; font-display: swap; }}\n'
+        for bold in (False, True)
+    )
+    return faces + (
         f":root {{ --brand: {brand.color}; --brand-ink: {ink}; --brand-soft: {soft}; --brand-line: {line};"
-        f"{extra} --font: {brand.font_stack}; }}\n"
+        f'{extra} --font: "Insignia Brand", {brand.font_stack}; }}\n'
     )
 
 
