@@ -218,6 +218,8 @@ def _validate(changes: BrandChanges, prefix: str) -> tuple[dict[str, Any], dict[
         elif name.endswith("color"):
             values[name] = checks.run(lambda t=text, a=at: colour.hex_colour(t, a))  # type: ignore[misc]
         elif name == "typography":
+            if text not in {t.value for t in Typography}:
+                checks.errors.append(ValidationError(f"{at} must be one of the safe list of type families.", at))
             values[name] = text
         elif name == "email_sender_name":
             if any(c in text for c in '<>"@\r\n') or len(text) > 100:
