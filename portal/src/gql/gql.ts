@@ -17,7 +17,7 @@ import * as types from './graphql';
 type Documents = {
     "\n  fragment Shell on Query {\n    viewer {\n      id\n      name\n      email\n      roles\n      headline\n      profilePublic\n      audience { id name kind partnerCompany }\n    }\n    tenant { id name slug branding { color logoUrl } }\n  }\n": typeof types.ShellFragmentDoc,
     "\n  query Shell {\n    ...Shell\n  }\n": typeof types.ShellDocument,
-    "\n  query AdminBadges {\n    badgeClasses(first: 100) {\n      edges { node { id name description status imageUrl validityDays points skillLevels { level skill { id name } } } }\n    }\n    courses(first: 100) { edges { node { id title assessments { id title } } } }\n    skills(first: 200) { edges { node { id name } } }\n  }\n": typeof types.AdminBadgesDocument,
+    "\n  query AdminBadges {\n    badgeClasses(first: 100) {\n      edges { node { id name description status imageUrl validityDays points skillLevels { level skill { id name } } } }\n    }\n    courses(first: 100) { edges { node { id title assessments { id title } } } }\n    skills(first: 100) { edges { node { id name } } }\n  }\n": typeof types.AdminBadgesDocument,
     "\n  mutation BadgeClassCreate($input: BadgeClassCreateInput!) {\n    badgeClassCreate(input: $input) { badgeClass { id name status } errors { code field message } }\n  }\n": typeof types.BadgeClassCreateDocument,
     "\n  mutation BadgeClassPublish($id: ID!) { badgeClassPublish(id: $id) { badgeClass { id status } errors { code field message } } }\n": typeof types.BadgeClassPublishDocument,
     "\n  mutation BadgeClassArchive($id: ID!) { badgeClassArchive(id: $id) { badgeClass { id status } errors { code field message } } }\n": typeof types.BadgeClassArchiveDocument,
@@ -34,7 +34,7 @@ type Documents = {
     "\n  mutation WebhookEndpointCreate($input: WebhookEndpointCreateInput!) { webhookEndpointCreate(input: $input) { webhookEndpoint { id } secret errors { code field message } } }\n": typeof types.WebhookEndpointCreateDocument,
     "\n  mutation WebhookDeliveryReplay($id: ID!) { webhookDeliveryReplay(id: $id) { webhookDelivery { id status } errors { code field message } } }\n": typeof types.WebhookDeliveryReplayDocument,
     "\n  query AdminPathways {\n    pathways(first: 100) { edges { node { id name status version audiences { id name } capstone { id name } } } }\n  }\n": typeof types.AdminPathwaysDocument,
-    "\n  query PathwayEditorData {\n    badgeClasses(first: 200) { edges { node { id name status } } }\n    courses(first: 200) { edges { node { id title } } }\n    audiences { id name }\n  }\n": typeof types.PathwayEditorDataDocument,
+    "\n  query PathwayEditorData {\n    badgeClasses(first: 100) { edges { node { id name status } } }\n    courses(first: 100) { edges { node { id title } } }\n    audiences { id name }\n  }\n": typeof types.PathwayEditorDataDocument,
     "\n  query PathwayForEdit($id: ID!) {\n    node(id: $id) {\n      ... on Pathway {\n        id\n        name\n        description\n        status\n        autoEnrol\n        audiences { id }\n        capstone { id }\n        root {\n          ...TreeFields\n          children {\n            ...TreeFields\n            children { ...TreeFields children { ...TreeFields children { ...TreeFields children { ...TreeFields } } } }\n          }\n        }\n      }\n    }\n  }\n  fragment TreeFields on PathwayNode {\n    key title optional kind required badgeClass { id } course { id } milestone { id } prerequisites { key }\n  }\n": typeof types.PathwayForEditDocument,
     "\n  mutation PathwayCreate($input: PathwayCreateInput!) {\n    pathwayCreate(input: $input) { pathway { id name status } errors { code field message } }\n  }\n": typeof types.PathwayCreateDocument,
     "\n  mutation PathwayUpdate($input: PathwayUpdateInput!) {\n    pathwayUpdate(input: $input) { pathway { id name status version } errors { code field message } }\n  }\n": typeof types.PathwayUpdateDocument,
@@ -45,7 +45,7 @@ type Documents = {
     "\n  mutation PersonUpdate($input: PersonUpdateInput!) { personUpdate(input: $input) { person { id roles } errors { code field message } } }\n": typeof types.PersonUpdateDocument,
     "\n  mutation PersonDeactivate($id: ID!) { personDeactivate(id: $id) { person { id active } errors { code field message } } }\n": typeof types.PersonDeactivateDocument,
     "\n  mutation AudienceCreate($input: AudienceCreateInput!) { audienceCreate(input: $input) { audience { id } errors { code field message } } }\n": typeof types.AudienceCreateDocument,
-    "\n  query AdminRoles {\n    roleProfiles(first: 100) { edges { node { id name description skills { level skill { id name } } } } }\n    skills(first: 200) { edges { node { id name frameworkGroup frameworkUrl } } }\n  }\n": typeof types.AdminRolesDocument,
+    "\n  query AdminRoles {\n    roleProfiles(first: 100) { edges { node { id name description skills { level skill { id name } } } } }\n    skills(first: 100) { edges { node { id name frameworkGroup frameworkUrl } } }\n  }\n": typeof types.AdminRolesDocument,
     "\n  mutation RoleProfileCreate($input: RoleProfileCreateInput!) { roleProfileCreate(input: $input) { roleProfile { id } errors { code field message } } }\n": typeof types.RoleProfileCreateDocument,
     "\n  mutation SkillCreate($input: SkillCreateInput!) { skillCreate(input: $input) { skill { id } errors { code field message } } }\n": typeof types.SkillCreateDocument,
     "\n  query AdminSignIn {\n    ssoConnections { id name protocol enabled jitProvisioning allowedDomains loginUrl callbackUrl spMetadataUrl spEntityId acsUrl oidcIssuer oidcClientId clientSecretSet audience { id name } }\n    portalOrigins\n    audiences { id name }\n  }\n": typeof types.AdminSignInDocument,
@@ -74,7 +74,7 @@ type Documents = {
 const documents: Documents = {
     "\n  fragment Shell on Query {\n    viewer {\n      id\n      name\n      email\n      roles\n      headline\n      profilePublic\n      audience { id name kind partnerCompany }\n    }\n    tenant { id name slug branding { color logoUrl } }\n  }\n": types.ShellFragmentDoc,
     "\n  query Shell {\n    ...Shell\n  }\n": types.ShellDocument,
-    "\n  query AdminBadges {\n    badgeClasses(first: 100) {\n      edges { node { id name description status imageUrl validityDays points skillLevels { level skill { id name } } } }\n    }\n    courses(first: 100) { edges { node { id title assessments { id title } } } }\n    skills(first: 200) { edges { node { id name } } }\n  }\n": types.AdminBadgesDocument,
+    "\n  query AdminBadges {\n    badgeClasses(first: 100) {\n      edges { node { id name description status imageUrl validityDays points skillLevels { level skill { id name } } } }\n    }\n    courses(first: 100) { edges { node { id title assessments { id title } } } }\n    skills(first: 100) { edges { node { id name } } }\n  }\n": types.AdminBadgesDocument,
     "\n  mutation BadgeClassCreate($input: BadgeClassCreateInput!) {\n    badgeClassCreate(input: $input) { badgeClass { id name status } errors { code field message } }\n  }\n": types.BadgeClassCreateDocument,
     "\n  mutation BadgeClassPublish($id: ID!) { badgeClassPublish(id: $id) { badgeClass { id status } errors { code field message } } }\n": types.BadgeClassPublishDocument,
     "\n  mutation BadgeClassArchive($id: ID!) { badgeClassArchive(id: $id) { badgeClass { id status } errors { code field message } } }\n": types.BadgeClassArchiveDocument,
@@ -91,7 +91,7 @@ const documents: Documents = {
     "\n  mutation WebhookEndpointCreate($input: WebhookEndpointCreateInput!) { webhookEndpointCreate(input: $input) { webhookEndpoint { id } secret errors { code field message } } }\n": types.WebhookEndpointCreateDocument,
     "\n  mutation WebhookDeliveryReplay($id: ID!) { webhookDeliveryReplay(id: $id) { webhookDelivery { id status } errors { code field message } } }\n": types.WebhookDeliveryReplayDocument,
     "\n  query AdminPathways {\n    pathways(first: 100) { edges { node { id name status version audiences { id name } capstone { id name } } } }\n  }\n": types.AdminPathwaysDocument,
-    "\n  query PathwayEditorData {\n    badgeClasses(first: 200) { edges { node { id name status } } }\n    courses(first: 200) { edges { node { id title } } }\n    audiences { id name }\n  }\n": types.PathwayEditorDataDocument,
+    "\n  query PathwayEditorData {\n    badgeClasses(first: 100) { edges { node { id name status } } }\n    courses(first: 100) { edges { node { id title } } }\n    audiences { id name }\n  }\n": types.PathwayEditorDataDocument,
     "\n  query PathwayForEdit($id: ID!) {\n    node(id: $id) {\n      ... on Pathway {\n        id\n        name\n        description\n        status\n        autoEnrol\n        audiences { id }\n        capstone { id }\n        root {\n          ...TreeFields\n          children {\n            ...TreeFields\n            children { ...TreeFields children { ...TreeFields children { ...TreeFields children { ...TreeFields } } } }\n          }\n        }\n      }\n    }\n  }\n  fragment TreeFields on PathwayNode {\n    key title optional kind required badgeClass { id } course { id } milestone { id } prerequisites { key }\n  }\n": types.PathwayForEditDocument,
     "\n  mutation PathwayCreate($input: PathwayCreateInput!) {\n    pathwayCreate(input: $input) { pathway { id name status } errors { code field message } }\n  }\n": types.PathwayCreateDocument,
     "\n  mutation PathwayUpdate($input: PathwayUpdateInput!) {\n    pathwayUpdate(input: $input) { pathway { id name status version } errors { code field message } }\n  }\n": types.PathwayUpdateDocument,
@@ -102,7 +102,7 @@ const documents: Documents = {
     "\n  mutation PersonUpdate($input: PersonUpdateInput!) { personUpdate(input: $input) { person { id roles } errors { code field message } } }\n": types.PersonUpdateDocument,
     "\n  mutation PersonDeactivate($id: ID!) { personDeactivate(id: $id) { person { id active } errors { code field message } } }\n": types.PersonDeactivateDocument,
     "\n  mutation AudienceCreate($input: AudienceCreateInput!) { audienceCreate(input: $input) { audience { id } errors { code field message } } }\n": types.AudienceCreateDocument,
-    "\n  query AdminRoles {\n    roleProfiles(first: 100) { edges { node { id name description skills { level skill { id name } } } } }\n    skills(first: 200) { edges { node { id name frameworkGroup frameworkUrl } } }\n  }\n": types.AdminRolesDocument,
+    "\n  query AdminRoles {\n    roleProfiles(first: 100) { edges { node { id name description skills { level skill { id name } } } } }\n    skills(first: 100) { edges { node { id name frameworkGroup frameworkUrl } } }\n  }\n": types.AdminRolesDocument,
     "\n  mutation RoleProfileCreate($input: RoleProfileCreateInput!) { roleProfileCreate(input: $input) { roleProfile { id } errors { code field message } } }\n": types.RoleProfileCreateDocument,
     "\n  mutation SkillCreate($input: SkillCreateInput!) { skillCreate(input: $input) { skill { id } errors { code field message } } }\n": types.SkillCreateDocument,
     "\n  query AdminSignIn {\n    ssoConnections { id name protocol enabled jitProvisioning allowedDomains loginUrl callbackUrl spMetadataUrl spEntityId acsUrl oidcIssuer oidcClientId clientSecretSet audience { id name } }\n    portalOrigins\n    audiences { id name }\n  }\n": types.AdminSignInDocument,
@@ -140,7 +140,7 @@ export function graphql(source: "\n  query Shell {\n    ...Shell\n  }\n"): typeo
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query AdminBadges {\n    badgeClasses(first: 100) {\n      edges { node { id name description status imageUrl validityDays points skillLevels { level skill { id name } } } }\n    }\n    courses(first: 100) { edges { node { id title assessments { id title } } } }\n    skills(first: 200) { edges { node { id name } } }\n  }\n"): typeof import('./graphql').AdminBadgesDocument;
+export function graphql(source: "\n  query AdminBadges {\n    badgeClasses(first: 100) {\n      edges { node { id name description status imageUrl validityDays points skillLevels { level skill { id name } } } }\n    }\n    courses(first: 100) { edges { node { id title assessments { id title } } } }\n    skills(first: 100) { edges { node { id name } } }\n  }\n"): typeof import('./graphql').AdminBadgesDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -208,7 +208,7 @@ export function graphql(source: "\n  query AdminPathways {\n    pathways(first: 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query PathwayEditorData {\n    badgeClasses(first: 200) { edges { node { id name status } } }\n    courses(first: 200) { edges { node { id title } } }\n    audiences { id name }\n  }\n"): typeof import('./graphql').PathwayEditorDataDocument;
+export function graphql(source: "\n  query PathwayEditorData {\n    badgeClasses(first: 100) { edges { node { id name status } } }\n    courses(first: 100) { edges { node { id title } } }\n    audiences { id name }\n  }\n"): typeof import('./graphql').PathwayEditorDataDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -252,7 +252,7 @@ export function graphql(source: "\n  mutation AudienceCreate($input: AudienceCre
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query AdminRoles {\n    roleProfiles(first: 100) { edges { node { id name description skills { level skill { id name } } } } }\n    skills(first: 200) { edges { node { id name frameworkGroup frameworkUrl } } }\n  }\n"): typeof import('./graphql').AdminRolesDocument;
+export function graphql(source: "\n  query AdminRoles {\n    roleProfiles(first: 100) { edges { node { id name description skills { level skill { id name } } } } }\n    skills(first: 100) { edges { node { id name frameworkGroup frameworkUrl } } }\n  }\n"): typeof import('./graphql').AdminRolesDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -863,7 +863,7 @@ export const AdminBadgesDocument = new TypedDocumentString(`
       }
     }
   }
-  skills(first: 200) {
+  skills(first: 100) {
     edges {
       node {
         id
@@ -872,7 +872,7 @@ export const AdminBadgesDocument = new TypedDocumentString(`
     }
   }
 }
-    `, {"hash":"sha256:b3f1ecedbd3409c987ee4fefbcf1eda84444e37302463742593fd98d787b709b"}) as unknown as TypedDocumentString<AdminBadgesQuery, AdminBadgesQueryVariables>;
+    `, {"hash":"sha256:1ae2a69c95d741b18621f4290ad713214d4bc84abefb70d87078ccfbfecf229d"}) as unknown as TypedDocumentString<AdminBadgesQuery, AdminBadgesQueryVariables>;
 export const BadgeClassCreateDocument = new TypedDocumentString(`
     mutation BadgeClassCreate($input: BadgeClassCreateInput!) {
   badgeClassCreate(input: $input) {
@@ -1190,7 +1190,7 @@ export const AdminPathwaysDocument = new TypedDocumentString(`
     `, {"hash":"sha256:f352cc5d3fbff89453934fe3bfbd645c751c2f3a939adf4f1e7c850595fa753c"}) as unknown as TypedDocumentString<AdminPathwaysQuery, AdminPathwaysQueryVariables>;
 export const PathwayEditorDataDocument = new TypedDocumentString(`
     query PathwayEditorData {
-  badgeClasses(first: 200) {
+  badgeClasses(first: 100) {
     edges {
       node {
         id
@@ -1199,7 +1199,7 @@ export const PathwayEditorDataDocument = new TypedDocumentString(`
       }
     }
   }
-  courses(first: 200) {
+  courses(first: 100) {
     edges {
       node {
         id
@@ -1212,7 +1212,7 @@ export const PathwayEditorDataDocument = new TypedDocumentString(`
     name
   }
 }
-    `, {"hash":"sha256:20fe31c8c39e4a9a67e5a96f1b45aaa240928f9e3d2a0644965df633bab5dfbc"}) as unknown as TypedDocumentString<PathwayEditorDataQuery, PathwayEditorDataQueryVariables>;
+    `, {"hash":"sha256:77080027c8fd6ecee6a9624a1305df86ad8fdfc82e2fe2ec5e54da7c2465ccf4"}) as unknown as TypedDocumentString<PathwayEditorDataQuery, PathwayEditorDataQueryVariables>;
 export const PathwayForEditDocument = new TypedDocumentString(`
     query PathwayForEdit($id: ID!) {
   node(id: $id) {
@@ -1437,7 +1437,7 @@ export const AdminRolesDocument = new TypedDocumentString(`
       }
     }
   }
-  skills(first: 200) {
+  skills(first: 100) {
     edges {
       node {
         id
@@ -1448,7 +1448,7 @@ export const AdminRolesDocument = new TypedDocumentString(`
     }
   }
 }
-    `, {"hash":"sha256:0ef8fda0fc2ea90eb4c3bce6f93a7cff9281ef29b5b51dae6728c3dc2112a7ec"}) as unknown as TypedDocumentString<AdminRolesQuery, AdminRolesQueryVariables>;
+    `, {"hash":"sha256:96457d47c9058d1965d22ef015ec23eec8f8b7561d142c451a364cd4b50d7f09"}) as unknown as TypedDocumentString<AdminRolesQuery, AdminRolesQueryVariables>;
 export const RoleProfileCreateDocument = new TypedDocumentString(`
     mutation RoleProfileCreate($input: RoleProfileCreateInput!) {
   roleProfileCreate(input: $input) {

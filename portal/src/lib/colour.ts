@@ -26,11 +26,14 @@ export function toHex(rgb: [number, number, number]): string {
   return `#${rgb.map((c) => Math.round(c).toString(16).padStart(2, '0')).join('')}`;
 }
 
-/** The colour, darkened just enough for 4.5:1 against white (and so for white text on it). */
+/** The colour, darkened just enough for 4.5:1 against white and against its own light tint
+ * (so for white text on it, and for it as text on the tinted backgrounds of current items). */
 export function ink(colour: string): string {
   let rgb = parseHex(colour) ?? [31, 41, 51];
   const white: [number, number, number] = [255, 255, 255];
-  for (let i = 0; i < 40 && contrast(rgb, white) < 4.5; i++) rgb = rgb.map((c) => c * 0.92) as typeof rgb;
+  const soft = parseHex(tint(colour))!;
+  for (let i = 0; i < 60 && (contrast(rgb, white) < 4.5 || contrast(rgb, soft) < 4.5); i++)
+    rgb = rgb.map((c) => c * 0.94) as typeof rgb;
   return toHex(rgb);
 }
 

@@ -17,7 +17,7 @@ const Query = graphql(`
       edges { node { id name description status imageUrl validityDays points skillLevels { level skill { id name } } } }
     }
     courses(first: 100) { edges { node { id title assessments { id title } } } }
-    skills(first: 200) { edges { node { id name } } }
+    skills(first: 100) { edges { node { id name } } }
   }
 `);
 

@@ -22,8 +22,8 @@ const List = graphql(`
 
 const Editor = graphql(`
   query PathwayEditorData {
-    badgeClasses(first: 200) { edges { node { id name status } } }
-    courses(first: 200) { edges { node { id title } } }
+    badgeClasses(first: 100) { edges { node { id name status } } }
+    courses(first: 100) { edges { node { id title } } }
     audiences { id name }
   }
 `);

@@ -12,7 +12,7 @@ import { Await, Empty, FormErrors, Level, PageHeader, Section, SelectField, Text
 const Query = graphql(`
   query AdminRoles {
     roleProfiles(first: 100) { edges { node { id name description skills { level skill { id name } } } } }
-    skills(first: 200) { edges { node { id name frameworkGroup frameworkUrl } } }
+    skills(first: 100) { edges { node { id name frameworkGroup frameworkUrl } } }
   }
 `);
 const RoleCreate = graphql(`

@@ -66,6 +66,8 @@ export function BadgeDetailScreen({ id }: { id: string }) {
   const state = useQuery(api, BadgeQuery, { id });
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // The choice shows at once; the server's answer confirms it (or the error undoes it).
+  const [chosen, setChosen] = useState<string | null>(null);
 
   async function copy(text: string, done: string) {
     try {
@@ -87,13 +89,17 @@ export function BadgeDetailScreen({ id }: { id: string }) {
         async function choose(visibility: 'PUBLIC' | 'TENANT' | 'PRIVATE') {
           setSaving(true);
           setError(null);
+          setChosen(visibility);
           try {
             const result = (await api.request(SetVisibility, { input: { id: award!.id, visibility } })).awardVisibilitySet;
-            if (result.errors.length) setError(result.errors.map((e) => e.message).join(' '));
-            else notify(t('Now visible to: {who}', { who: t(VISIBILITY_LABEL[visibility]) }));
+            if (result.errors.length) {
+              setError(result.errors.map((e) => e.message).join(' '));
+              setChosen(null);
+            } else notify(t('Now visible to: {who}', { who: t(VISIBILITY_LABEL[visibility]) }));
             invalidate();
           } catch (e) {
             setError((e as Error).message);
+            setChosen(null);
           } finally {
             setSaving(false);
           }
@@ -155,11 +161,11 @@ export function BadgeDetailScreen({ id }: { id: string }) {
                 ) : null}
               </div>
               <Section title={t('Share')}>
-                <fieldset class="choices" disabled={saving || !standing}>
+                <fieldset class="choices" disabled={!standing} aria-busy={saving || undefined}>
                   <legend>{t('Who can see this badge')}</legend>
                   {CHOICES.map((c) => (
                     <label key={c.value} class="choice">
-                      <input type="radio" name="visibility" value={c.value} checked={award.visibility === c.value} onChange={() => choose(c.value)} />
+                      <input type="radio" name="visibility" value={c.value} checked={(chosen ?? award.visibility) === c.value} onChange={() => choose(c.value)} />
                       <span>
                         <strong>{t(VISIBILITY_LABEL[c.value])}</strong>
                         <span class="hint">{t(c.hint)}</span>
