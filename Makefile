@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint check clean messages
+.PHONY: install run test lint check clean messages portal portal-if-node portal-test
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,29 @@ tests/js/node_modules/.installed: tests/js/package.json tests/js/package-lock.js
 
 install: $(VENV)/.installed
 
-run: install
+# The reference portal (portal/, served at /portal): built with node from its lock file; the API
+# runs without it where node is missing.
+PORTAL_SOURCES := $(shell find portal/src portal/index.html portal/vite.config.ts portal/graphql-documents.ts -type f 2>/dev/null)
+portal/node_modules/.installed: portal/package.json portal/package-lock.json
+	npm ci --prefix portal --no-audit --no-fund --loglevel=error
+	touch $@
+
+portal/dist/index.html: portal/node_modules/.installed $(PORTAL_SOURCES)
+	npm run --prefix portal build --silent
+
+portal: portal/dist/index.html
+
+portal-if-node:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory portal || \
+		echo "The portal did not build (Node.js 20.19+ is needed); the API runs without it."; \
+	else echo "Node.js and npm are not installed: the portal at /portal is not built; the API runs without it."; fi
+
+# Generated operation types up to date, TypeScript clean, unit tests (the browser tests are in pytest).
+portal-test: portal/node_modules/.installed
+	npm run --prefix portal check --silent
+	npm run --prefix portal test --silent
+
+run: install portal-if-node
 	INSIGNIA_ENV=development $(BIN)/insignia serve --demo --host $(HOST) --port $(PORT)
 
 lint: install
@@ -31,7 +53,7 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint tests/js/node_modules/.installed
+test: lint tests/js/node_modules/.installed portal portal-test
 	$(BIN)/pytest -q -p no:cacheprovider
 
 check: test

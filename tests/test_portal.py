@@ -219,7 +219,8 @@ def idp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OidcProvider]:
         {"sub": f"nw-{key}", "email": f"{key}@{DOMAIN}", "email_verified": True, "name": name, "groups": []}
         for key, name in (("ada.admin", "Ada Admin"), ("maya", "Maya Manager"), ("lee", "Lee Learner"))
     ]
-    provider = OidcProvider(tmp_path_factory.mktemp("portal-oidc"), accounts).start()
+    provider = OidcProvider(tmp_path_factory.mktemp("portal-oidc"), accounts)
+    provider.start()
     yield provider
     provider.stop()
 
