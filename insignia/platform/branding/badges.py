@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -120,11 +120,6 @@ async def set_design(
     )
     assert row is not None
     return row
-
-
-async def remove_design(session: AsyncSession, badge_id: uuid.UUID) -> None:
-    """An uploaded image replaces the design."""
-    await session.execute(delete(BadgeDesignRow).where(BadgeDesignRow.badge_class_id == badge_id))
 
 
 async def designs_by_badge(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Design]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from typing import Any
 
@@ -257,8 +257,6 @@ def _check_contrast(resolved: Brand, prefix: str, changed: set[str]) -> None:
 def _apply(resolved: Brand, values: Mapping[str, Any]) -> Brand:
     """``resolved`` with changed values (None: what applies without them, approximated by defaults
     here; the caller resolves again after saving)."""
-    from dataclasses import replace
-
     updates: dict[str, Any] = {}
     for name, value in values.items():
         if name == "typography":

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import Enum
 from html import escape
 from typing import Any
@@ -584,7 +584,3 @@ def _status_band(status: str, typeface: Face) -> str:
         + _text_path([Line(word, typeface.width(word, size))], typeface, size, 262, 76, fill=colour.WHITE)
         + "</g>"
     )
-
-
-def with_title(design: Design, title: str) -> Design:
-    return replace(design, title=title)
