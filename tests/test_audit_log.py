@@ -232,6 +232,7 @@ async def test_sign_in_configuration_is_recorded_and_secrets_only_as_set_or_rota
         "role": "admin",
         "audienceId": None,
         "connectionId": str(gid_uuid(connection_id)),
+        "roleProfileId": None,
     }
     _, request_id = await mutate(
         gql, admin, "mutation($id: ID!) { groupMappingDelete(id: $id) { errors { message } } }", {"id": mapping_id}
