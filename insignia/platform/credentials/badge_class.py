@@ -100,11 +100,12 @@ async def _replace_links(
     skill_ids: Sequence[uuid.UUID] | None,
     audience_ids: Sequence[uuid.UUID] | None,
     alignments: Sequence[AlignmentInput] | None,
+    *,
     skill_levels: Mapping[uuid.UUID, int] | None = None,
 ) -> None:
     if skill_ids is not None or skill_levels is not None:
         levels = dict(skill_levels or {})
-        for skill_id, level in levels.items():
+        for level in levels.values():
             if not 1 <= level <= 5:
                 raise ValidationError("A skill level is between 1 and 5.", "skillLevels")
         wanted = list(dict.fromkeys([*(skill_ids or []), *levels]))
@@ -210,7 +211,7 @@ async def create_badge_class(
     )
     session.add(badge)
     await session.flush()
-    await _replace_links(session, badge, skill_ids, audience_ids, alignments, skill_levels)
+    await _replace_links(session, badge, skill_ids, audience_ids, alignments, skill_levels=skill_levels)
     await audit.record(
         session, principal.tenant_id, actor=principal.label, action="badge_class.created",
         subject_type="BadgeClass", subject_id=badge.id, after=_snapshot(badge),
@@ -282,7 +283,7 @@ async def update_badge_class(
         rule_change |= group.to_json() != badge.criteria
         badge.criteria = group.to_json()
         badge.criteria_refs = sorted(group.refs())
-    await _replace_links(session, badge, skill_ids, audience_ids, alignments, skill_levels)
+    await _replace_links(session, badge, skill_ids, audience_ids, alignments, skill_levels=skill_levels)
     action = "badge_class.updated"
     if rule_change and badge.status == "published":
         await _new_version(session, principal, badge)

@@ -126,13 +126,15 @@ async def _award_earn_time(session: AsyncSession, award: Award, audience_id: uui
     if started is None or started > award.issued_at:
         return
     await record_earn_time(
-        session, award.tenant_id, "badge_class", award.badge_class_id, audience_id, started, award.issued_at
-    )
+        session, award.tenant_id, kind="badge_class", subject_id=award.badge_class_id, audience_id=audience_id,
+        started=started, finished=award.issued_at,
+    )  # fmt: skip
 
 
 async def record_earn_time(
     session: AsyncSession,
     tenant_id: uuid.UUID,
+    *,
     kind: str,
     subject_id: uuid.UUID,
     audience_id: uuid.UUID,

@@ -195,9 +195,13 @@ def _team_events(team: Any, f: Filter) -> Any:
 
 def _counter_rows(scope: Scope_, f: Filter) -> Any:
     stmt = select(
-        InsightDaily.day.label("day"), InsightDaily.subject_kind.label("kind"), InsightDaily.subject_id.label("subject"),
-        InsightDaily.audience_id.label("audience"), InsightDaily.metric.label("metric"), InsightDaily.value.label("value"),
-    ).where(InsightDaily.day >= f.start, InsightDaily.day <= f.end)  # fmt: skip
+        InsightDaily.day.label("day"),
+        InsightDaily.subject_kind.label("kind"),
+        InsightDaily.subject_id.label("subject"),
+        InsightDaily.audience_id.label("audience"),
+        InsightDaily.metric.label("metric"),
+        InsightDaily.value.label("value"),
+    ).where(InsightDaily.day >= f.start, InsightDaily.day <= f.end)
     if scope.audiences is not None:
         stmt = stmt.where(InsightDaily.audience_id.in_(scope.audiences))
     return stmt.subquery()
@@ -241,7 +245,8 @@ async def _timings(session: AsyncSession, scope: Scope_, f: Filter) -> list[Timi
         EarnTime.subject_kind, EarnTime.subject_id, func.count(),
         func.percentile_cont(0.5).within_group(EarnTime.seconds),
         func.percentile_cont(0.9).within_group(EarnTime.seconds),
-    ).where(EarnTime.day >= f.start, EarnTime.day <= f.end).group_by(EarnTime.subject_kind, EarnTime.subject_id)  # fmt: skip
+    ).where(EarnTime.day >= f.start, EarnTime.day <= f.end)  # fmt: skip
+    stmt = stmt.group_by(EarnTime.subject_kind, EarnTime.subject_id)
     if scope.audiences is not None:
         stmt = stmt.where(EarnTime.audience_id.in_(scope.audiences))
     if scope.team is not None:

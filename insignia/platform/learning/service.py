@@ -24,6 +24,7 @@ from insignia.infra.grouping import group_by
 from insignia.infra.ids import uuid7
 from insignia.infra.outbox import enqueue
 from insignia.infra.pagination import Page, paginate
+from insignia.platform.insights import counters
 from insignia.platform.learning.models import (
     Assessment,
     AssessmentResult,
@@ -33,7 +34,6 @@ from insignia.platform.learning.models import (
     CourseSkill,
     Skill,
 )
-from insignia.platform.insights import counters
 from insignia.platform.pathways import signals
 from insignia.tenants.audience import audiences_by_ids
 from insignia.tenants.auth import Principal, Scope

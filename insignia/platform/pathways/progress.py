@@ -26,8 +26,8 @@ from insignia.infra.outbox import enqueue
 from insignia.platform.credentials import award_status, issuing
 from insignia.platform.credentials.models import Award, BadgeClass
 from insignia.platform.engagement import points as engagement
-from insignia.platform.learning.models import Completion, Course
 from insignia.platform.insights import counters
+from insignia.platform.learning.models import Completion, Course
 from insignia.platform.pathways import tree as trees
 from insignia.platform.pathways.models import Enrolment, Pathway, PathwayVersion
 from insignia.tenants import webhook
@@ -185,8 +185,8 @@ async def _completed(session: AsyncSession, enrolment: Enrolment) -> None:
     )  # fmt: skip
     if enrolment.completed_at is not None:
         await counters.record_earn_time(
-            session, enrolment.tenant_id, "pathway", pathway.id, person.audience_id, enrolment.enrolled_at,
-            enrolment.completed_at,
+            session, enrolment.tenant_id, kind="pathway", subject_id=pathway.id, audience_id=person.audience_id,
+            started=enrolment.enrolled_at, finished=enrolment.completed_at,
         )  # fmt: skip
     if person.active:
         context = {"name": person.name, "pathway_name": pathway.name}
