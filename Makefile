@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint check clean messages portal portal-if-node portal-test
+.PHONY: install run test lint check clean messages portal portal-if-node portal-test bench
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -69,3 +69,8 @@ messages: install
 
 clean:
 	rm -rf $(VENV) .insignia .mypy_cache .ruff_cache .pytest_cache
+
+# Side by side over one seeded database: Insignia, PostGraphile v4 and a one-statement floor
+# (bench/compare.py; BENCH_ARGS="--scale 0.1" for a quick run, "--full" for 5,000,000 awards).
+bench: install
+	$(BIN)/python -m bench.compare $(BENCH_ARGS)
