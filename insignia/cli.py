@@ -137,6 +137,7 @@ def serve(host: str, port: int, demo: bool, workers: int, metrics_address: str |
 
     from insignia.app import create_app
     from insignia.infra import tracing
+    from insignia.web.nodelay import NoDelayH11Protocol
 
     settings = load_settings()
     if not os.environ.get("INSIGNIA_PUBLIC_URL"):
@@ -168,12 +169,21 @@ def serve(host: str, port: int, demo: bool, workers: int, metrics_address: str |
                 log_config=None,
                 access_log=False,
                 timeout_graceful_shutdown=grace,
+                http=NoDelayH11Protocol,
             )
             return
         tracing.configure_tracing(settings.tracing_exporter)
         internal = _start_internal_metrics(settings, app_url)
         app = create_app(settings, open_app_database(settings, targets), inline_jobs=inline)
-        uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, timeout_graceful_shutdown=grace)
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_config=None,
+            access_log=False,
+            timeout_graceful_shutdown=grace,
+            http=NoDelayH11Protocol,
+        )
     finally:
         if internal is not None:
             internal.stop()
