@@ -194,11 +194,24 @@ class StatementCounter:
         self.upstream_port = upstream_port
         self.count = 0
         self.port = 0
+        # BENCH_TRACE_SQL=1: the statements prepared or sent, printed after the probe.
+        self.trace: list[str] | None = [] if os.environ.get("BENCH_TRACE_SQL") else None
+        self._prepared: dict[bytes, str] = {}
         self._server: asyncio.AbstractServer | None = None
 
     async def start(self) -> None:
         self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
         self.port = self._server.sockets[0].getsockname()[1]
+
+    def _trace(self, kind: bytes, body: bytes) -> None:
+        assert self.trace is not None
+        parts = body.split(b"\0")
+        if kind == b"P":  # Parse: statement name, query
+            self._prepared[parts[0]] = " ".join(parts[1].decode(errors="replace").split())[:110]
+        elif kind == b"B":  # Bind: portal, statement name
+            self.trace.append(self._prepared.get(parts[1], "?"))
+        elif kind == b"Q":
+            self.trace.append(" ".join(parts[0].decode(errors="replace").split())[:110])
 
     async def stop(self) -> None:
         if self._server is not None:
@@ -229,6 +242,8 @@ class StatementCounter:
                     body = await reader.readexactly(length - 4)
                     if kind in (b"Q", b"E"):
                         self.count += 1
+                    if self.trace is not None:
+                        self._trace(kind, body)
                     up_writer.write(head + body)
             except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):
                 up_writer.close()
@@ -402,6 +417,10 @@ def measure(  # noqa: PLR0917
             await _wait_graphql(base, query, tokens[0])
             await _probe(base, query, tokens, 20)  # warm-up: pools, caches
             before = counter.count
+            if counter.trace is not None:
+                counter.trace.clear()
+                await _probe(base, query, tokens[20:], 1)
+                print("\n".join(counter.trace), flush=True)
             await _probe(base, query, tokens[20:], 50)
             return (counter.count - before) / 50
         finally:

@@ -771,8 +771,8 @@ async def test_nested_award_list_has_a_fixed_statement_budget(seeder: Seeder, gq
             {"input": {"badgeClassId": c.badge, "recipientId": gid("Person", t.people[person].id)}},
         )
     assert await statements() == few
-    # auth 3 + awards page 1 + badge classes 1 + skills 1 + audience links 1 + recipients 1 + audiences 1
-    assert few == 9
+    # auth 2 + awards page 1 + badge classes 1 + skills 1 + audience links 1 + recipients 1 + audiences 1
+    assert few == 8
 
 
 async def test_rule_engine_respects_revocation_n_of_and_recertification(

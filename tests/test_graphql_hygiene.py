@@ -126,7 +126,7 @@ async def test_nested_people_list_issues_a_fixed_number_of_statements(seeder: Se
             ),
             {"a": gid("Audience", t.audiences["customers"]), "m": gid("Person", t.people["lead"].id)},
         )
-    # Authentication (set tenant, person, tenant status) 3 + people page 1 + one batch per
+    # Authentication (set tenant, person with tenant status) 2 + people page 1 + one batch per
     # loader: audiences (people's and managers' together), managers, managers' managers.
-    assert baseline == 6
-    assert await statements() == 6
+    assert baseline == 5
+    assert await statements() == 5

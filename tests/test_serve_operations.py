@@ -131,7 +131,15 @@ def _in_flight_request(port: int, token: str, pgid: int, ctrl_c: int) -> str:
             time.sleep(0.4)
         try:
             s.sendall(body[10:])
-            return s.recv(65536).decode(errors="replace")
+            # Headers and body may come in separate segments (TCP_NODELAY): read the whole answer.
+            answer = b""
+            while chunk := s.recv(65536):
+                answer += chunk
+                head_end = answer.find(b"\r\n\r\n")
+                length = re.search(rb"content-length: *(\d+)", answer[:head_end], re.IGNORECASE)
+                if head_end >= 0 and (length is None or len(answer) >= head_end + 4 + int(length.group(1))):
+                    break
+            return answer.decode(errors="replace")
         except OSError as exc:
             return f"closed: {exc}"
 

@@ -11,6 +11,7 @@ import json
 import logging
 from typing import Any
 
+import orjson
 from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -74,6 +75,10 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             limiter=self.limiter,
             rate_buckets=buckets,
         )
+
+    def encode_json(self, data: object) -> bytes:
+        # orjson: the response body is most of a read's serialisation cost.
+        return orjson.dumps(data)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         # Development only: GraphiQL from assets shipped in the package (no CDN), with a token helper.

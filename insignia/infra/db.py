@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event, text
+from sqlalchemy import exc as exc_mod
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -37,23 +38,51 @@ def asyncpg_url(url: str | URL) -> URL:
     return parsed
 
 
+# A connection back in the pool within this many seconds is handed out again without a ping.
+PING_AFTER_IDLE_SECONDS = 5.0
+
+
 def create_engine(url: str | URL, *, pool_size: int = 10, pre_ping: bool = True) -> AsyncEngine:
-    """An asyncpg engine. ``pre_ping`` checks each connection on checkout (one more round trip):
-    worth it for requests; job processing skips it, since a failed job is simply retried."""
+    """An asyncpg engine. ``pre_ping`` checks a connection on checkout when it sat idle in the pool
+    for more than PING_AFTER_IDLE_SECONDS (one more round trip; a busy server's connections were
+    just used, so they skip it); job processing skips it, since a failed job is simply retried."""
     engine = create_async_engine(
         asyncpg_url(url),
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=pre_ping,
         pool_recycle=1800,
         # Transaction-local settings are the only per-tenant state; reset anything else anyway.
         pool_reset_on_return="rollback",
     )
+    if pre_ping:
+        dialect = engine.sync_engine.dialect
+        event.listen(engine.sync_engine.pool, "checkin", _note_checkin)
+        event.listen(
+            engine.sync_engine.pool, "checkout", lambda conn, record, _proxy: _ping_if_idle(dialect, conn, record)
+        )
     event.listen(engine.sync_engine, "before_cursor_execute", _count_statement)
     event.listen(engine.sync_engine, "before_cursor_execute", _start_timer)
     event.listen(engine.sync_engine, "after_cursor_execute", _stop_timer)
     tracing.instrument_engine(engine.sync_engine)
     return engine
+
+
+def _note_checkin(_conn: Any, record: Any) -> None:
+    if record is not None:
+        record.info["insignia_checked_in"] = time.monotonic()
+
+
+def _ping_if_idle(dialect: Any, conn: Any, record: Any) -> None:
+    """SQLAlchemy's pre-ping, for connections that sat idle: a dead one is replaced by the pool."""
+    checked_in = record.info.get("insignia_checked_in")
+    if checked_in is not None and time.monotonic() - checked_in <= PING_AFTER_IDLE_SECONDS:
+        return
+    try:
+        alive = dialect.do_ping(conn)
+    except Exception as exc:
+        raise exc_mod.DisconnectionError("connection failed its ping") from exc
+    if not alive:
+        raise exc_mod.DisconnectionError("connection failed its ping")
 
 
 def _count_statement(*_args: Any, **_kwargs: Any) -> None:

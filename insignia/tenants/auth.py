@@ -281,13 +281,19 @@ async def authenticate(session: AsyncSession, credential: str, *, secret_key: st
         if token.session_id is not None
         else true()
     )
-    found = (await session.execute(select(Person, live_session).where(Person.id == token.person_id))).one_or_none()
+    # The tenant's status too, in the same round trip (read fresh on every request, never cached:
+    # a suspended organisation or a deactivated person is refused at once).
+    tenant_status = select(Tenant.status).where(Tenant.id == tenant_id).scalar_subquery()
+    found = (
+        await session.execute(select(Person, live_session, tenant_status).where(Person.id == token.person_id))
+    ).one_or_none()
     if found is None or not found[0].active or found[0].session_version != token.version:
         raise AuthenticationError("The person behind this token cannot sign in.")
-    person, session_live = found
+    person, session_live, status = found
     if not session_live:
         raise AuthenticationError("The sign-in session behind this token has ended.")
-    await _require_active_tenant(session, tenant_id)
+    if status != "active":
+        raise AuthenticationError("The credential's organisation is not active.")
     # The principal keeps a snapshot: a rolled-back savepoint (a failed mutation on this very
     # person) must not expire the object every later permission check reads.
     session.expunge(person)
