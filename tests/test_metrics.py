@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import uuid
 
@@ -13,8 +14,9 @@ from insignia.app import create_app
 from insignia.infra.db import Database
 from insignia.infra.ratelimit import Limit
 from insignia.infra.settings import Settings
-from tests.conftest import GraphQLClient, Seeder, gid
-from tests.support import run_jobs_until
+from insignia.web.metrics import InternalMetricsServer
+from tests.conftest import DatabaseInfo, GraphQLClient, Seeder, gid
+from tests.support import free_port, run_jobs_until
 
 pytestmark = pytest.mark.asyncio
 
@@ -141,3 +143,22 @@ async def test_metrics_are_private_in_production(settings: Settings, app_db: Dat
     allowed = await get({"metrics_token": token}, {"Authorization": f"Bearer {token}"})
     assert allowed.status_code == 200
     assert "insignia_http_requests_total" in allowed.text
+
+
+async def test_metrics_on_an_internal_address_of_their_own(settings: Settings, database_info: DatabaseInfo) -> None:
+    port = free_port()
+    server = InternalMetricsServer(
+        dataclasses.replace(settings, env="production", metrics_address=("127.0.0.1", port)),
+        ("127.0.0.1", port),
+        database_info.app_url.render_as_string(hide_password=False),
+    )
+    await asyncio.to_thread(server.start)
+    try:
+        async with httpx.AsyncClient() as c:
+            response = await c.get(f"http://127.0.0.1:{port}/metrics")
+        assert response.status_code == 200
+        found = samples(response.text)
+        assert value(found, "insignia_outbox_up") == 1
+        assert any(name == "process_cpu_seconds_total" for name, _labels in found)
+    finally:
+        await asyncio.to_thread(server.stop)

@@ -166,6 +166,31 @@ class _At:
         return _At(self.multiplier, self.instances, False, self.depth + 1)
 
 
+_CACHE: dict[tuple[Any, ...], int] = {}
+_CACHE_SIZE = 1024
+
+
+def cached_operation_cost(
+    schema: GraphQLSchema,
+    query: str,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Mapping[str, Any] | None,
+) -> int:
+    """``operation_cost``, remembered per query text, operation and the variables that can change
+    a cost (integers and booleans: page sizes, ``@skip``/``@include``): portals send the same few
+    operations again and again."""
+    relevant = tuple(sorted((k, v) for k, v in (variables or {}).items() if isinstance(v, int | bool) or v is None))
+    key = (id(schema), query, operation_name, relevant)
+    found = _CACHE.get(key)
+    if found is None:
+        found = operation_cost(schema, document, operation_name, variables)
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.clear()
+        _CACHE[key] = found
+    return found
+
+
 def operation_cost(
     schema: GraphQLSchema, document: DocumentNode, operation_name: str | None, variables: Mapping[str, Any] | None
 ) -> int:

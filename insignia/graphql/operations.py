@@ -17,7 +17,7 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from insignia.graphql.context import Context
-from insignia.graphql.cost import operation_cost, points_for
+from insignia.graphql.cost import cached_operation_cost, operation_cost, points_for
 from insignia.infra import metrics, tracing
 from insignia.infra.ratelimit import Decision
 
@@ -61,9 +61,14 @@ class OperationControl(SchemaExtension):
         if self.max_cost is not None or context.rate_buckets:
             assert execution.graphql_document is not None
             # strawberry keeps graphql-core's schema as `_schema`; the cost walks its types.
-            self.cost = operation_cost(
-                execution.schema._schema, execution.graphql_document, execution.operation_name, execution.variables
-            )
+            schema = execution.schema._schema
+            document = execution.graphql_document
+            if execution.query is not None:
+                self.cost = cached_operation_cost(
+                    schema, execution.query, document, execution.operation_name, execution.variables
+                )
+            else:
+                self.cost = operation_cost(schema, document, execution.operation_name, execution.variables)
         if self.cost is not None and self.max_cost is not None and self.cost > self.max_cost:
             self.outcome = "cost_limited"
             execution.result = GraphQLExecutionResult(
