@@ -236,3 +236,20 @@ async def test_mutations_report_every_error_at_once(seeder: Seeder, gql: GraphQL
     ]
     people = await gql(t.tokens["admin"], "{ people(first: 100) { edges { node { id } } } }")
     assert len(people["people"]["edges"]) == len(t.people)  # nothing was written
+    update = (
+        "mutation($input: PersonUpdateInput!) { personUpdate(input: $input) { person { id } errors { code field } } }"
+    )
+    bad = {
+        "id": gid("Person", t.people["learner"].id),
+        "email": "not-an-email",
+        "name": " ",
+        "managerId": gid("Person", uuid.uuid4()),
+    }
+    errors = (await gql(t.tokens["admin"], update, {"input": bad}))["personUpdate"]["errors"]
+    assert errors == [
+        {"code": "INVALID", "field": "email"},
+        {"code": "INVALID", "field": "name"},
+        {"code": "NOT_FOUND", "field": "managerId"},
+    ]
+    me = await gql(t.tokens["learner"], "{ viewer { email name manager { id } } }")
+    assert me["viewer"] == {"email": f"learner@{t.slug}.example", "name": "Learner", "manager": None}

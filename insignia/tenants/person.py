@@ -242,37 +242,39 @@ async def update_person(
     locale: str | None = None,
 ) -> Person:
     """Change a person's details; only given fields change (an empty ``locale``: the organisation's
-    default language)."""
+    default language). Every invalid value is reported at once, and nothing changes then."""
     person = await get_person(session, person_id)
+    checks = Checks()
+    role_values = checks.run(lambda: _roles(roles)) if roles is not None else None
     await _require_write(
-        session,
-        principal,
-        person=person,
-        audience_id=audience_id,
-        roles=_roles(roles) if roles is not None else None,
-        manager_id=manager_id,
+        session, principal, person=person, audience_id=audience_id, roles=role_values, manager_id=manager_id
     )
     before = person_event_data(person)
-    if email is not None:
-        email = validation.email(email)
-        await _check_email_free(session, email, exclude=person.id)
-        person.email = email
-    if name is not None:
-        person.name = validation.text(name, "name")
-    if locale is not None:
-        person.locale = i18n.validate(locale, "locale") if locale.strip() else None
+    address = checks.run(lambda: validation.email(email)) if email is not None else None
+    if address is not None:
+        await checks.run_async(lambda: _check_email_free(session, address, exclude=person.id))
+    full_name = checks.run(lambda: validation.text(name, "name")) if name is not None else None
+    language = checks.run(lambda: i18n.validate(locale, "locale")) if locale is not None and locale.strip() else None
     if audience_id is not None:
-        await get_audience(session, audience_id, "audienceId")
+        await checks.run_async(lambda: get_audience(session, audience_id, "audienceId"))
+    if manager_id is not None and not clear_manager:
+        await checks.run_async(lambda: _check_manager(session, manager_id, person.id))
+    if role_values is not None and Role.ADMIN.value in person.roles and Role.ADMIN.value not in role_values:
+        await checks.run_async(lambda: _check_not_last_admin(session, person))
+    checks.done()
+    if address is not None:
+        person.email = address
+    if full_name is not None:
+        person.name = full_name
+    if locale is not None:
+        person.locale = language
+    if audience_id is not None:
         person.audience_id = audience_id
     if clear_manager:
         person.manager_id = None
     elif manager_id is not None:
-        await _check_manager(session, manager_id, person.id)
         person.manager_id = manager_id
-    if roles is not None:
-        role_values = _roles(roles)
-        if Role.ADMIN.value in person.roles and Role.ADMIN.value not in role_values:
-            await _check_not_last_admin(session, person)
+    if role_values is not None:
         person.roles = role_values
     await session.flush()
     if (after := person_event_data(person)) != before:
