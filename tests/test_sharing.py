@@ -253,3 +253,15 @@ async def test_mutations_report_every_error_at_once(seeder: Seeder, gql: GraphQL
     ]
     me = await gql(t.tokens["learner"], "{ viewer { email name manager { id } } }")
     assert me["viewer"] == {"email": f"learner@{t.slug}.example", "name": "Learner", "manager": None}
+    badge = await _badge(gql, t, "Original")
+    change = (
+        "mutation($input: BadgeClassUpdateInput!) { badgeClassUpdate(input: $input) {"
+        " badgeClass { name } errors { code field } } }"
+    )
+    wrong = {"id": badge, "name": "", "imageUrl": "nope", "points": 100_001, "validityDays": -1}
+    errors = (await gql(t.tokens["admin"], change, {"input": wrong}))["badgeClassUpdate"]["errors"]
+    assert [e["field"] for e in errors] == ["name", "imageUrl", "validityDays", "points"]
+    named = await gql(
+        t.tokens["admin"], "query($id: ID!) { node(id: $id) { ... on BadgeClass { name } } }", {"id": badge}
+    )
+    assert named["node"] == {"name": "Original"}

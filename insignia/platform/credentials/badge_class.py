@@ -241,31 +241,50 @@ async def update_badge_class(
     delegated: bool | None = None,
 ) -> BadgeClass:
     """Change a badge class. On a published one, new criteria become a new version; existing
-    awards keep the version they were issued under, and nobody is re-evaluated until an admin asks."""
+    awards keep the version they were issued under, and nobody is re-evaluated until an admin asks.
+    Every invalid value is reported at once, and nothing changes then."""
     _require(principal, Scope.BADGES_WRITE, "manage badge classes")
     badge = await get_badge_class(session, badge_id, lock=True)
     if badge.status == "archived":
         raise ValidationError("An archived badge class cannot be changed.", "id")
     before = _snapshot(badge)
-    if name is not None:
-        name = validation.text(name, "name")
-        clash = await session.scalar(select(BadgeClass.id).where(BadgeClass.name == name, BadgeClass.id != badge.id))
+    checks = Checks()
+    title = checks.run(lambda: validation.text(name, "name")) if name is not None else None
+    if title is not None:
+        clash = await session.scalar(select(BadgeClass.id).where(BadgeClass.name == title, BadgeClass.id != badge.id))
         if clash is not None:
-            raise ConflictError(f"A badge class named {name!r} already exists.", "name")
-        badge.name = name
-    if description is not None:
-        badge.description = validation.text(description, "description", max_length=5000)
-    if image_url is not None:
-        badge.image_url = validation.optional_url(image_url, "imageUrl") or ""
+            checks.errors.append(ConflictError(f"A badge class named {title!r} already exists.", "name"))
+    text = (
+        checks.run(lambda: validation.text(description, "description", max_length=5000))
+        if description is not None
+        else None
+    )
+    image = checks.run(lambda: validation.optional_url(image_url, "imageUrl") or "") if image_url is not None else None
+    validity = checks.run(lambda: _validity(validity_days)) if validity_days is not None else None
+    if points is not None and not 0 <= points <= 100_000:
+        checks.errors.append(ValidationError("points must be between 0 and 100000", "points"))
+    checks.run(lambda: check_visibility(default_visibility, "defaultVisibility"))
+    narrative = (
+        checks.run(lambda: validation.text(criteria_narrative, "criteriaNarrative", max_length=10000, min_length=0))
+        if criteria_narrative is not None
+        else None
+    )
+    group = checks.run(lambda: rules.parse(criteria)) if criteria is not None else None
+    if group is not None:
+        await checks.run_async(lambda: _check_refs(session, group, badge.id))
+    checks.done()
+    if title is not None:
+        badge.name = title
+    if text is not None:
+        badge.description = text
+    if image is not None:
+        badge.image_url = image
     if validity_days is not None:
-        badge.validity_days = _validity(validity_days)
+        badge.validity_days = validity
     if points is not None:
-        if not 0 <= points <= 100_000:
-            raise ValidationError("points must be between 0 and 100000", "points")
         badge.points = points
     if evidence_required is not None:
         badge.evidence_required = evidence_required
-    check_visibility(default_visibility, "defaultVisibility")
     if clear_default_visibility:
         badge.default_visibility = None
     elif default_visibility is not None:
@@ -273,13 +292,10 @@ async def update_badge_class(
     if delegated is not None:
         badge.delegated = delegated
     rule_change = False
-    if criteria_narrative is not None:
-        narrative = validation.text(criteria_narrative, "criteriaNarrative", max_length=10000, min_length=0)
+    if narrative is not None:
         rule_change |= narrative != badge.criteria_narrative
         badge.criteria_narrative = narrative
-    if criteria is not None:
-        group = rules.parse(criteria)
-        await _check_refs(session, group, badge.id)
+    if group is not None:
         rule_change |= group.to_json() != badge.criteria
         badge.criteria = group.to_json()
         badge.criteria_refs = sorted(group.refs())
