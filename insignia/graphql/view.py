@@ -17,9 +17,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
 
 from insignia.graphql.context import Context
 from insignia.graphql.ide import render_ide
+from insignia.graphql.persisted import PersistedQueries, PersistedQueryError, load_manifest
 from insignia.graphql.schema import build_schema
 from insignia.infra import idempotency, metrics, tracing
 from insignia.infra.db import Database, count_statements
@@ -60,6 +62,16 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         self.webhook_config = WebhookConfig.from_settings(settings)
         self.limiter = limiter
         self.limits = limits or LimitsCache(database, TenantLimits.defaults(settings))
+        manifest = load_manifest(settings.persisted_queries_file) if settings.persisted_queries_file else {}
+        if settings.persisted_queries == "allow-list" and not manifest:
+            raise ValueError("INSIGNIA_PERSISTED_QUERIES=allow-list needs INSIGNIA_PERSISTED_QUERIES_FILE (a manifest)")
+        self.persisted = PersistedQueries(settings.persisted_queries, manifest)
+
+    async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
+        data = await super().parse_http_body(request)
+        if isinstance(data, list):
+            return [self.persisted.resolve(item) for item in data]
+        return self.persisted.resolve(data)
 
     async def get_context(self, request: Any, response: Any) -> Context:
         session, principal, limits, buckets = request.scope[_STATE_KEY]
@@ -224,10 +236,9 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                     )
             try:
                 response = await self.run(request)
-            except HTTPException as exc:
+            except (PersistedQueryError, HTTPException) as exc:
                 await session.rollback()
-                code = "METHOD_NOT_ALLOWED" if exc.status_code == 405 else "BAD_REQUEST"
-                return _error_response(exc.status_code, code, exc.reason)
+                return _refusal(exc)
             if response.status_code >= 400:
                 await session.rollback()
                 return _clarify(response)
@@ -244,6 +255,13 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         finally:
             tenant_var.reset(tenant_token)
             principal_var.reset(principal_token)
+
+
+def _refusal(exc: PersistedQueryError | HTTPException) -> Response:
+    if isinstance(exc, PersistedQueryError):
+        return _error_response(exc.status, exc.code, exc.message)
+    code = "METHOD_NOT_ALLOWED" if exc.status_code == 405 else "BAD_REQUEST"
+    return _error_response(exc.status_code, code, exc.reason)
 
 
 def _clarify(response: Response) -> Response:

@@ -91,6 +91,9 @@ class Settings:
     # Prometheus metrics, OpenTelemetry tracing (from the standard OTEL_* variables) and how long
     # a stopping process waits for in-flight requests and jobs.
     graphql_max_cost: int | None = 25_000
+    # Persisted queries (insignia.graphql.persisted): automatic, or allow-list with its manifest.
+    persisted_queries: str = "automatic"
+    persisted_queries_file: Path | None = None
     rate_limit_store: str = "memory"
     rate_limit_person: Limit | None = DEFAULT_PERSON_LIMIT
     rate_limit_api_key: Limit | None = DEFAULT_API_KEY_LIMIT
@@ -209,6 +212,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         dns_nameservers=tuple(n.strip() for n in env.get("INSIGNIA_DNS_NAMESERVERS", "").split(",") if n.strip()),
         domain_check_seconds=_float(env, "INSIGNIA_DOMAIN_CHECK_SECONDS", 600.0),
         graphql_max_cost=_optional_int(env, "INSIGNIA_GRAPHQL_MAX_COST", 25_000),
+        persisted_queries=env.get("INSIGNIA_PERSISTED_QUERIES") or "automatic",
+        persisted_queries_file=(
+            Path(env["INSIGNIA_PERSISTED_QUERIES_FILE"]) if env.get("INSIGNIA_PERSISTED_QUERIES_FILE") else None
+        ),
         rate_limit_store=_rate_limit_store(env.get("INSIGNIA_RATE_LIMIT_STORE") or "memory"),
         rate_limit_person=_limit(env, "INSIGNIA_RATE_LIMIT_PERSON", DEFAULT_PERSON_LIMIT),
         rate_limit_api_key=_limit(env, "INSIGNIA_RATE_LIMIT_API_KEY", DEFAULT_API_KEY_LIMIT),
