@@ -346,6 +346,7 @@ def ensure_wrk() -> str:
     if found:
         return found
     print("wrk is missing: installing it with apt-get", flush=True)
+    subprocess.run(["apt-get", "update", "-qq"], check=True, stdout=subprocess.DEVNULL)  # noqa: S607
     subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, stdout=subprocess.DEVNULL)  # noqa: S607
     return shutil.which("wrk") or "wrk"
 
