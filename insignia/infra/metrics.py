@@ -117,11 +117,24 @@ def operation_label(name: str | None) -> str:
     return name
 
 
+# Children of labelled metrics by label values: `labels()` checks and locks on every call, and
+# the same few children are used again and again on the hot path. Bounded like the labels are.
+_children: dict[tuple[Any, ...], Any] = {}
+
+
+def _child(metric: Any, *values: str) -> Any:
+    key = (id(metric), *values)
+    child = _children.get(key)
+    if child is None:
+        child = _children[key] = metric.labels(*values)
+    return child
+
+
 def record_graphql_operation(name: str | None, kind: str, outcome: str, seconds: float, cost: int | None) -> None:
-    GRAPHQL_OPERATIONS.labels(operation_label(name), kind, outcome).inc()
-    GRAPHQL_DURATION.labels(kind).observe(seconds)
+    _child(GRAPHQL_OPERATIONS, operation_label(name), kind, outcome).inc()
+    _child(GRAPHQL_DURATION, kind).observe(seconds)
     if cost is not None:
-        GRAPHQL_COST.labels(kind).observe(cost)
+        _child(GRAPHQL_COST, kind).observe(cost)
 
 
 def record_rate_limited(policy: str) -> None:
@@ -220,10 +233,10 @@ class MetricsMiddleware:
             finally:
                 route = scope.get(ROUTE_KEY, "unmatched")
                 method = scope["method"] if scope["method"] in _METHODS else "OTHER"
-                HTTP_REQUESTS.labels(method, route, _status_class(status)).inc()
-                HTTP_DURATION.labels(method, route).observe(time.perf_counter() - started)
-                SQL_STATEMENTS.labels(route).observe(stats.statements)
-                SQL_SECONDS.labels(route).observe(stats.seconds)
+                _child(HTTP_REQUESTS, method, route, _status_class(status)).inc()
+                _child(HTTP_DURATION, method, route).observe(time.perf_counter() - started)
+                _child(SQL_STATEMENTS, route).observe(stats.statements)
+                _child(SQL_SECONDS, route).observe(stats.seconds)
 
 
 _METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"})
