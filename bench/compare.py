@@ -270,7 +270,11 @@ def _app_url(database: str, port: int) -> str:
     return f"postgresql://{APP}@127.0.0.1:{port}/{database}?sslmode=disable"
 
 
-def start_insignia(owner_url: str, port: int, db_port: int, log: Any) -> subprocess.Popen[bytes]:
+def start_insignia(
+    owner_url: str, port: int, db_port: int, log: Any, source: Path | None = None
+) -> subprocess.Popen[bytes]:
+    """``source``: another checkout's folder (``git archive REV insignia | tar -x -C DIR``) to
+    run instead of this one, for before/after figures in the same run."""
     url = make_url(owner_url).set(port=db_port, query={"ssl": "disable"}).render_as_string(hide_password=False)
     env = worker_env(url, INSIGNIA_ENV="production", INSIGNIA_LOG_LEVEL="ERROR", BROKER_URL="redis://127.0.0.1:6379/0")
     return subprocess.Popen(
@@ -278,6 +282,7 @@ def start_insignia(owner_url: str, port: int, db_port: int, log: Any) -> subproc
         env=env,
         stdout=log,
         stderr=log,
+        cwd=source,
     )
 
 
@@ -367,7 +372,7 @@ def wrk(  # noqa: PLR0917
         [
             ensure_wrk(),
             "-t",
-            "2",
+            str(min(2, connections)),
             "-c",
             str(connections),
             "-d",
@@ -457,9 +462,18 @@ def main() -> None:
     parser.add_argument("--awards-each", type=int, default=None)
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per server")
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--only", default="insignia,postgraphile,floor")
+    parser.add_argument("--only", default="insignia,postgraphile,floor", help="and baseline, with --baseline")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        help="a folder holding another revision's insignia package (git archive REV insignia | tar -x -C DIR): "
+        "measured as 'baseline' in the same run",
+    )
     parser.add_argument("--json", type=Path, default=Path(".insignia/bench-compare.json"))
     args = parser.parse_args()
+    if args.baseline is not None and "baseline" not in args.only:
+        args.only = "baseline," + args.only
     learners = int((100_000 if args.full else 10_000) * args.scale)
     awards_each = args.awards_each or (50 if args.full else 5)
     ensure_wrk()
@@ -497,6 +511,12 @@ def main() -> None:
                 "postgraphile": (lambda port, db, log: start_postgraphile(name, port, db, log), POSTGRAPHILE_QUERY),
                 "floor": (lambda port, db, log: start_floor(name, port, db, log), INSIGNIA_QUERY),
             }
+            if args.baseline is not None:
+                baseline = args.baseline.resolve()
+                servers["baseline"] = (
+                    lambda port, db, log: start_insignia(owner_url, port, db, log, baseline),
+                    INSIGNIA_QUERY,
+                )
             print(f"learner's awards query, {args.connections} connections, {args.duration} s each, wrk", flush=True)
             for server_name in args.only.split(","):
                 starter, query = servers[server_name]
@@ -512,7 +532,7 @@ def main() -> None:
     got = results["servers"]
     ratios = {}
     if "insignia" in got:
-        for peer in ("postgraphile", "floor"):
+        for peer in ("postgraphile", "floor", "baseline"):
             if peer in got:
                 ratios[f"insignia/{peer}"] = got["insignia"]["requests_per_s"] / got[peer]["requests_per_s"]
     results["ratios"] = ratios
