@@ -27,7 +27,10 @@ CHANGES = ("issued", "revoked", "suspended", "reinstated", "expired")
 async def award_changed(session: AsyncSession, award: Award, change: str) -> None:
     """React to one award's change (after its row is written)."""
     assert change in CHANGES
-    await profile.refresh(session, [award.recipient_id])
+    if change == "issued":
+        await profile.add_awards(session, [award.id])
+    else:
+        await profile.refresh(session, [award.recipient_id])
     await counters.awards_changed(session, [award], change)
     await signals.touched(session, award.tenant_id, award.recipient_id, [award.badge_class_id])
     await points.award_changed(session, award, change)
@@ -37,7 +40,7 @@ async def awards_issued(
     session: AsyncSession, tenant_id: uuid.UUID, badge_class_id: uuid.UUID, awards: Sequence[Award]
 ) -> None:
     """React to a bulk issue of one badge class (a few statements for any number of awards)."""
-    await profile.refresh(session, [a.recipient_id for a in awards])
+    await profile.add_awards(session, [a.id for a in awards])
     await counters.awards_changed(session, awards, "issued")
     await signals.touched_many(session, tenant_id, [a.recipient_id for a in awards], badge_class_id)
     await points.awards_issued(session, tenant_id, badge_class_id, awards)

@@ -23,12 +23,35 @@ _REBUILD = text(
     SELECT a.tenant_id, a.recipient_id, s.skill_id, max(s.level), min(a.expires_at), array_agg(a.id ORDER BY a.id)
       FROM awards a
       JOIN badge_class_skills s ON s.tenant_id = a.tenant_id AND s.badge_class_id = a.badge_class_id
-     WHERE a.recipient_id = ANY(:people)
+     WHERE a.recipient_id = ANY(CAST(:people AS uuid[]))
        AND a.revoked_at IS NULL AND a.suspended_at IS NULL AND a.superseded_at IS NULL
        AND a.expired_at IS NULL AND (a.expires_at IS NULL OR a.expires_at > now())
      GROUP BY a.tenant_id, a.recipient_id, s.skill_id
     """
 )
+
+
+_ADD = text(
+    """
+    INSERT INTO person_skills (tenant_id, person_id, skill_id, level, lapses_at, award_ids)
+    SELECT a.tenant_id, a.recipient_id, s.skill_id, s.level, a.expires_at, ARRAY[a.id]
+      FROM awards a
+      JOIN badge_class_skills s ON s.tenant_id = a.tenant_id AND s.badge_class_id = a.badge_class_id
+     WHERE a.id = ANY(CAST(:awards AS uuid[]))
+    ON CONFLICT (tenant_id, person_id, skill_id) DO UPDATE SET
+        level = greatest(person_skills.level, EXCLUDED.level),
+        lapses_at = least(person_skills.lapses_at, EXCLUDED.lapses_at),
+        award_ids = person_skills.award_ids || EXCLUDED.award_ids,
+        updated_at = now()
+    """
+)
+
+
+async def add_awards(session: AsyncSession, award_ids: Sequence[uuid.UUID]) -> None:
+    """New active awards only add to profiles (a higher level, an earlier lapse, one more award):
+    one statement for a bulk issue of any size. Anything that takes away rebuilds (``refresh``)."""
+    if award_ids:
+        await session.execute(_ADD, {"awards": [str(a) for a in award_ids]})
 
 
 async def refresh(session: AsyncSession, person_ids: Sequence[uuid.UUID]) -> None:
@@ -37,7 +60,7 @@ async def refresh(session: AsyncSession, person_ids: Sequence[uuid.UUID]) -> Non
     if not people:
         return
     await session.execute(delete(PersonSkill).where(PersonSkill.person_id.in_(people)))
-    await session.execute(_REBUILD, {"people": people})
+    await session.execute(_REBUILD, {"people": [str(p) for p in people]})
 
 
 async def refresh_holders(session: AsyncSession, badge_class_id: uuid.UUID) -> int:
