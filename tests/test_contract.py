@@ -4,6 +4,7 @@ rules that let it be distributed by tenant_id on Citus (docs/scaling.md)."""
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 import os
 import re
@@ -45,13 +46,16 @@ async def test_docs_schema_is_the_running_schema() -> None:
 
 async def test_schema_print_prints_the_running_schema(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("INSIGNIA_", "DATABASE_URL"))}
-    printed = subprocess.run(
-        [sys.executable, "-m", "insignia", "schema", "print"], env=env, capture_output=True, text=True, timeout=60, check=False
+    printed = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "insignia", "schema", "print"], env=env, capture_output=True, text=True, timeout=60,
+        check=False,
     )  # fmt: skip
     assert printed.returncode == 0, printed.stderr
     assert printed.stdout == schema_sdl()
     target = tmp_path / "schema.graphql"
-    written = subprocess.run(
+    written = await asyncio.to_thread(
+        subprocess.run,
         [sys.executable, "-m", "insignia", "schema", "print", "-o", str(target)], env=env, capture_output=True,
         text=True, timeout=60, check=False,
     )  # fmt: skip
@@ -71,7 +75,9 @@ async def test_documents_link_only_to_files_in_the_repository() -> None:
                 continue
             path = (document.parent / target.split("#", 1)[0]).resolve()
             assert path.exists(), f"{document.relative_to(ROOT)} links to {target}, which is not in the repository"
-            assert ROOT in path.parents or path == ROOT, f"{document.relative_to(ROOT)} links outside the clone: {target}"
+            assert ROOT in path.parents or path == ROOT, (
+                f"{document.relative_to(ROOT)} links outside the clone: {target}"
+            )
 
 
 async def test_nothing_refers_to_files_outside_the_clone() -> None:

@@ -30,6 +30,7 @@ class CredentialQueries:
     async def badge_classes(
         self,
         info: Info[Context, None],
+        *,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
@@ -54,6 +55,7 @@ class CredentialQueries:
     async def awards(
         self,
         info: Info[Context, None],
+        *,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,

@@ -36,6 +36,7 @@ class JobQueries:
     async def jobs(
         self,
         info: Info[Context, None],
+        *,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,

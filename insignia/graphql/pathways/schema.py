@@ -217,6 +217,7 @@ class PathwayQueries:
     async def pathways(
         self,
         info: Info[Context, None],
+        *,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
@@ -367,6 +368,7 @@ async def person_enrolments(
     first: int | None,
     after: str | None,
     include_ended: bool,
+    *,
     last: int | None = None,
     before: str | None = None,
 ) -> Connection[EnrolmentType]:

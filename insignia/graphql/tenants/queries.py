@@ -66,6 +66,7 @@ class TenantQueries:
     async def people(
         self,
         info: Info[Context, None],
+        *,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,

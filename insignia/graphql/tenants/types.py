@@ -297,6 +297,7 @@ class PersonType(Node):
     async def awards(
         self,
         info: Info[Context, None],
+        *,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
@@ -345,6 +346,7 @@ class PersonType(Node):
     async def enrolments(
         self,
         info: Info[Context, None],
+        *,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
