@@ -16,14 +16,20 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import select, update
 
+from insignia.infra.db import Database
+from insignia.infra.outbox import ClaimedEvent, OutboxEvent, Processor, RetryPolicy, enqueue
 from insignia.tenants.auth import issue_token
+from insignia.workers.dispatch import InlineDispatcher
+from insignia.workers.runtime import stop_jobs
 from tests.conftest import APP_ROLE, SECRET, DatabaseInfo, Seeder
 from tests.support import free_port
 
@@ -180,3 +186,41 @@ async def test_stopping_finishes_requests_in_flight_and_a_forced_stop_is_quiet(
         assert "Traceback" not in text and '"level": "error"' not in text, text[-3000:]
         if presses == 2:
             assert "request cut short by a forced stop" in text
+
+
+@pytest.mark.asyncio
+async def test_a_stopping_process_finishes_running_jobs_and_hands_claimed_ones_back(
+    seeder: Seeder, app_db: Database
+) -> None:
+    t = await seeder.tenant()
+    async with app_db.tenant_transaction(t.id) as session:
+        events = [await enqueue(session, t.id, "test.slow", {"n": n}) for n in range(3)]
+        # As the relay leaves them: claimed, hidden for a visibility timeout.
+        await session.execute(
+            update(OutboxEvent)
+            .where(OutboxEvent.id.in_([e.id for e in events]))
+            .values(status="dispatched", available_at=datetime.now(UTC) + timedelta(minutes=5))
+        )
+    started = asyncio.Event()
+
+    async def slow(_session: Any, _event: OutboxEvent, _attempt: Any) -> None:
+        started.set()
+        await asyncio.sleep(0.3)
+
+    processor = Processor(app_db, {"test.slow": slow}, RetryPolicy(max_attempts=3, base_seconds=0.1, max_seconds=0.2))
+    dispatcher = InlineDispatcher(processor, concurrency=1)
+    claimed = [ClaimedEvent(t.id, e.id, e.kind) for e in events]
+    dispatching = asyncio.create_task(dispatcher.dispatch(claimed))
+    await started.wait()
+    await stop_jobs(app_db, dispatcher, asyncio.Event(), dispatching, grace_seconds=5)
+
+    async with app_db.tenant_transaction(t.id) as session:
+        rows = {
+            e.id: (e.status, e.available_at)
+            for e in await session.scalars(select(OutboxEvent).where(OutboxEvent.id.in_([e.id for e in events])))
+        }
+    assert rows[events[0].id][0] == "done"  # the running job finished
+    for event in events[1:]:
+        status, available_at = rows[event.id]
+        assert status == "pending"  # handed back, due now rather than after the visibility timeout
+        assert available_at <= datetime.now(UTC)
