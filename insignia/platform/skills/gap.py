@@ -171,15 +171,17 @@ class TeamGap:
 async def team_of(
     session: AsyncSession, principal: Principal, *, manager_id: uuid.UUID | None, audience_id: uuid.UUID | None
 ) -> Any:
-    """The team's person ids (a subquery): a manager's reports, an audience or the tenant, limited
-    to active people the viewer sees in full. Asking for a team one may not see is refused."""
+    """The team: a manager's reports (their ids, read once), or an audience or the tenant (a
+    subquery), limited to active people the viewer sees in full. Asking for a team one may not see
+    is refused."""
     viewer = await viewer_of(session, principal)
     if manager_id is not None and audience_id is not None:
         raise ValidationError("Give a manager or an audience, not both.", "audienceId")
     base = select(Person.id).where(Person.active, full_condition(viewer))
     me = principal.person.id if principal.person else None
     if manager_id is not None:
-        if not principal.has(Scope.PEOPLE_READ) and manager_id != me:
+        full = principal.has(Scope.PEOPLE_READ)
+        if not full and manager_id != me:
             # A manager may look at a sub-team of theirs (a lead among their reports).
             inside = None
             if me is not None:
@@ -188,7 +190,10 @@ async def team_of(
                 )
             if inside is None:
                 raise PermissionDeniedError("You may see only your own team.", "managerId")
-        return base.where(Person.id.in_(reports_of(manager_id)))
+        # The reports of oneself or of one's report are all seen in full: the policy's condition
+        # (a scan of the tenant's people) adds nothing, so the team is read once, by its ids.
+        team = select(Person.id).where(Person.active, Person.id.in_(reports_of(manager_id)))
+        return list(await session.scalars(team))
     if audience_id is not None:
         audience = await session.scalar(select(Audience).where(Audience.id == audience_id))
         if audience is None:
@@ -205,7 +210,7 @@ async def team_of(
         return base  # the tenant (admins), or the partner admin's company (the policy's full set)
     if me is None:
         raise PermissionDeniedError("An API key needs the PEOPLE_READ scope.", "managerId")
-    return base.where(Person.id.in_(reports_of(me)))
+    return list(await session.scalars(select(Person.id).where(Person.active, Person.id.in_(reports_of(me)))))
 
 
 async def team_gap(
@@ -218,8 +223,14 @@ async def team_gap(
 ) -> TeamGap:
     """Coverage of a role's skills across a team, in three statements whatever its size."""
     await get_role(session, role_id, "roleId")
-    team = (await team_of(session, principal, manager_id=manager_id, audience_id=audience_id)).subquery()
-    people = int(await session.scalar(select(func.count()).select_from(team)) or 0)
+    found = await team_of(session, principal, manager_id=manager_id, audience_id=audience_id)
+    if isinstance(found, list):
+        members: Any = found
+        people = len(found)
+    else:
+        team = found.subquery()
+        members = select(team.c.id)
+        people = int(await session.scalar(select(func.count()).select_from(team)) or 0)
     rows = await session.execute(
         select(RoleSkill.skill_id, RoleSkill.level, func.count(PersonSkill.person_id))
         .outerjoin(
@@ -227,14 +238,14 @@ async def team_gap(
             and_(
                 PersonSkill.skill_id == RoleSkill.skill_id,
                 PersonSkill.level >= RoleSkill.level,
-                PersonSkill.person_id.in_(select(team.c.id)),
+                PersonSkill.person_id.in_(members),
             ),
         )
         .where(RoleSkill.role_id == role_id)
         .group_by(RoleSkill.skill_id, RoleSkill.level)
     )
     skills = [SkillCoverage(s, level, int(n), people) for s, level, n in rows]
-    return TeamGap(role_id, select(team.c.id), people, skills)
+    return TeamGap(role_id, members, people, skills)
 
 
 async def team_matrix(
