@@ -422,6 +422,12 @@ async def test_leaderboards_rank_scope_and_privacy_choices(
         assert (error["extensions"]["code"], error["extensions"]["field"]) == (code, at), (who, variables, error)
     assert ranks(await board("partner", company="initech")) == [(1, "Partner", 40)]
     assert len((await board("admin", company="Initech"))["entries"]) == 1
+    # Someone deactivated leaves every board, and the ranks below them move up.
+    deactivate = "mutation($id: ID!) { personDeactivate(id: $id) { errors { code } } }"
+    await _ok(gql, w.admin, deactivate, {"id": w.person("learner")})
+    after = await board("report")
+    assert ranks(after) == [(1, alias, 35), (1, "Report", 35)] and after["viewerRank"] == 1
+    assert (await board("admin", audience=gid("Audience", w.t.audiences["employees"])))["entries"][0]["points"] == 35
 
 
 async def test_feed_shows_shared_awards_of_visible_participants_and_takes_congratulations(
@@ -716,3 +722,32 @@ async def test_engagement_of_another_tenant_is_invisible_and_untouchable(
         errors = (await gql(token, mutation, variables))[name]["errors"]
         assert errors and errors[0]["code"] == "NOT_FOUND", (name, errors)
     assert await snapshot() == before
+
+
+async def test_feed_pages_are_the_same_when_older_items_come_person_by_person(
+    seeder: Seeder, gql: GraphQLClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from insignia.platform.engagement import feed as feed_service
+
+    w = await _world(seeder, gql)
+    await w.issue(gql, "Alpha", "partner")  # Initech takes part pseudonymously: not in others' feeds
+    for badge in ("Alpha", "Beta", "Gamma"):
+        for who in ("learner", "report", "lead", "customer"):
+            await w.issue(gql, badge, who, visibility="PRIVATE" if (badge, who) == ("Beta", "report") else None)
+
+    async def pages(who: str) -> list[list[str]]:
+        out, after = [], None
+        while True:
+            data = (await gql(w.t.tokens[who], FEED, {"first": 2, "after": after}))["activityFeed"]
+            out.append([e["node"]["id"] for e in data["edges"]])
+            if not data["pageInfo"]["hasNextPage"]:
+                return out
+            after = data["pageInfo"]["endCursor"]
+
+    viewers = ("manager", "partner", "customer")
+    whole = {who: await pages(who) for who in viewers}
+    assert [len(p) for p in whole["manager"]] == [2, 2, 2, 2]  # 3 badges x 3 employees, less the private one
+    assert sum(len(p) for p in whole["partner"]) == 1 and sum(len(p) for p in whole["customer"]) == 3
+    monkeypatch.setattr(feed_service, "WINDOW", 3)  # most pages now come from the person-by-person path
+    for who in viewers:
+        assert await pages(who) == whole[who], who

@@ -176,3 +176,54 @@ async def test_loosened_rules_show_other_companies_by_pseudonym_only(
         for e in (await gql(w.token("x1"), BOARD, {"period": "ALL_TIME", "first": 100}))["leaderboard"]["entries"]
     }
     assert CUSTOMERS  # (the customer companies are checked in the tests above)
+
+
+async def test_the_policy_asked_from_denormalised_rows_sees_exactly_the_same_people(
+    seeder: Seeder, owner_db: Database, gql: GraphQLClient
+) -> None:
+    """Boards and the feed ask the policy through ``visible_on`` (a row's person and audience) and
+    ``visible_ids`` (driven from people): for every viewer, the very people of ``visible_condition``,
+    with deactivated people and loosened rules."""
+    from sqlalchemy import update
+
+    from insignia.tenants import visibility
+    from insignia.tenants.auth import Principal, Scope, person_principal
+    from insignia.tenants.models import Person
+
+    w = await _world(seeder, owner_db, gql)
+    async with owner_db.session() as s:
+        await set_tenant(s, w.t.id)
+        await s.execute(update(Person).where(Person.id == w.t.people["report"].id).values(active=False))
+        await s.commit()
+
+    async def compare() -> None:
+        async with owner_db.session() as s:
+            await set_tenant(s, w.t.id)
+            people = {p.id: p for p in await s.scalars(select(Person))}
+            principals = [person_principal(p) for p in people.values()]
+            principals += [
+                Principal(tenant_id=w.t.id, api_key_id=w.t.id, scopes=frozenset({Scope.AWARDS_READ.value})),
+                Principal(tenant_id=w.t.id, api_key_id=w.t.id, scopes=frozenset({Scope.BADGES_WRITE.value})),
+            ]
+            for principal in principals:
+                visibility.forget(s)
+                viewer = await visibility.viewer_of(s, principal)
+                expected = set(await s.scalars(select(Person.id).where(visibility.visible_condition(viewer))))
+                on_rows = set(
+                    await s.scalars(
+                        select(Person.id).where(visibility.visible_on(viewer, Person.id, Person.audience_id))
+                    )
+                )
+                driven = visibility.visible_ids(viewer)
+                from_people = {row[0] for row in await s.execute(driven)} if driven is not None else set(people)
+                label = principal.person.email if principal.person else principal.scopes
+                assert on_rows == expected, label
+                assert from_people == expected, label
+
+    await compare()
+    rules = [
+        {"viewer": "PARTNER", "subject": "PARTNER", "reach": "ALL"},
+        {"viewer": "CUSTOMER", "subject": "EMPLOYEE", "reach": "ALL"},
+    ]
+    assert (await gql(w.token("admin"), RULES, {"rules": rules}))["tenantSettingsUpdate"]["errors"] == []
+    await compare()

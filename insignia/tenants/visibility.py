@@ -26,7 +26,22 @@ from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, and_, case, cast, false, func, literal, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from insignia.infra.errors import Checks, ValidationError
@@ -194,9 +209,10 @@ def full_condition(viewer: Viewer) -> ColumnElement[bool]:
     return or_(*conditions)
 
 
-def _colleague_audiences(viewer: Viewer) -> ColumnElement[bool]:
+def _colleague_audience_ids(viewer: Viewer) -> Select[uuid.UUID] | None:
+    """The audiences whose people the viewer sees as colleagues by the rules (None: none)."""
     if viewer.kind is None:
-        return false()
+        return None
     allowed: list[ColumnElement[bool]] = []
     for subject in KINDS:
         reach = viewer.rules[(viewer.kind, subject)]
@@ -205,8 +221,13 @@ def _colleague_audiences(viewer: Viewer) -> ColumnElement[bool]:
         elif reach is Reach.SAME_COMPANY and viewer.company is not None:
             allowed.append(and_(Audience.kind == subject, _company_key() == literal(viewer.company)))
     if not allowed:
-        return false()
-    return Person.audience_id.in_(select(Audience.id).where(or_(*allowed)))
+        return None
+    return select(Audience.id).where(or_(*allowed))
+
+
+def _colleague_audiences(viewer: Viewer) -> ColumnElement[bool]:
+    audiences = _colleague_audience_ids(viewer)
+    return false() if audiences is None else Person.audience_id.in_(audiences)
 
 
 def visible_condition(viewer: Viewer) -> ColumnElement[bool]:
@@ -271,3 +292,71 @@ def reaches_audience(viewer: Viewer, audience: Audience) -> bool:
         return True
     reach = viewer.rules[(viewer.kind, audience.kind)]
     return reach is Reach.ALL or (reach is Reach.SAME_COMPANY and company == viewer.company)
+
+
+def inactive_people() -> Select[uuid.UUID]:
+    """Ids of deactivated people (a partial index keeps this small and cheap)."""
+    return select(Person.id).where(~Person.active)
+
+
+async def colleague_audience_list(session: AsyncSession, viewer: Viewer) -> list[uuid.UUID]:
+    """The audiences whose people the viewer sees as colleagues by the rules, resolved to a list."""
+    audiences = _colleague_audience_ids(viewer)
+    return [] if audiences is None else list(await session.scalars(audiences))
+
+
+def visible_on(
+    viewer: Viewer,
+    person_id: Any,
+    audience_id: Any,
+    *,
+    colleague_audiences: Sequence[uuid.UUID] | None = None,
+    active_only: bool = False,
+) -> ColumnElement[bool]:
+    """``visible_condition`` for rows that carry a person's id and a copy of their audience id
+    (tables kept denormalised for speed, such as leaderboard totals): the same people by the same
+    rules, decided from sets the database hashes once (the people seen in full, their own manager,
+    the colleague audiences, the deactivated) instead of reading ``people`` row by row.
+
+    ``colleague_audiences``: those of ``colleague_audience_list`` when the caller resolved them (a
+    short list costs less per row than a subquery). ``active_only``: the caller wants active people
+    only and excludes the deactivated itself, once for every row (seen in full or not)."""
+    if viewer.sees_everyone or viewer.sees_award_recipients:
+        return true()
+    me = viewer.person_id
+    if me is None:
+        return false()
+    parts: list[Any] = [select(literal(me)), reports_of(me)]
+    if viewer.partner_company is not None:
+        parts.append(select(Person.id).where(_company_audiences(viewer)))
+    in_full = person_id.in_(union_all(*parts))
+    own_manager = person_id == select(Person.manager_id).where(Person.id == me).scalar_subquery()
+    if colleague_audiences is not None:
+        by_rules = audience_id.in_(list(colleague_audiences)) if colleague_audiences else false()
+    else:
+        audiences = _colleague_audience_ids(viewer)
+        by_rules = audience_id.in_(audiences) if audiences is not None else false()
+    if active_only:
+        return or_(by_rules, in_full, own_manager)
+    return or_(in_full, and_(or_(by_rules, own_manager), person_id.not_in(inactive_people())))
+
+
+def visible_ids(viewer: Viewer) -> Any:
+    """The people the viewer sees (``visible_condition``) as (id, audience id) rows: a union of parts
+    each read through an index, for queries driven from the people side (a select); None for those
+    who see everyone."""
+    if viewer.sees_everyone or viewer.sees_award_recipients:
+        return None
+    me = viewer.person_id
+    if me is None:
+        return select(Person.id, Person.audience_id).where(false())
+    in_full = [Person.id == me, Person.id.in_(reports_of(me))]
+    if viewer.partner_company is not None:
+        in_full.append(_company_audiences(viewer))
+    parts: list[Any] = [select(Person.id, Person.audience_id).where(c) for c in in_full]
+    own_manager = select(Person.manager_id).where(Person.id == me).scalar_subquery()
+    parts.append(select(Person.id, Person.audience_id).where(Person.id == own_manager, Person.active))
+    audiences = _colleague_audience_ids(viewer)
+    if audiences is not None:
+        parts.append(select(Person.id, Person.audience_id).where(Person.audience_id.in_(audiences), Person.active))
+    return union(*parts)

@@ -20,9 +20,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, String, and_, cast, func, or_, select, true
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from insignia.infra.errors import NotFoundError, PermissionDeniedError, ValidationError
 from insignia.infra.grouping import group_by
@@ -30,13 +31,13 @@ from insignia.infra.ids import uuid7
 from insignia.infra.pagination import Page, decode_cursor, page_size
 from insignia.platform.credentials.award import SHARED
 from insignia.platform.credentials.models import Award
-from insignia.platform.engagement.models import Congratulation, EngagementProfile, FeedItem
-from insignia.platform.engagement.profile import participation_expr
-from insignia.platform.engagement.rules import rules_for
+from insignia.platform.engagement.models import Congratulation, FeedItem
+from insignia.platform.engagement.profile import participates, without_jit
+from insignia.platform.engagement.rules import Rules, rules_for
 from insignia.platform.pathways.models import Enrolment, PathwayAudience
 from insignia.tenants import visibility
 from insignia.tenants.auth import Principal
-from insignia.tenants.models import Audience, Person
+from insignia.tenants.models import Person
 from insignia.tenants.visibility import Viewer, viewer_of
 
 KINDS = ("award", "pathway", "level")
@@ -93,39 +94,39 @@ async def add_levels(
         await session.execute(insert(FeedItem).values(rows))
 
 
-async def _shown(session: AsyncSession, viewer: Viewer) -> ColumnElement[bool]:
-    """Items the viewer may see, for a statement made by ``_base`` (see the module's rules)."""
+async def _shown(session: AsyncSession, viewer: Viewer, item: Any = FeedItem) -> ColumnElement[bool]:
+    """Items the viewer may see (see the module's rules), decided on the item's columns (its person
+    and the copy of their audience: ``visibility.visible_on``) and, for awards, the award's row.
+    ``item``: ``FeedItem`` or an alias of it over a subquery."""
     rules = await rules_for(session, viewer.principal.tenant_id)
     me = viewer.person_id
-    takes_part = participation_expr(rules) == "visible"
+    person, audience = item.person_id, item.audience_id
+    takes_part = participates(rules, person, audience, ("visible",))
     person_ok = and_(
-        visibility.visible_condition(viewer), or_(Person.id == me, takes_part) if me is not None else takes_part
+        visibility.visible_on(viewer, person, audience), or_(person == me, takes_part) if me is not None else takes_part
     )
-    award_ok = or_(
-        FeedItem.kind != "award",
-        and_(
+    shared_award = (
+        select(Award.id)
+        .where(
+            Award.tenant_id == item.tenant_id,  # the whole key: an index lookup, not a scan
+            Award.id == item.award_id,
             Award.visibility.in_(SHARED),
             Award.acceptance == "accepted",
             Award.revoked_at.is_(None),
             Award.suspended_at.is_(None),
-        ),
+        )
+        .exists()
     )
+    award_ok = or_(item.kind != "award", shared_award)
     pathway_ok = or_(
-        FeedItem.kind != "pathway",
-        visibility.open_to_viewer(viewer, PathwayAudience.pathway_id, PathwayAudience.audience_id, FeedItem.pathway_id),
+        item.kind != "pathway",
+        visibility.open_to_viewer(viewer, PathwayAudience.pathway_id, PathwayAudience.audience_id, item.pathway_id),
     )
     return and_(person_ok, award_ok, pathway_ok)
 
 
-def _base(*columns: Any) -> Select[Any]:
-    return (
-        select(*columns)
-        .select_from(FeedItem)
-        .join(Person, Person.id == FeedItem.person_id)
-        .join(Audience, Audience.id == Person.audience_id)
-        .outerjoin(EngagementProfile, EngagementProfile.person_id == FeedItem.person_id)
-        .outerjoin(Award, Award.id == FeedItem.award_id)
-    )
+# How many of the newest items a page looks at before it asks, person by person, for older ones.
+WINDOW = 1000
 
 
 async def list_feed(
@@ -138,18 +139,92 @@ async def list_feed(
     since: datetime | None = None,
 ) -> Page[FeedItem]:
     """What the people the principal may see achieved, newest first (see the module's rules);
-    ``person_ids`` (a subquery or list) and ``since`` narrow it (the weekly digest)."""
-    viewer = await viewer_of(session, principal)
+    ``person_ids`` (a subquery or list) and ``since`` narrow it (the weekly digest).
+
+    Work is bounded for every viewer: the page is first looked for among the tenant's newest
+    ``WINDOW`` items, newest first, stopping as soon as it is full (enough for a viewer who sees many
+    people); when they hold too few, the rest comes from the newest items of each person who may
+    appear (few, for a viewer who sees few)."""
     size = page_size(first)
-    stmt = _base(FeedItem).where(await _shown(session, viewer))
-    if after is not None:
-        stmt = stmt.where(FeedItem.id < decode_cursor(after))
+    before = decode_cursor(after) if after is not None else None
+    viewer = await viewer_of(session, principal)
+    rules = await rules_for(session, principal.tenant_id)
+    await without_jit(session)
+    newest = select(FeedItem).order_by(FeedItem.id.desc()).limit(WINDOW)
+    if before is not None:
+        newest = newest.where(FeedItem.id < before)
+    window = aliased(FeedItem, newest.subquery(), name="newest")
+    conditions = [await _shown(session, viewer, window), *_narrowed(window, person_ids, since)]
+    found = list(
+        (await session.scalars(select(window).where(*conditions).order_by(window.id.desc()).limit(size + 1))).all()
+    )
+    if len(found) <= size:
+        # How many the window held, and its oldest (PostgreSQL 15 has no min(uuid); the canonical
+        # text of uuids sorts as they do).
+        ids = newest.with_only_columns(FeedItem.id).subquery()
+        held, oldest = (await session.execute(select(func.count(), func.min(cast(ids.c.id, String))))).one()
+        if held == WINDOW and oldest is not None:
+            need = size + 1 - len(found)
+            found += await _older(
+                session, viewer, rules, before=uuid.UUID(oldest), need=need, person_ids=person_ids, since=since
+            )
+    return Page(items=found[:size], has_next=len(found) > size)
+
+
+def _narrowed(item: Any, person_ids: Any, since: datetime | None) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
     if person_ids is not None:
-        stmt = stmt.where(FeedItem.person_id.in_(person_ids))
+        conditions.append(item.person_id.in_(person_ids))
     if since is not None:
-        stmt = stmt.where(FeedItem.created_at >= since)
-    rows = (await session.scalars(stmt.order_by(FeedItem.id.desc()).limit(size + 1))).all()
-    return Page(items=rows[:size], has_next=len(rows) > size)
+        conditions.append(item.created_at >= since)
+    return conditions
+
+
+async def _older(
+    session: AsyncSession,
+    viewer: Viewer,
+    rules: Rules,
+    *,
+    before: uuid.UUID,
+    need: int,
+    person_ids: Any,
+    since: datetime | None,
+) -> list[FeedItem]:
+    """The newest ``need`` items before ``before``, looked up person by person among those who may
+    appear in the viewer's feed (each person's newest items through their index)."""
+    me = viewer.person_id
+    seen = visibility.visible_ids(viewer)
+    people = (seen if seen is not None else select(Person.id, Person.audience_id)).subquery()  # None: everyone
+    takes_part = participates(rules, people.c.id, people.c.audience_id, ("visible",))
+    candidates = (
+        select(people.c.id)
+        .where(or_(people.c.id == me, takes_part) if me is not None else takes_part)
+        .where(people.c.id.in_(person_ids) if person_ids is not None else true())
+        .subquery()
+    )
+    per_person = (
+        select(FeedItem.id)
+        .where(
+            FeedItem.person_id == candidates.c.id,
+            FeedItem.id < before,
+            await _shown(session, viewer),
+            *_narrowed(FeedItem, None, since),
+        )
+        .order_by(FeedItem.id.desc())
+        .limit(need)
+        .lateral()
+    )
+    ids = list(
+        await session.scalars(
+            select(per_person.c.id)
+            .select_from(candidates)
+            .join(per_person, true())
+            .order_by(per_person.c.id.desc())
+            .limit(need)
+        )
+    )
+    rows = await session.scalars(select(FeedItem).where(FeedItem.id.in_(ids)).order_by(FeedItem.id.desc()))
+    return list(rows.all())
 
 
 async def visible_items_by_ids(
@@ -159,7 +234,7 @@ async def visible_items_by_ids(
     if not ids:
         return {}
     viewer = await viewer_of(session, principal)
-    stmt = _base(FeedItem).where(FeedItem.id.in_(ids), await _shown(session, viewer))
+    stmt = select(FeedItem).where(FeedItem.id.in_(ids), await _shown(session, viewer))
     return {item.id: item for item in await session.scalars(stmt)}
 
 

@@ -9,24 +9,26 @@ the viewer may not see, and nobody hidden, moves a rank they are shown. The view
 points are given even when outside the page (when they take part; hidden, they see where they would
 stand).
 
-A page costs three statements (the top, the viewer's points, how many are above them), each
-walking the ``point_totals`` index of the period.
+A page costs three statements (the top, the viewer's points, how many are above them). The policy
+is applied to each row's person and its copy of their audience (``visibility.visible_on``), so the
+top and the count walk the ``point_totals`` index of the period without reading ``people``.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from insignia.infra.errors import NotFoundError, PermissionDeniedError, ValidationError
 from insignia.platform.engagement.models import EngagementProfile, PointTotal
 from insignia.platform.engagement.points import PERIODS, period_start
-from insignia.platform.engagement.profile import participation_expr
+from insignia.platform.engagement.profile import audience_kinds, participates, participation_expr, without_jit
 from insignia.platform.engagement.rules import Level, Rules, rules_for
 from insignia.platform.pathways import pathway as pathways
 from insignia.platform.pathways.models import Enrolment
@@ -36,6 +38,7 @@ from insignia.tenants.models import Audience, Person
 from insignia.tenants.person import visible_people_by_ids
 from insignia.tenants.visibility import Viewer, viewer_of
 
+TAKING_PART = ("visible", "pseudonymous")
 DEFAULT_SIZE = 10
 MAX_SIZE = 100
 ANONYMOUS = "Anonymous learner"
@@ -71,9 +74,13 @@ class Board:
     viewer_participation: str | None
 
 
-async def _scope_condition(session: AsyncSession, viewer: Viewer, scope: BoardScope) -> ColumnElement[bool]:
-    """Who a scope holds (a condition on ``Person``); a scope the viewer may not see is refused,
-    and one naming something the viewer may not see at all answers as one that does not exist."""
+Columns = Callable[[Any, Any], ColumnElement[bool]]  # (person id column, audience id column) -> condition
+
+
+async def _scope_condition(session: AsyncSession, viewer: Viewer, scope: BoardScope) -> Columns:
+    """Who a scope holds (a condition on a person's id and audience id columns); a scope the viewer
+    may not see is refused, and one naming something the viewer may not see at all answers as one
+    that does not exist."""
     given = [
         (name, value)
         for name, value in (
@@ -93,7 +100,8 @@ async def _scope_condition(session: AsyncSession, viewer: Viewer, scope: BoardSc
             raise NotFoundError("No such audience.", "audienceId")
         if not visibility.reaches_audience(viewer, audience):
             raise PermissionDeniedError("You may not see the people of this audience.", "audienceId")
-        return Person.audience_id == audience.id
+        audience_id = audience.id
+        return lambda _person, audience_col: audience_col == audience_id
     if scope.company is not None:
         name = scope.company.strip().lower()
         audiences = (
@@ -105,7 +113,8 @@ async def _scope_condition(session: AsyncSession, viewer: Viewer, scope: BoardSc
             raise NotFoundError("No audience names this company.", "company")
         if not all(visibility.reaches_audience(viewer, a) for a in audiences):
             raise PermissionDeniedError("You may not see the people of this company.", "company")
-        return Person.audience_id.in_([a.id for a in audiences])
+        ids = [a.id for a in audiences]
+        return lambda _person, audience_col: audience_col.in_(ids)
     if scope.manager_id is not None:
         manager = scope.manager_id
         if not await visible_people_by_ids(session, principal, [manager]):
@@ -119,36 +128,49 @@ async def _scope_condition(session: AsyncSession, viewer: Viewer, scope: BoardSc
             allowed = bool(await session.scalar(select(or_(team.exists(), in_full.exists()))))
         if not allowed:
             raise PermissionDeniedError("Only the team, its managers and admins see a team's leaderboard.", "managerId")
-        return or_(Person.id == manager, Person.id.in_(visibility.reports_of(manager)))
+        return lambda person_col, _audience: or_(person_col == manager, person_col.in_(visibility.reports_of(manager)))
     if scope.pathway_id is not None:
-        if not await pathways.visible_pathways_by_ids(session, principal, [scope.pathway_id]):
+        pathway_id = scope.pathway_id
+        if not await pathways.visible_pathways_by_ids(session, principal, [pathway_id]):
             raise NotFoundError("No such pathway.", "pathwayId")
         enrolled = select(Enrolment.person_id).where(
-            Enrolment.pathway_id == scope.pathway_id, Enrolment.unenrolled_at.is_(None)
+            Enrolment.pathway_id == pathway_id, Enrolment.unenrolled_at.is_(None)
         )
-        return Person.id.in_(enrolled)
-    return true()
+        return lambda person_col, _audience: person_col.in_(enrolled)
+    return lambda _person, _audience: true()
 
 
-def _on_board(rules: Rules, viewer: Viewer, period: str, start: date, scope: ColumnElement[bool]) -> list[Any]:
-    return [
+@dataclass(frozen=True)
+class _Board:
+    """What decides who is on a viewer's board: conditions on ``point_totals`` rows."""
+
+    conditions: list[ColumnElement[bool]]
+
+
+async def _on_board(
+    session: AsyncSession, rules: Rules, viewer: Viewer, *, period: str, start: date, scope: Columns
+) -> _Board:
+    """Rows of ``point_totals`` on the viewer's board: the period; people the viewer may see, active,
+    taking part, in the scope (each decided on the row's person and audience columns, the tenant's
+    few audiences resolved first so that each row costs a short list and a few hashed lookups)."""
+    person, audience = PointTotal.person_id, PointTotal.audience_id
+    colleagues = await visibility.colleague_audience_list(session, viewer)
+    kinds = await audience_kinds(session)
+    conditions = [
         PointTotal.period == period,
         PointTotal.period_start == start,
-        Person.active,
-        participation_expr(rules) != "hidden",
-        visibility.visible_condition(viewer),
-        scope,
+        scope(person, audience),
+        visibility.visible_on(viewer, person, audience, colleague_audiences=colleagues, active_only=True),
+        person.not_in(visibility.inactive_people()),
+        participates(rules, person, audience, TAKING_PART, kinds),
     ]
+    return _Board(conditions)
 
 
-def _from_totals(*columns: Any) -> Select[Any]:
-    return (
-        select(*columns)
-        .select_from(PointTotal)
-        .join(Person, Person.id == PointTotal.person_id)
-        .join(Audience, Audience.id == Person.audience_id)
-        .outerjoin(EngagementProfile, EngagementProfile.person_id == PointTotal.person_id)
-    )
+async def _count_above(session: AsyncSession, board: _Board, points: int) -> int:
+    """How many on the board have more than ``points``: the rows above, walked in the period's index
+    and tested each (a short audience list first, then a few hashed lookups)."""
+    return int(await session.scalar(select(func.count()).where(*board.conditions, PointTotal.points > points)) or 0)
 
 
 async def leaderboard(
@@ -169,18 +191,32 @@ async def leaderboard(
     viewer = await viewer_of(session, principal)
     rules = await rules_for(session, principal.tenant_id)
     in_scope = await _scope_condition(session, viewer, scope or BoardScope())
+    await without_jit(session)
     start = period_start(period, (now or datetime.now(UTC)).astimezone(UTC).date())
-    conditions = _on_board(rules, viewer, period, start, in_scope)
-    participation = participation_expr(rules)
-    top = await session.execute(
-        _from_totals(Person, PointTotal.points, EngagementProfile.pseudonym, participation)
+    board = await _on_board(session, rules, viewer, period=period, start=start, scope=in_scope)
+    conditions = board.conditions
+    top = (
+        select(PointTotal.person_id, PointTotal.points)
         .where(*conditions, PointTotal.points > 0)
         .order_by(PointTotal.points.desc(), PointTotal.person_id)
         .limit(size)
+        .subquery()
+    )
+    participation = participation_expr(rules)
+    rows = await session.execute(
+        select(Person, top.c.points, EngagementProfile.pseudonym, participation)
+        .select_from(top)
+        .join(Person, and_(Person.tenant_id == principal.tenant_id, Person.id == top.c.person_id))
+        .join(Audience, and_(Audience.tenant_id == principal.tenant_id, Audience.id == Person.audience_id))
+        .outerjoin(
+            EngagementProfile,
+            and_(EngagementProfile.tenant_id == principal.tenant_id, EngagementProfile.person_id == Person.id),
+        )
+        .order_by(top.c.points.desc(), top.c.person_id)
     )
     me = viewer.person_id
     entries: list[Entry] = []
-    for person, points, alias, taking_part in top:
+    for person, points, alias, taking_part in rows:
         rank = entries[-1].rank if entries and entries[-1].points == points else len(entries) + 1
         named = person.id == me or taking_part == "visible"
         entries.append(
@@ -197,7 +233,7 @@ async def leaderboard(
     if me is not None:
         mine = (
             await session.execute(
-                select(func.coalesce(PointTotal.points, 0), in_scope, participation)
+                select(func.coalesce(PointTotal.points, 0), in_scope(Person.id, Person.audience_id), participation)
                 .select_from(Person)
                 .join(Audience, Audience.id == Person.audience_id)
                 .outerjoin(EngagementProfile, EngagementProfile.person_id == Person.id)
@@ -213,8 +249,5 @@ async def leaderboard(
         if mine is not None and mine[1]:
             viewer_points, viewer_participation = int(mine[0]), str(mine[2])
             if viewer_points > 0:
-                above = await session.scalar(
-                    _from_totals(func.count()).where(*conditions, PointTotal.points > viewer_points)
-                )
-                viewer_rank = int(above or 0) + 1
+                viewer_rank = await _count_above(session, board, viewer_points) + 1
     return Board(period, start, entries, viewer_rank, viewer_points, viewer_participation)

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Uuid, func
+from sqlalchemy import FetchedValue, Uuid, func
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -77,6 +77,9 @@ class PointTotal(Base):
     period: Mapped[str] = mapped_column(primary_key=True)
     period_start: Mapped[date] = mapped_column(primary_key=True)
     person_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    # A copy of the person's audience, kept by triggers (migration 0012): boards apply the visibility
+    # policy to it without reading ``people`` row by row.
+    audience_id: Mapped[uuid.UUID] = mapped_column(server_default=FetchedValue())
     points: Mapped[int]
 
 
@@ -88,6 +91,7 @@ class FeedItem(Base):
     tenant_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
     person_id: Mapped[uuid.UUID]
+    audience_id: Mapped[uuid.UUID] = mapped_column(server_default=FetchedValue())  # kept by triggers
     kind: Mapped[str]  # award | pathway | level
     award_id: Mapped[uuid.UUID | None]
     badge_class_id: Mapped[uuid.UUID | None]

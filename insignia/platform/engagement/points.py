@@ -142,6 +142,7 @@ class _Ledger:
             (
                 await session.execute(
                     select(Award.recipient_id, Award.id).where(
+                        Award.tenant_id == self.tenant_id,  # the whole key, whatever other policies allow
                         Award.recipient_id.in_(person_ids),
                         Award.badge_class_id == badge_class_id,
                         _counts(self.rules, self.now),
@@ -166,7 +167,11 @@ class _Ledger:
         holders = set(
             await self.session.scalars(
                 select(Award.recipient_id)
-                .where(Award.recipient_id.in_(person_ids), _counts(self.rules, self.now))
+                .where(
+                    Award.tenant_id == self.tenant_id,
+                    Award.recipient_id.in_(person_ids),
+                    _counts(self.rules, self.now),
+                )
                 .distinct()
             )
         )
@@ -299,6 +304,7 @@ async def reconcile_expired_chunk(
     stmt = (
         select(Award)
         .where(
+            Award.tenant_id == tenant_id,
             Award.revoked_at.is_(None),
             Award.superseded_at.is_(None),
             or_(Award.expired_at.is_not(None), Award.expires_at <= now),
@@ -406,8 +412,9 @@ _RECOMPUTE = """
           ) AS bucketed
          GROUP BY tenant_id, period, period_start, person_id
     ), written AS (
-        INSERT INTO point_totals (tenant_id, period, period_start, person_id, points)
-        SELECT tenant_id, period, period_start, person_id, points FROM fresh
+        INSERT INTO point_totals (tenant_id, period, period_start, person_id, audience_id, points)
+        SELECT f.tenant_id, f.period, f.period_start, f.person_id, p.audience_id, f.points
+          FROM fresh f JOIN people p ON p.tenant_id = f.tenant_id AND p.id = f.person_id
         ON CONFLICT (tenant_id, period, period_start, person_id) DO UPDATE SET points = EXCLUDED.points
          WHERE point_totals.points <> EXCLUDED.points
         RETURNING 1

@@ -5,10 +5,10 @@ their audience kind)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, literal, select
+from sqlalchemy import ColumnElement, and_, case, false, func, literal, or_, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,6 +29,49 @@ def participation_expr(rules: Rules) -> ColumnElement[Any]:
     person's) and, outer, ``EngagementProfile``."""
     defaults = case(dict(rules.participation), value=Audience.kind, else_=literal("pseudonymous"))
     return func.coalesce(EngagementProfile.participation, defaults)
+
+
+async def without_jit(session: AsyncSession) -> None:
+    """No JIT compilation for the rest of the transaction: board and feed queries are short, but their
+    plans (hashed sets, laterals) are estimated dear enough that PostgreSQL would spend hundreds of
+    milliseconds compiling them to save a few."""
+    await session.execute(text("SET LOCAL jit = off"))
+
+
+def participates(
+    rules: Rules,
+    person_id: Any,
+    audience_id: Any,
+    wanted: Sequence[str],
+    audience_kinds: Mapping[uuid.UUID, str] | None = None,
+) -> ColumnElement[bool]:
+    """Whether a row's person takes part in one of the ``wanted`` ways, for tables that carry the
+    person's id and audience (see ``visibility.visible_on``): their own choice, else the default of
+    their audience's kind, decided from small hashed sets rather than row by row. With the tenant's
+    ``audience_kinds`` (id -> kind) the defaults become a short list, or no test when every audience
+    takes part by default."""
+    kinds = [kind for kind, value in rules.participation if value in wanted]
+    chosen = select(EngagementProfile.person_id).where(EngagementProfile.participation.in_(list(wanted)))
+    chosen_otherwise: ColumnElement[bool] = person_id.not_in(
+        select(EngagementProfile.person_id).where(
+            EngagementProfile.participation.is_not(None), EngagementProfile.participation.not_in(list(wanted))
+        )
+    )
+    if audience_kinds is not None:
+        defaults = [a for a, kind in audience_kinds.items() if kind in kinds]
+        if len(defaults) == len(audience_kinds):
+            return chosen_otherwise
+        by_default: ColumnElement[bool] = and_(audience_id.in_(defaults), chosen_otherwise) if defaults else false()
+    elif kinds:
+        by_default = and_(audience_id.in_(select(Audience.id).where(Audience.kind.in_(kinds))), chosen_otherwise)
+    else:
+        by_default = false()
+    return or_(by_default, person_id.in_(chosen))
+
+
+async def audience_kinds(session: AsyncSession) -> dict[uuid.UUID, str]:
+    """The tenant's audiences and their kinds (a handful of rows)."""
+    return dict((await session.execute(select(Audience.id, Audience.kind))).all())
 
 
 async def lock_profiles(
